@@ -1,0 +1,251 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tongtui.orgs.models import Person, Unit
+
+PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
+
+
+class Plan(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    year = models.PositiveIntegerField(_("year"), unique=True, validators=[MinValueValidator(2000)])
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("plan year")
+        verbose_name_plural = _("plan years")
+
+    def __str__(self) -> str:
+        return self.title or str(self.year)
+
+
+class Category(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="categories", verbose_name=_("plan"))
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="category_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Source(models.TextChoices):
+    CITY = "city", _("City deployment")
+    WORK_REPORT = "work_report", _("Government work report")
+    MEETING = "meeting", _("Meeting decision")
+    INSTRUCTION = "instruction", _("Leader instruction")
+    OTHER = "other", _("Other")
+
+
+class TaskStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ASSIGNED = "assigned", _("Assigned")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETION_REQUESTED = "completion_requested", _("Completion requested")
+    CLOSED = "closed", _("Closed")
+    SUSPENDED = "suspended", _("Suspended")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TaskQuerySet(models.QuerySet):
+    def with_related(self) -> "TaskQuerySet":
+        return self.select_related("plan", "category", "lead_unit", "leader", "owner", "parent").prefetch_related(
+            "co_units"
+        )
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("plan"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children",
+        verbose_name=_("parent task"),
+    )
+    code = models.CharField(_("code"), max_length=40)
+    title = models.CharField(_("title"), max_length=500)
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks", verbose_name=_("category"),
+    )
+    goal = models.TextField(_("goal"), blank=True)
+    measures = models.TextField(_("measures"), blank=True)
+    deliverables = models.TextField(_("deliverables"), blank=True)
+    lead_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="led_tasks", verbose_name=_("lead unit"),
+    )
+    co_units = models.ManyToManyField(
+        Unit, blank=True, through="CoUnit", related_name="co_tasks", verbose_name=_("co-units"),
+    )
+    leader = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="led_tasks",
+        verbose_name=_("responsible leader"),
+    )
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="owned_tasks",
+        verbose_name=_("responsible person"),
+    )
+    start = models.DateField(_("start"), null=True, blank=True)
+    due = models.DateField(_("due"), null=True, blank=True)
+    deadline_text = models.CharField(_("deadline as written"), max_length=100, blank=True)
+    weight = models.DecimalField(
+        _("weight"), max_digits=6, decimal_places=2, default=Decimal(1), validators=[MinValueValidator(Decimal(0))],
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.WORK_REPORT)
+    status = models.CharField(_("status"), max_length=24, choices=TaskStatus.choices, default=TaskStatus.DRAFT)
+    is_public = models.BooleanField(_("public"), default=False)
+    progress = models.DecimalField(
+        _("progress"), max_digits=5, decimal_places=2, default=Decimal(0), validators=PERCENT,
+    )
+    progress_note = models.TextField(_("latest progress"), blank=True)
+    progress_on = models.DateField(_("progress as of"), null=True, blank=True)
+    lead_acknowledged_at = models.DateTimeField(_("lead unit acknowledged at"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "code"]
+        verbose_name = _("key task")
+        verbose_name_plural = _("key tasks")
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="task_unique_code")]
+        indexes = [
+            models.Index(fields=["plan", "status"]),
+            models.Index(fields=["plan", "lead_unit"]),
+            models.Index(fields=["plan", "leader"]),
+            models.Index(fields=["plan", "due"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start and self.due and self.start > self.due:
+            errors["due"] = _("The due date is before the start date.")
+        if self.parent_id is not None:
+            if self.parent_id == self.pk:
+                errors["parent"] = _("A task cannot be its own parent.")
+            elif self.parent and self.parent.plan_id != self.plan_id:
+                errors["parent"] = _("The parent task belongs to another plan year.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (TaskStatus.CLOSED, TaskStatus.CANCELLED)
+
+    def missing_for_assignment(self) -> list[str]:
+        """有人抓、有人管、有人负责: what is still missing before the task can be assigned."""
+        missing = []
+        if self.lead_unit_id is None:
+            missing.append(str(_("lead unit")))
+        if self.leader_id is None:
+            missing.append(str(_("responsible leader")))
+        if self.owner_id is None:
+            missing.append(str(_("responsible person")))
+        return missing
+
+
+class CoUnit(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="co_unit_links", verbose_name=_("task"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="co_unit_links", verbose_name=_("unit"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("acknowledged by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("co-unit")
+        verbose_name_plural = _("co-units")
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="counit_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} · {self.unit}"
+
+
+class Milestone(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("task"))
+    seq = models.PositiveIntegerField(_("order"), default=1)
+    title = models.CharField(_("title"), max_length=300)
+    due = models.DateField(_("due"))
+    deliverable = models.CharField(_("deliverable"), max_length=300, blank=True)
+    planned_progress = models.DecimalField(
+        _("planned progress"), max_digits=5, decimal_places=2, validators=PERCENT,
+        help_text=_("Progress the task should have reached when this milestone is done (0–100)."),
+    )
+    evidence_required = models.BooleanField(_("evidence required"), default=False)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["task", "due", "seq"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        indexes = [models.Index(fields=["due"])]
+
+    def __str__(self) -> str:
+        return f"{self.due:%Y-%m-%d} {self.title}"
+
+
+class Indicator(models.Model):
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("Higher is better")
+        DECREASE = "decrease", _("Lower is better")
+        REACH = "reach", _("Reach the target")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("task"))
+    name = models.CharField(_("name"), max_length=200)
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=30, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=18, decimal_places=4, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=18, decimal_places=4)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["task", "pk"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorValue(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator"))
+    period = models.DateField(_("period end"))
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "period"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [models.UniqueConstraint(fields=["indicator", "period"], name="indicatorvalue_unique_period")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.period}: {self.value}"

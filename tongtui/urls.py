@@ -1,0 +1,13 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("tongtui.api.urls")),
+    path("", include("tongtui.core.urls")),
+    path("", include("tongtui.orgs.urls")),
+    path("", include("tongtui.plans.urls")),
+] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
