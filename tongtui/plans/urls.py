@@ -1,3 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("tongtui.plans.urls_tasks")),
+    path("", include("tongtui.plans.urls_import")),
+    path("", include("tongtui.plans.urls_ledger")),
+]
