@@ -1,12 +1,12 @@
 """Read scope for plans and tasks: what a user may see."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from tongtui.orgs.roles import roles_of
-from tongtui.plans.models import CoUnit, Indicator, Milestone, Task
+from tongtui.plans.models import CoUnit, Indicator, Milestone, Task, TaskQuerySet
 
 
 def tasks_visible_to(user: Any, qs: QuerySet[Task] | None = None) -> QuerySet[Task]:
@@ -24,7 +24,7 @@ def tasks_visible_to(user: Any, qs: QuerySet[Task] | None = None) -> QuerySet[Ta
 def get_task_for(user: Any, pk: Any) -> Task:
     """The task if the user may see it; 404 for a missing and a hidden task alike."""
     try:
-        return tasks_visible_to(user).with_related().get(pk=pk)
+        return cast(TaskQuerySet, tasks_visible_to(user)).with_related().get(pk=pk)
     except (Task.DoesNotExist, ValueError, TypeError):
         raise Http404("No such task") from None
 

@@ -78,7 +78,7 @@ def create_task(*, by: Any, plan: Plan, co_units: Iterable[Unit] = (), reason: s
     task = Task(plan=plan, **fields)
     save_with_history(task, by=by, reason=reason)
     _set_co_units(task, co_units, by=by, reason=reason)
-    if task.parent_id:
+    if task.parent is not None:
         recompute_rollup(task.parent, by=by)
     return task
 
@@ -184,8 +184,8 @@ def record_progress(task: Task, *, by: Any, progress: Decimal, note: str = "", o
     task.progress_on = on or timezone.localdate()
     task.status = TaskStatus.IN_PROGRESS
     save_with_history(task, by=by, reason=reason or _("progress recorded"))
-    if task.parent_id:
-        recompute_rollup(task.parent, by=by)  # type: ignore[arg-type]
+    if task.parent is not None:
+        recompute_rollup(task.parent, by=by)
     return task
 
 
@@ -210,8 +210,8 @@ def close_task(task: Task, *, by: Any, on: datetime.date | None = None, reason: 
     task.closed_on = on or timezone.localdate()
     task.progress = Decimal(100)
     save_with_history(task, by=by, reason=reason or _("closed"))
-    if task.parent_id:
-        recompute_rollup(task.parent, by=by)  # type: ignore[arg-type]
+    if task.parent is not None:
+        recompute_rollup(task.parent, by=by)
     return task
 
 
@@ -257,8 +257,8 @@ def cancel_task(task: Task, *, by: Any, reason: str) -> Task:
     _claim_version(task, None)
     task.status = TaskStatus.CANCELLED
     save_with_history(task, by=by, reason=reason)
-    if task.parent_id:
-        recompute_rollup(task.parent, by=by)  # type: ignore[arg-type]
+    if task.parent is not None:
+        recompute_rollup(task.parent, by=by)
     return task
 
 

@@ -90,7 +90,7 @@ class Task(models.Model):
     lead_unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="led_tasks", verbose_name=_("lead unit"),
     )
-    co_units = models.ManyToManyField(
+    co_units = models.ManyToManyField(  # type: ignore[var-annotated]
         Unit, blank=True, through="CoUnit", related_name="co_tasks", verbose_name=_("co-units"),
     )
     leader = models.ForeignKey(
