@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tongtui.core",
     "tongtui.orgs",
     "tongtui.plans",
+    "tongtui.dispatch",
     "tongtui.api",
 ]
 
