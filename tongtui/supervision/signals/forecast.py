@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from math import floor
 
 from .facts import ReportFact
 from .texts import render
@@ -131,10 +132,10 @@ def earned_schedule(
     if es <= 0:
         return replace(base, state=ForecastState.NO_PACE, es=es, notes=tuple(notes))
     spi = es / at
-    finish = axis.date_at(x0 + round(trajectory.duration / spi))
-    floor = as_of if as_of is not None and as_of > status_date else status_date
-    if finish < floor:
-        finish = floor
+    finish = axis.date_at(x0 + floor(trajectory.duration / spi + 0.5))
+    earliest = as_of if as_of is not None and as_of > status_date else status_date
+    if finish < earliest:
+        finish = earliest
         notes.append(CLAMPED_TO_STATUS_DATE)
     return replace(base, es=es, spi=spi, finish=finish, slip=pos(finish) - pos(target), notes=tuple(notes))
 
