@@ -1,7 +1,35 @@
+"""The REST API: one router that collects the `routes` of each Tongtui app's `api` module.
+
+An app publishes endpoints by defining, in `<app>/api.py`,
+    routes = [("tasks", TaskViewSet, "task"), ...]   # (URL prefix, viewset, basename)
+"""
+
+from importlib import import_module
+
+from django.apps import apps
 from django.urls import path
+from django.utils.module_loading import module_has_submodule
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from tongtui.api.views import ObtainToken
+
+
+def build_router() -> DefaultRouter:
+    router = DefaultRouter()
+    router.include_root_view = False
+    for config in apps.get_app_configs():
+        if not config.name.startswith("tongtui.") or not module_has_submodule(config.module, "api"):
+            continue
+        module = import_module(f"{config.name}.api")
+        for prefix, viewset, basename in getattr(module, "routes", []):
+            router.register(prefix, viewset, basename=basename)
+    return router
+
 
 urlpatterns = [
+    path("auth/token/", ObtainToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    *build_router().urls,
 ]

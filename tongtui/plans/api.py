@@ -1,0 +1,276 @@
+"""API for plans, categories, tasks, milestones and indicators.
+
+Reads go through plans.access (an outsider gets 404), writes through plans.actions, filters through the
+task list's own FilterSet.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tongtui.api.schema import CONFLICT
+from tongtui.api.views import ApiViewSet
+from tongtui.plans import actions
+from tongtui.plans.access import indicators_visible_to, milestones_visible_to, tasks_visible_to
+from tongtui.plans.filters import TaskFilter
+from tongtui.plans.models import Category, IndicatorValue, Plan, Task
+from tongtui.plans.serializers import (
+    AcknowledgeSerializer,
+    CategorySerializer,
+    CloseSerializer,
+    CompletionRequestSerializer,
+    IndicatorSerializer,
+    IndicatorValueSerializer,
+    MilestoneSerializer,
+    MilestoneUpdateSerializer,
+    OptionalReasonSerializer,
+    PlanSerializer,
+    ProgressSerializer,
+    ReasonSerializer,
+    TaskSerializer,
+    TaskUpdateSerializer,
+)
+
+
+class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Plan years (年度计划)."""
+
+    queryset = Plan.objects.all()
+    serializer_class = PlanSerializer
+    filterset_fields = ["year", "status"]
+
+
+class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Categories (板块) of a plan year."""
+
+    queryset = Category.objects.all()
+    serializer_class = CategorySerializer
+    filterset_fields = ["plan"]
+
+
+def transition(summary: str, body: type[serializers.Serializer]) -> Callable[[Any], Any]:
+    """Schema of a task action: its body, the task as it now is, or 409 when it changed under you."""
+    return extend_schema(
+        summary=summary, request=body, responses={200: TaskSerializer, 409: CONFLICT}, tags=["tasks"]
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("unit", int, description="Unit id, as lead unit or co-unit")]
+    ),
+    update=extend_schema(request=TaskUpdateSerializer, responses={200: TaskSerializer, 409: CONFLICT}),
+    partial_update=extend_schema(
+        request=TaskUpdateSerializer, responses={200: TaskSerializer, 409: CONFLICT}
+    ),
+)
+class TaskViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ApiViewSet,
+):
+    """Key tasks (重点工作) the user may see: the office and leaders all, a unit its own and co-operated ones."""
+
+    serializer_class = TaskSerializer
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = TaskFilter
+    ordering_fields = ["code", "due", "progress"]
+    office_actions = (
+        "create",
+        "update",
+        "partial_update",
+        "assign",
+        "close",
+        "return_completion",
+        "suspend",
+        "resume",
+        "cancel",
+    )
+
+    def get_queryset(self) -> QuerySet[Task]:
+        return tasks_visible_to(
+            self.request.user, Task.objects.with_related().prefetch_related("co_unit_links")
+        )
+
+    def get_serializer_class(self) -> Any:
+        return TaskUpdateSerializer if self.action in ("update", "partial_update") else TaskSerializer
+
+    def answer(self, task: Task, code: int = status.HTTP_200_OK) -> Response:
+        return Response(
+            TaskSerializer(self.reloaded(task), context=self.get_serializer_context()).data, status=code
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        task = actions.create_task(by=request.user, **body.validated_data)
+        return self.answer(task, status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        task = self.get_object()
+        body = self.get_serializer(task, data=request.data)
+        body.is_valid(raise_exception=True)
+        actions.update_task(task, by=request.user, **body.validated_data)
+        return self.answer(task)
+
+    def act(
+        self, request: Request, body_class: type[serializers.Serializer], do: Callable[..., Any]
+    ) -> Response:
+        task = self.get_object()
+        body = body_class(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        do(task, by=request.user, **body.validated_data)
+        return self.answer(task)
+
+    @transition("Assign (交办): hand the task to its units (office)", OptionalReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: Any = None) -> Response:
+        return self.act(request, OptionalReasonSerializer, actions.assign_task)
+
+    @transition("Acknowledge (签收) the assignment for the lead unit or a co-unit", AcknowledgeSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: Any = None) -> Response:
+        return self.act(request, AcknowledgeSerializer, actions.acknowledge_task)
+
+    @transition("Record the visible progress (形象进度) (lead unit or office)", ProgressSerializer)
+    @action(detail=True, methods=["post"])
+    def progress(self, request: Request, pk: Any = None) -> Response:
+        return self.act(request, ProgressSerializer, actions.record_progress)
+
+    @transition("Ask for the task to be closed (lead unit's head or office)", CompletionRequestSerializer)
+    @action(detail=True, methods=["post"], url_path="request-completion")
+    def request_completion(self, request: Request, pk: Any = None) -> Response:
+        return self.act(request, CompletionRequestSerializer, actions.request_completion)
+
+    @transition("Close (销号) the task (office)", CloseSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: Any = None) -> Response:
+        return self.act(request, CloseSerializer, actions.close_task)
+
+    @transition("Return (退回) a completion request, with the reason (office)", ReasonSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_completion(self, request: Request, pk: Any = None) -> Response:
+        return self.act(request, ReasonSerializer, actions.return_completion)
+
+    @transition("Suspend the task, with the reason (office)", ReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request: Request, pk: Any = None) -> Response:
+        return self.act(request, ReasonSerializer, actions.suspend_task)
+
+    @transition("Resume a suspended task (office)", OptionalReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, pk: Any = None) -> Response:
+        return self.act(request, OptionalReasonSerializer, actions.resume_task)
+
+    @transition("Cancel the task, with the reason (office)", ReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: Any = None) -> Response:
+        return self.act(request, ReasonSerializer, actions.cancel_task)
+
+
+class ByTask(django_filters.FilterSet):
+    task = django_filters.NumberFilter(field_name="task_id", label="Task id")
+
+
+@extend_schema_view(
+    update=extend_schema(request=MilestoneUpdateSerializer, responses=MilestoneSerializer),
+    partial_update=extend_schema(request=MilestoneUpdateSerializer, responses=MilestoneSerializer),
+    destroy=extend_schema(responses={204: OpenApiResponse(description="Deleted.")}),
+)
+class MilestoneViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ApiViewSet,
+):
+    """Milestones (节点) of the tasks the user may see; the office plans them."""
+
+    serializer_class = MilestoneSerializer
+    filterset_class = ByTask
+    office_actions = ("create", "update", "partial_update", "destroy")
+
+    def get_queryset(self) -> Any:
+        return milestones_visible_to(self.request.user)
+
+    def get_serializer_class(self) -> Any:
+        return (
+            MilestoneUpdateSerializer if self.action in ("update", "partial_update") else MilestoneSerializer
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        fields = dict(body.validated_data)
+        milestone = actions.add_milestone(fields.pop("task"), by=request.user, **fields)
+        return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        milestone = self.get_object()
+        body = self.get_serializer(milestone, data=request.data, partial=kwargs.get("partial", False))
+        body.is_valid(raise_exception=True)
+        actions.update_milestone(milestone, by=request.user, **body.validated_data)
+        return Response(MilestoneSerializer(self.reloaded(milestone)).data)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        actions.delete_milestone(self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ApiViewSet):
+    """Indicators (指标) of the tasks the user may see; the office sets them."""
+
+    serializer_class = IndicatorSerializer
+    filterset_class = ByTask
+    office_actions = ("create",)
+
+    def get_queryset(self) -> Any:
+        return indicators_visible_to(self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        fields = dict(body.validated_data)
+        indicator = actions.add_indicator(fields.pop("task"), by=request.user, **fields)
+        return Response(IndicatorSerializer(indicator).data, status=status.HTTP_201_CREATED)
+
+
+def indicator_values_visible_to(user: Any) -> QuerySet[IndicatorValue]:
+    return IndicatorValue.objects.filter(indicator__task__in=tasks_visible_to(user).values("pk"))
+
+
+class ByIndicator(django_filters.FilterSet):
+    indicator = django_filters.NumberFilter(field_name="indicator_id", label="Indicator id")
+    task = django_filters.NumberFilter(field_name="indicator__task_id", label="Task id")
+
+
+class IndicatorValueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Actual values of indicators, by period."""
+
+    serializer_class = IndicatorValueSerializer
+    filterset_class = ByIndicator
+
+    def get_queryset(self) -> QuerySet[IndicatorValue]:
+        return indicator_values_visible_to(self.request.user)
+
+
+routes = [
+    ("plans", PlanViewSet, "plan"),
+    ("categories", CategoryViewSet, "category"),
+    ("tasks", TaskViewSet, "task"),
+    ("milestones", MilestoneViewSet, "milestone"),
+    ("indicators", IndicatorViewSet, "indicator"),
+    ("indicator-values", IndicatorValueViewSet, "indicator-value"),
+]
