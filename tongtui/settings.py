@@ -159,3 +159,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }
+
+# --- dispatch (reports, evidence, reminders, worker) ---------------------------------------------
+# Largest evidence file accepted with a progress report, in bytes.
+EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
+# How many days ahead a coming report deadline shows up in "my reports due".
+DISPATCH_DUE_HORIZON_DAYS = envint("DISPATCH_DUE_HORIZON_DAYS", "7")

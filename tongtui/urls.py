@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("tongtui.core.urls")),
     path("", include("tongtui.orgs.urls")),
     path("", include("tongtui.plans.urls")),
+    path("", include("tongtui.dispatch.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,3 +1,28 @@
 from tongtui.dispatch.models.cycles import DueKind, Frequency, ReminderPolicy, ReportCycle, Shift, Weekday
+from tongtui.dispatch.models.evidence import Attachment
+from tongtui.dispatch.models.notices import Notification
+from tongtui.dispatch.models.reports import (
+    EDITABLE,
+    FILED,
+    ProgressReport,
+    ReportContribution,
+    ReportIndicatorValue,
+    ReportStatus,
+)
 
-__all__ = ["DueKind", "Frequency", "ReminderPolicy", "ReportCycle", "Shift", "Weekday"]
+__all__ = [
+    "EDITABLE",
+    "FILED",
+    "Attachment",
+    "DueKind",
+    "Frequency",
+    "Notification",
+    "ProgressReport",
+    "ReminderPolicy",
+    "ReportContribution",
+    "ReportCycle",
+    "ReportIndicatorValue",
+    "ReportStatus",
+    "Shift",
+    "Weekday",
+]

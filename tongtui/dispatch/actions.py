@@ -1,0 +1,380 @@
+"""Every write to progress reports, contributions, evidence and reviews. One transaction each.
+
+Report life: draft → submitted → signed off (unit head) → accepted or returned (office). A returned
+report is edited and submitted again. Nothing changes after submission except through a return.
+"""
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongtui.core.errors import ActionError, Conflict, Forbidden
+from tongtui.core.history import save_with_history
+from tongtui.core.workdays import workdays_between
+from tongtui.dispatch import rules
+from tongtui.dispatch.due import REPORTABLE
+from tongtui.dispatch.evidence import check_upload
+from tongtui.dispatch.models import (
+    Attachment,
+    Notification,
+    ProgressReport,
+    ReportContribution,
+    ReportIndicatorValue,
+    ReportStatus,
+)
+from tongtui.dispatch.schedule import Period
+from tongtui.orgs.models import Membership, Role, Unit
+from tongtui.orgs.roles import roles_of
+from tongtui.plans import actions as plan_actions
+from tongtui.plans.models import Indicator, Task, TaskStatus
+
+DRAFT_FIELDS = {"progress", "done", "next_steps", "problems", "confidence"}
+MAX_ATTACHMENTS = 30
+
+
+def _require_editable(report: ProgressReport) -> None:
+    if not report.is_editable:
+        raise ActionError(
+            _(
+                "This report has been submitted and can no longer be changed. Ask for it to be returned to correct it."
+            )
+        )
+
+
+def _require_filer(report: ProgressReport, by: Any) -> None:
+    if not rules.may_file(roles_of(by), report.unit_id):
+        raise Forbidden(_("Only the lead unit's liaison or head can write this report."))
+
+
+def _claim_version(report: ProgressReport, version: int | None) -> None:
+    """Bump the version; with an expected version, only if nobody else saved the report in between."""
+    qs = ProgressReport.objects.filter(pk=report.pk)
+    if version is not None:
+        qs = qs.filter(version=version)
+    if qs.update(version=F("version") + 1) == 0:
+        current = ProgressReport.objects.get(pk=report.pk)
+        last = current.history.select_related("history_user").first()
+        who = getattr(last.history_user, "person", None) or last.history_user if last else None
+        raise Conflict(
+            _(
+                "%(who)s saved this report at %(when)s while you were editing it. Reload to see their changes, "
+                "then add yours."
+            )
+            % {
+                "who": who or _("Someone else"),
+                "when": timezone.localtime(current.updated_at).strftime("%H:%M"),
+            },
+            current_version=current.version,
+        )
+    report.version = ProgressReport.objects.values_list("version", flat=True).get(pk=report.pk)
+
+
+def notify(users: Any, title: str, *, body: str = "", url: str = "") -> None:
+    Notification.objects.bulk_create(
+        [Notification(recipient=u, title=title[:200], body=body, url=url) for u in users if u is not None]
+    )
+
+
+def _unit_users(unit_id: int, *roles: str) -> list[Any]:
+    rows = Membership.objects.filter(unit_id=unit_id, role__in=roles, person__user__isnull=False)
+    return [m.person.user for m in rows.select_related("person__user")]
+
+
+def _url(report: ProgressReport) -> str:
+    return reverse("dispatch:report-detail", args=[report.pk])
+
+
+def _prefill(task: Task, before: Any) -> dict[str, Any]:
+    """Start from the last report: same progress, confidence and problems; last time's next steps as done."""
+    last = (
+        ProgressReport.objects.filter(task=task, period_end__lt=before)
+        .exclude(status=ReportStatus.DRAFT)
+        .order_by("-period_end")
+        .first()
+    )
+    if last is None:
+        return {"progress": task.progress}
+    return {
+        "progress": last.progress,
+        "confidence": last.confidence,
+        "problems": last.problems,
+        "done": last.next_steps,
+    }
+
+
+def _get_or_start(task: Task, period: Period, by: Any) -> ProgressReport:
+    existing = ProgressReport.objects.filter(
+        task=task, period_start=period.start, period_end=period.end
+    ).first()
+    if existing is not None:
+        return existing
+    if task.status not in REPORTABLE:
+        raise ActionError(
+            _("Reports are not taken while the task is “%(status)s”.") % {"status": task.get_status_display()}
+        )
+    if task.lead_unit_id is None:
+        raise ActionError(_("The task has no lead unit."))
+    report = ProgressReport(
+        task=task,
+        unit_id=task.lead_unit_id,
+        period_start=period.start,
+        period_end=period.end,
+        due=period.due,
+        created_by=by,
+        **_prefill(task, period.start),
+    )
+    try:
+        with transaction.atomic():
+            save_with_history(report, by=by, reason=_("draft started"))
+    except IntegrityError:  # someone started the same report a moment ago
+        return ProgressReport.objects.get(task=task, period_start=period.start, period_end=period.end)
+    return report
+
+
+@transaction.atomic
+def start_or_get_draft(task: Task, period: Period, *, by: Any) -> ProgressReport:
+    """The report of this task and period, started (pre-filled from the last report) if there is none."""
+    if not rules.may_file(roles_of(by), task.lead_unit_id):
+        raise Forbidden(_("Only the lead unit's liaison or head can write this report."))
+    return _get_or_start(task, period, by)
+
+
+@transaction.atomic
+def save_draft(
+    report: ProgressReport,
+    *,
+    by: Any,
+    version: int | None,
+    indicator_values: Mapping[int, Decimal | None] | None = None,
+    **fields: Any,
+) -> ProgressReport:
+    """Save the lead unit's text. With `version`, refuse (Conflict) if someone saved in between."""
+    unknown = set(fields) - DRAFT_FIELDS
+    if unknown:
+        raise TypeError(f"unknown report fields: {sorted(unknown)}")
+    _require_filer(report, by)
+    _require_editable(report)
+    if indicator_values:
+        _check_indicators(report, indicator_values)
+    _claim_version(report, version)
+    for key, value in fields.items():
+        setattr(report, key, value)
+    save_with_history(report, by=by, reason=_("draft saved"))
+    if indicator_values:
+        _save_indicator_values(report, indicator_values, by=by)
+    return report
+
+
+def _check_indicators(report: ProgressReport, values: Mapping[int, Decimal | None]) -> None:
+    indicators = set(
+        Indicator.objects.filter(task_id=report.task_id, pk__in=values).values_list("pk", flat=True)
+    )
+    unknown = set(values) - indicators
+    if unknown:
+        raise ActionError(
+            _("These indicators do not belong to the task: %(ids)s.")
+            % {"ids": ", ".join(map(str, sorted(unknown)))}
+        )
+
+
+def _save_indicator_values(report: ProgressReport, values: Mapping[int, Decimal | None], *, by: Any) -> None:
+    existing = {v.indicator_id: v for v in report.indicator_values.all()}
+    for indicator_id, value in values.items():
+        row = existing.get(indicator_id)
+        if value is None:
+            if row is not None:
+                row._history_user = by  # type: ignore[attr-defined]
+                row.delete()
+            continue
+        if row is None:
+            row = ReportIndicatorValue(report=report, indicator_id=indicator_id, value=value)
+        elif row.value == value:
+            continue
+        row.value = value
+        save_with_history(row, by=by)
+
+
+@transaction.atomic
+def submit_report(report: ProgressReport, *, by: Any, version: int | None = None) -> ProgressReport:
+    """Send the report in. Late submission is allowed and marked with the working days late.
+
+    A unit head who submits signs off at the same time.
+    """
+    _require_filer(report, by)
+    _require_editable(report)
+    missing = []
+    if report.progress is None:
+        missing.append(_("progress"))
+    if not report.done.strip():
+        missing.append(_("what was done this period"))
+    if missing:
+        raise ActionError(
+            _("Fill in %(missing)s before submitting.") % {"missing": "、".join(map(str, missing))}
+        )
+    _claim_version(report, version)
+    now = timezone.now()
+    if report.first_submitted_at is None:
+        report.first_submitted_at = now
+        if report.due is not None:
+            report.late_workdays = max(0, workdays_between(report.due, timezone.localdate(now)))
+    report.submitted_at, report.submitted_by = now, by
+    report.reviewed_at, report.reviewed_by = None, None
+    if rules.may_sign_off(roles_of(by), report.unit_id):
+        report.status = ReportStatus.SIGNED_OFF
+        report.signed_off_at, report.signed_off_by = now, by
+    else:
+        report.status = ReportStatus.SUBMITTED
+        report.signed_off_at, report.signed_off_by = None, None
+    save_with_history(report, by=by, reason=_("submitted"))
+    if report.status == ReportStatus.SUBMITTED:
+        notify(
+            _unit_users(report.unit_id, Role.UNIT_HEAD),
+            _("A report waits for your sign-off: %(report)s") % {"report": report},
+            url=_url(report),
+        )
+    return report
+
+
+@transaction.atomic
+def add_contribution(
+    task: Task, period: Period, *, by: Any, text: str, unit: Unit | None = None
+) -> ReportContribution:
+    """A co-unit writes (or rewrites) its part of the lead unit's report for this period."""
+    co_ids = set(task.co_unit_links.values_list("unit_id", flat=True))
+    allowed = rules.contributing_units(roles_of(by), co_ids)
+    if unit is None and len(allowed) == 1:
+        unit_id = next(iter(allowed))
+    elif unit is not None and unit.pk in allowed:
+        unit_id = unit.pk
+    else:
+        raise Forbidden(_("Only a co-unit's liaison or head can add its part to this report."))
+    if not text.strip():
+        raise ActionError(_("Write what your unit did."))
+    report = _get_or_start(task, period, by)
+    _require_editable(report)
+    contribution = ReportContribution.objects.filter(report=report, unit_id=unit_id).first()
+    if contribution is None:
+        contribution = ReportContribution(report=report, unit_id=unit_id)
+    contribution.text, contribution.author = text.strip(), by
+    save_with_history(contribution, by=by)
+    return contribution
+
+
+@transaction.atomic
+def sign_off(report: ProgressReport, *, by: Any) -> ProgressReport:
+    """主要负责人审核: the lead unit's head vouches for the report."""
+    if not rules.may_sign_off(roles_of(by), report.unit_id):
+        raise Forbidden(_("Only the lead unit's head can sign off this report."))
+    if report.status != ReportStatus.SUBMITTED:
+        raise ActionError(_("Only a submitted report can be signed off."))
+    _claim_version(report, None)
+    report.status = ReportStatus.SIGNED_OFF
+    report.signed_off_at, report.signed_off_by = timezone.now(), by
+    save_with_history(report, by=by, reason=_("signed off"))
+    return report
+
+
+@transaction.atomic
+def accept_report(report: ProgressReport, *, by: Any, note: str = "") -> ProgressReport:
+    """The office accepts: the task's reported progress becomes the report's (unless a later one is in)."""
+    if not rules.may_review(roles_of(by)):
+        raise Forbidden(_("Only the supervision office can accept a report."))
+    if report.status != ReportStatus.SIGNED_OFF:
+        raise ActionError(_("Only a report signed off by the unit head can be accepted."))
+    _claim_version(report, None)
+    report.status = ReportStatus.ACCEPTED
+    report.reviewed_at, report.reviewed_by, report.review_note = timezone.now(), by, note.strip()
+    save_with_history(report, by=by, reason=_("accepted"))
+    task = Task.objects.select_for_update().get(pk=report.task_id)
+    newer = task.progress_on is not None and task.progress_on > report.period_end
+    if not newer and task.status in (TaskStatus.ASSIGNED, TaskStatus.ACKNOWLEDGED, TaskStatus.IN_PROGRESS):
+        assert report.progress is not None
+        plan_actions.record_progress(
+            task,
+            by=by,
+            progress=report.progress,
+            note=report.done,
+            on=report.period_end,
+            reason=_("report accepted: %(report)s") % {"report": report},
+        )
+    notify(
+        [report.submitted_by],
+        _("Your report was accepted: %(report)s") % {"report": report},
+        url=_url(report),
+    )
+    return report
+
+
+@transaction.atomic
+def return_report(report: ProgressReport, *, by: Any, reason: str) -> ProgressReport:
+    """退回: send the report back to the liaison with the reason, for correction and resubmission."""
+    if not rules.may_return(roles_of(by), report.unit_id, report.status):
+        if report.status not in (ReportStatus.SUBMITTED, ReportStatus.SIGNED_OFF):
+            raise ActionError(_("Only a submitted report can be returned."))
+        raise Forbidden(_("You cannot return this report."))
+    if not reason.strip():
+        raise ActionError(_("Give the reason for returning the report."))
+    _claim_version(report, None)
+    report.status = ReportStatus.RETURNED
+    report.reviewed_at, report.reviewed_by, report.review_note = timezone.now(), by, reason.strip()
+    save_with_history(report, by=by, reason=reason.strip())
+    users = {report.submitted_by, *_unit_users(report.unit_id, Role.LIAISON)}
+    notify(
+        users,
+        _("Your report was returned: %(report)s") % {"report": report},
+        body=reason.strip(),
+        url=_url(report),
+    )
+    return report
+
+
+def _attachment_unit(report: ProgressReport, by: Any) -> int:
+    roles = roles_of(by)
+    if rules.may_file(roles, report.unit_id):
+        return report.unit_id
+    co_ids = set(report.task.co_unit_links.values_list("unit_id", flat=True))
+    allowed = rules.contributing_units(roles, co_ids)
+    if not allowed:
+        raise Forbidden(_("Only the task's units can add evidence to this report."))
+    return min(allowed)
+
+
+@transaction.atomic
+def add_attachment(report: ProgressReport, *, by: Any, file: UploadedFile) -> Attachment:
+    """Add an evidence file; refused if too large, of a type not accepted, or not what its name says."""
+    unit_id = _attachment_unit(report, by)
+    _require_editable(report)
+    if report.attachments.count() >= MAX_ATTACHMENTS:
+        raise ActionError(_("A report can have at most %(n)s evidence files.") % {"n": MAX_ATTACHMENTS})
+    checked = check_upload(file)
+    attachment = Attachment(
+        report=report,
+        unit_id=unit_id,
+        original_name=(file.name or "")[-255:],
+        kind=checked.kind,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=by,
+    )
+    attachment.file.save(file.name or "evidence", file, save=False)
+    save_with_history(attachment, by=by)
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(attachment: Attachment, *, by: Any) -> None:
+    """Take a file off a report not yet submitted. The stored file is kept for the history."""
+    report = attachment.report
+    roles = roles_of(by)
+    if not (rules.may_file(roles, report.unit_id) or roles.has(attachment.unit_id, *rules.UNIT_ACTORS)):
+        raise Forbidden(_("You cannot remove this file."))
+    _require_editable(report)
+    attachment._history_user = by  # type: ignore[attr-defined]
+    attachment.delete()

@@ -1,0 +1,90 @@
+"""Admin: cycles and policies are editable; reports are read-only here (they change only through actions)."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from tongtui.dispatch.models import (
+    Attachment,
+    Notification,
+    ProgressReport,
+    ReminderPolicy,
+    ReportContribution,
+    ReportCycle,
+)
+
+
+@admin.register(ReportCycle)
+class ReportCycleAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "plan", "category", "task", "frequency", "due_kind", "day_of_month", "weekday"]
+    list_filter = ["plan", "frequency"]
+    autocomplete_fields = ["task"]
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "plan",
+        "days_before",
+        "on_the_day",
+        "after_every",
+        "escalate_to_head_after",
+        "escalate_to_leader_after",
+        "max_per_period",
+        "by_email",
+    ]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ContributionInline(ReadOnlyInline):
+    model = ReportContribution
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ["original_name", "kind", "size", "sha256", "unit", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "task",
+        "unit",
+        "period_start",
+        "period_end",
+        "status",
+        "progress",
+        "late_workdays",
+        "imported",
+    ]
+    list_filter = ["status", "imported", "task__plan"]
+    search_fields = ["task__code", "task__title", "unit__name"]
+    list_select_related = ["task", "unit"]
+    inlines = [ContributionInline, AttachmentInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "title", "created_at", "read_at"]
+    list_select_related = ["recipient"]

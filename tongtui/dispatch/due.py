@@ -1,0 +1,177 @@
+"""Which (task, period) reports are due: for a user's units ("my reports due") and for the reminder sweep.
+
+Set-based: one query for the tasks, one for their cycles, one for the reports already there; the periods
+are computed once per cycle in Python. Never one query per task.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongtui.core.errors import ActionError
+from tongtui.core.workdays import WorkCalendar, calendar
+from tongtui.dispatch import rules, schedule
+from tongtui.dispatch.cycles import TaskKey, cycles_for
+from tongtui.dispatch.models import FILED, ProgressReport, ReportContribution, ReportCycle
+from tongtui.dispatch.schedule import Period
+from tongtui.orgs.roles import roles_of
+from tongtui.plans.models import CoUnit, Plan, Task, TaskStatus
+
+REPORTABLE = (
+    TaskStatus.ASSIGNED,
+    TaskStatus.ACKNOWLEDGED,
+    TaskStatus.IN_PROGRESS,
+    TaskStatus.COMPLETION_REQUESTED,
+)
+LEAD, CO = "lead", "co"
+
+
+@dataclass
+class DueItem:
+    task: Task
+    period: Period
+    role: str  # LEAD: the user's unit writes the report; CO: it adds its part
+    report_id: int | None = None
+    report_status: str | None = None
+    contributed: bool = False
+    overdue_workdays: int = 0
+    unit_ids: set[int] = field(default_factory=set)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.overdue_workdays > 0
+
+
+def horizon_days() -> int:
+    """How far ahead a coming deadline shows up in "my reports due"."""
+    return int(getattr(settings, "DISPATCH_DUE_HORIZON_DAYS", 7))
+
+
+def reportable_tasks(qs: QuerySet[Task] | None = None) -> QuerySet[Task]:
+    """Open, assigned tasks of active plans without sub-tasks (a parent is reported through its sub-tasks)."""
+    qs = Task.objects.all() if qs is None else qs
+    children = Task.objects.filter(parent=OuterRef("pk"))
+    return (
+        qs.filter(status__in=REPORTABLE, plan__status=Plan.Status.ACTIVE, lead_unit__isnull=False)
+        .exclude(Exists(children))
+        .select_related("plan", "lead_unit")
+    )
+
+
+class Scheduler:
+    """Periods of each cycle, computed once per (cycle, year) and shared by every task on that cycle."""
+
+    def __init__(self, cal: WorkCalendar | None = None) -> None:
+        self.cal = cal or calendar()
+        self._cache: dict[tuple[int, int], list[Period]] = {}
+
+    def periods(self, cycle: ReportCycle, year: int) -> list[Period]:
+        key = (cycle.pk, year)
+        if key not in self._cache:
+            self._cache[key] = schedule.schedule(
+                year, cycle.frequency, cycle.rule(), self.cal, cycle.starts_on
+            )
+        return self._cache[key]
+
+    def task_periods(self, task: Task, cycle: ReportCycle, until: datetime.date) -> list[Period]:
+        """The task's periods of its plan year due on or before `until`, from when it was handed out."""
+        begin = task.start
+        if task.assigned_at is not None:
+            assigned = timezone.localdate(task.assigned_at)
+            begin = max(begin, assigned) if begin else assigned
+        return [
+            p
+            for p in self.periods(cycle, task.plan.year)
+            if p.due <= until and (begin is None or p.end >= begin)
+        ]
+
+
+def _key(task: Task) -> TaskKey:
+    return TaskKey(task.pk, task.category_id, task.plan_id)
+
+
+def outstanding(
+    tasks: Iterable[Task], today: datetime.date, *, ahead: int = 0, scheduler: Scheduler | None = None
+) -> list[tuple[Task, Period, ProgressReport | None]]:
+    """(task, period, draft-or-returned report) for each period due by today + `ahead` days not yet filed."""
+    tasks = list(tasks)
+    scheduler = scheduler or Scheduler()
+    cycles = cycles_for(_key(t) for t in tasks)
+    until = today + datetime.timedelta(days=ahead)
+    wanted = [(t, p) for t in tasks if t.pk in cycles for p in scheduler.task_periods(t, cycles[t.pk], until)]
+    if not wanted:
+        return []
+    earliest = min(p.start for _t, p in wanted)
+    reports = {
+        (r.task_id, r.period_start, r.period_end): r
+        for r in ProgressReport.objects.filter(
+            task_id__in={t.pk for t, _p in wanted}, period_start__gte=earliest
+        )
+    }
+    result = []
+    for task, period in wanted:
+        report = reports.get((task.pk, period.start, period.end))
+        if report is None or report.status not in FILED:
+            result.append((task, period, report))
+    return result
+
+
+def due_for(user: Any, today: datetime.date | None = None) -> list[DueItem]:
+    """My reports due: the reports the user's units owe (lead) or can add to (co-unit), due or overdue."""
+    today = today or timezone.localdate()
+    roles = roles_of(user)
+    units = roles.units_with(*rules.UNIT_ACTORS)
+    if not units:
+        return []
+    co = CoUnit.objects.filter(task=OuterRef("pk"), unit_id__in=units)
+    tasks = list(reportable_tasks().filter(Q(lead_unit_id__in=units) | Q(Exists(co))))
+    co_units: dict[int, set[int]] = {}
+    for task_id, unit_id in CoUnit.objects.filter(
+        task__in=[t.pk for t in tasks], unit_id__in=units
+    ).values_list("task_id", "unit_id"):
+        co_units.setdefault(task_id, set()).add(unit_id)
+    scheduler = Scheduler()
+    pending = outstanding(tasks, today, ahead=horizon_days(), scheduler=scheduler)
+    contributed = set(
+        ReportContribution.objects.filter(
+            report_id__in=[r.pk for _t, _p, r in pending if r is not None], unit_id__in=units
+        ).values_list("report_id", "unit_id")
+    )
+    items = []
+    for task, period, report in pending:
+        lead = task.lead_unit_id in units
+        mine: set[int] = {task.lead_unit_id} if lead and task.lead_unit_id else co_units.get(task.pk, set())
+        report_id = report.pk if report is not None else None
+        items.append(
+            DueItem(
+                task=task,
+                period=period,
+                role=LEAD if lead else CO,
+                report_id=report_id,
+                report_status=report.status if report is not None else None,
+                contributed=any((report_id, u) in contributed for u in mine),
+                overdue_workdays=max(0, scheduler.cal.workdays_between(period.due, today)),
+                unit_ids=mine,
+            )
+        )
+    items.sort(key=lambda i: (i.period.due, i.task.plan_id, i.task.code))
+    return items
+
+
+def period_for(task: Task, start: datetime.date, cal: WorkCalendar | None = None) -> Period:
+    """The task's report period starting on `start`, with its due date; refuses a date that starts none."""
+    cycle = cycles_for([_key(task)]).get(task.pk)
+    if cycle is None:
+        raise ActionError(_("No report cycle is set for this task."))
+    for period in Scheduler(cal).periods(cycle, task.plan.year):
+        if period.start == start:
+            return period
+    raise ActionError(
+        _("%(date)s does not start a report period of this task.") % {"date": start.isoformat()}
+    )
