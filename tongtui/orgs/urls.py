@@ -1,3 +1,2 @@
-from django.urls import path
-
+# Unit pages show tasks, so their URLs live in tongtui/plans/urls_tasks.py (orgs may not import plans).
 urlpatterns: list = []

@@ -1,0 +1,110 @@
+"""Small template helpers shared by every page: optional links, status badges, percentages, who am I."""
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.apps import apps
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+STATUS_CLASSES = {
+    "draft": "text-bg-secondary",
+    "assigned": "text-bg-info",
+    "acknowledged": "text-bg-primary",
+    "in_progress": "text-bg-primary",
+    "completion_requested": "text-bg-warning",
+    "closed": "text-bg-success",
+    "suspended": "text-bg-dark",
+    "cancelled": "text-bg-light border",
+}
+
+
+@register.simple_tag
+def site_title() -> str:
+    """The site's name from settings (views such as LoginView put another `site_name` in the context)."""
+    return str(settings.SITE_NAME)
+
+
+@register.simple_tag
+def optional_url(name: str, *args: Any) -> str:
+    """The URL named `name`, or "" when no such page exists (yet): a link to a page another part builds."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        if not args:
+            return ""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return STATUS_CLASSES.get(status, "text-bg-secondary")
+
+
+@register.filter
+def pct(value: Any) -> str:
+    """40.00 -> "40", 12.50 -> "12.5": a percentage without trailing zeros."""
+    if value is None or value == "":
+        return ""
+    return format(Decimal(value).quantize(Decimal("0.1")).normalize(), "f")
+
+
+@register.filter
+def num(value: Any) -> str:
+    """A decimal without trailing zeros and without exponent: 100.0000 -> "100"."""
+    if value is None or value == "":
+        return ""
+    return format(Decimal(value).normalize(), "f")
+
+
+@register.filter
+def progress_class(value: Any) -> str:
+    number = Decimal(value or 0)
+    if number >= 100:
+        return "bg-success"
+    if number >= 50:
+        return "bg-primary"
+    return "bg-info"
+
+
+@register.simple_tag(takes_context=True)
+def whoami(context: template.Context) -> dict[str, str]:
+    """The logged-in user's display name and role labels for the navbar."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"name": "", "roles": ""}
+    Person = apps.get_model("orgs", "Person")
+    person = Person.objects.filter(user=user).select_related("unit").first()
+    name = person.name if person else (user.get_full_name() or user.get_username())
+    roles = context.get("my_roles")
+    labels: list[str] = []
+    if roles is not None:
+        from tongtui.orgs.models import Role
+
+        if roles.is_office:
+            labels.append(str(Role.OFFICE.label))
+        if roles.is_leader:
+            labels.append(str(Role.LEADER.label))
+        unit_roles = {r for rs in roles.by_unit.values() for r in rs} - {Role.OFFICE, Role.LEADER}
+        labels += [str(Role(r).label) for r in sorted(unit_roles)]
+    if not labels and user.is_superuser:
+        labels.append(_("Administrator"))
+    unit = person.unit.label if person and person.unit else ""
+    return {"name": name, "roles": " · ".join(labels), "unit": unit}
+
+
+@register.simple_tag
+def nav_plan_year() -> int | None:
+    """The year of the current plan, for links in the navbar."""
+    from tongtui.plans.views import current_plan
+
+    plan = current_plan()
+    return plan.year if plan else None

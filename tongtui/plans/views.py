@@ -1,0 +1,173 @@
+"""Task pages: the filtered list and the detail page (charter, roadmap, history, actions)."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.functions import Length
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from tongtui.orgs.models import Person, Unit
+from tongtui.orgs.roles import roles_of
+from tongtui.plans import changes
+from tongtui.plans.access import get_task_for, tasks_visible_to
+from tongtui.plans.filters import TaskFilter
+from tongtui.plans.models import Category, CoUnit, Plan, Task, TaskStatus
+from tongtui.plans.views_actions import action_forms, available_actions
+
+PAGE_SIZES = (20, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
+SORTS: dict[str, list[Any]] = {
+    # Codes sort by length first so that 2 comes before 10.
+    "code": [Length("code"), "code", "pk"],
+    "-code": [Length("code").desc(), F("code").desc(), "-pk"],
+    "due": [F("due").asc(nulls_last=True), Length("code"), "code"],
+    "-due": [F("due").desc(nulls_last=True), Length("code"), "code"],
+    "progress": ["progress", Length("code"), "code"],
+    "-progress": ["-progress", Length("code"), "code"],
+}
+
+
+def current_plan() -> Plan | None:
+    """This year's plan if there is one, else the newest."""
+    this_year = timezone.localdate().year
+    first = Case(When(year=this_year, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return Plan.objects.order_by(first, "-year").first()
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _page_size(request: HttpRequest) -> int:
+    size = _int_or_none(request.GET.get("per_page"))
+    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+def _wants_partial(request: HttpRequest, target: str) -> bool:
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and not headers.get("HX-History-Restore-Request")
+        and headers.get("HX-Target", target) == target
+    )
+
+
+def task_filter_for(request: HttpRequest) -> tuple[TaskFilter, QueryDict]:
+    """The list's FilterSet over what the user may see, defaulting to the current plan year."""
+    data = request.GET.copy()
+    if not data.get("plan"):
+        plan = current_plan()
+        if plan is not None:
+            data["plan"] = str(plan.pk)
+    plan_id = _int_or_none(data.get("plan")) or 0
+    visible = tasks_visible_to(request.user, Task.objects.with_related())
+    filterset = TaskFilter(data, queryset=visible, request=request)
+    fields = filterset.form.fields
+    fields["category"].queryset = Category.objects.filter(plan_id=plan_id)  # type: ignore[attr-defined]
+    leaders = tasks_visible_to(request.user).filter(plan_id=plan_id).values("leader_id")
+    fields["leader"].queryset = Person.objects.filter(pk__in=leaders).order_by("name")  # type: ignore[attr-defined]
+    fields["unit"].queryset = Unit.objects.filter(is_active=True)  # type: ignore[attr-defined]
+    return filterset, data
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    filterset, query = task_filter_for(request)
+    sort = request.GET.get("sort", "code")
+    if sort not in SORTS:
+        sort = "code"
+    tasks = filterset.qs.order_by(*SORTS[sort])
+    page = Paginator(tasks, _page_size(request)).get_page(request.GET.get("page"))
+    export_query = query.copy()
+    for key in ("page", "per_page", "sort"):
+        export_query.pop(key, None)
+    context = {
+        "nav": "tasks",
+        "filter": filterset,
+        "form": filterset.form,
+        "plan": filterset.form.cleaned_data.get("plan") if filterset.is_valid() else None,
+        "query": query,
+        "export_query": export_query.urlencode(),
+        "page": page,
+        "sort": sort,
+        "per_page": page.paginator.per_page,
+        "page_sizes": PAGE_SIZES,
+        "statuses": TaskStatus.choices,
+        "selected_statuses": query.getlist("status"),
+        "active_filters": sum(1 for key in ("category", "unit", "leader", "status") if query.get(key)),
+        "today": timezone.localdate(),
+        "may_manage": roles_of(request.user).is_office,
+    }
+    if _wants_partial(request, "task-results"):
+        response = render(request, "plans/_task_results.html", context)
+    else:
+        response = render(request, "plans/task_list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def detail_context(request: HttpRequest, task: Task, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the detail page shows; `bound` replaces action forms after a failed submission."""
+    user = request.user
+    roles = roles_of(user)
+    today = timezone.localdate()
+    links = list(
+        CoUnit.objects.filter(task=task)
+        .select_related("unit", "acknowledged_by")
+        .order_by("unit__order", "unit__name")
+    )
+    visible = tasks_visible_to(user)
+    children = list(visible.filter(parent=task).select_related("lead_unit").order_by(Length("code"), "code"))
+    parent = visible.filter(pk=task.parent_id).first() if task.parent_id else None
+    milestones = list(task.milestones.order_by("due", "seq"))
+    indicators = list(task.indicators.prefetch_related("values"))
+    allowed = available_actions(roles, task, links)
+    return {
+        "nav": "tasks",
+        "task": task,
+        "co_links": links,
+        "children": children,
+        "parent": parent,
+        "roadmap": roadmap(milestones, today),
+        "indicators": indicators,
+        "history": changes.task_history(task),
+        "actions": allowed,
+        "forms": action_forms(task, allowed, bound or {}),
+        "today": today,
+        "overdue": task.is_open and task.due is not None and task.due < today,
+    }
+
+
+def roadmap(milestones: list[Any], today: Any) -> list[dict[str, Any]]:
+    """The milestones in date order with done/overdue marks and a 'today' marker in its place."""
+    items: list[dict[str, Any]] = []
+    placed = False
+    for milestone in milestones:
+        if not placed and milestone.due > today:
+            items.append({"today": True, "date": today})
+            placed = True
+        items.append(
+            {
+                "today": False,
+                "milestone": milestone,
+                "done": milestone.done_on is not None,
+                "overdue": milestone.done_on is None and milestone.due < today,
+            }
+        )
+    if milestones and not placed:
+        items.append({"today": True, "date": today})
+    return items
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for(request.user, pk)
+    return render(request, "plans/task_detail.html", detail_context(request, task))
