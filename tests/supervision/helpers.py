@@ -1,6 +1,6 @@
 """Small builders for the pure supervision tests."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from tongtui.supervision.signals.days import WorkdayAxis
 from tongtui.supervision.signals.facts import MilestoneFact, ReportFact
@@ -24,6 +24,6 @@ def rep(period_end: date, progress: float | None, submitted: date | None = None,
     return ReportFact(
         period_end=period_end,
         progress=progress,
-        submitted_at=submitted if submitted is not None else period_end + timedelta(days=3),
+        submitted_at=submitted if submitted is not None else period_end,
         **kw,
     )

@@ -45,6 +45,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "已超过完成时限{days}{unit},进度{progress}%",
         "past its due date by {days} {unit}, at {progress}% progress",
     ),
+    "task_overdue_grace": (
+        "已到完成时限,尚未完成,进度{progress}%",
+        "due date passed, not finished yet, at {progress}% progress",
+    ),
     "behind_plan": (
         "低于序时进度{behind}个百分点(序时{planned}%,实际{progress}%)",
         "{behind} points behind plan (planned {planned}%, actual {progress}%)",
