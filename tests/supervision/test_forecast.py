@@ -3,6 +3,7 @@ from hypothesis import strategies as st
 
 from tongtui.supervision.signals.forecast import (
     BEYOND_PLAN,
+    CAPPED,
     CLAMPED_TO_STATUS_DATE,
     ForecastState,
     earned_schedule,
@@ -167,3 +168,11 @@ def test_the_forecast_never_finishes_before_the_status_date(progress, elapsed):
     f = earned_schedule(LINEAR, progress, status)
     assert f.finish is not None and f.finish >= status
     assert f.es is not None and f.es <= f.planned_duration
+
+
+def test_a_pace_near_zero_is_capped_instead_of_forecasting_decades_ahead():
+    axis = weekday_axis()
+    t = build_trajectory(D(2026, 1, 1), D(2026, 12, 31), axis=axis)
+    f = earned_schedule(t, 0.01, D(2026, 12, 1))
+    assert CAPPED in f.notes
+    assert f.finish is not None and f.finish.year < 2040

@@ -28,6 +28,10 @@ class ForecastState(StrEnum):
 # Notes a forecast may carry.
 CLAMPED_TO_STATUS_DATE = "forecast_before_status_date"
 BEYOND_PLAN = "progress_beyond_plan"
+CAPPED = "forecast_capped"
+
+# A forecast reaches at most this many times the longer of the planned and the elapsed duration.
+HORIZON_FACTOR = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +136,12 @@ def earned_schedule(
     if es <= 0:
         return replace(base, state=ForecastState.NO_PACE, es=es, notes=tuple(notes))
     spi = es / at
-    finish = axis.date_at(x0 + floor(trajectory.duration / spi + 0.5))
+    span = trajectory.duration / spi
+    horizon = HORIZON_FACTOR * max(trajectory.duration, at)
+    if span > horizon:  # a pace near zero: say "very late", not a date decades away
+        span = horizon
+        notes.append(CAPPED)
+    finish = axis.date_at(x0 + floor(span + 0.5))
     earliest = as_of if as_of is not None and as_of > status_date else status_date
     if finish < earliest:
         finish = earliest

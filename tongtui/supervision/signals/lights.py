@@ -202,7 +202,9 @@ def evaluate_light(
         duration = forecast.planned_duration or 0
         if forecast.slip > max(rules.forecast_slip_red_days, rules.forecast_slip_red_share * duration):
             reasons.append(Reason("forecast_slip", Light.RED, figures))
-        elif forecast.slip > max(rules.forecast_slip_yellow_days, rules.forecast_slip_yellow_share * duration):
+        elif forecast.slip > max(
+            rules.forecast_slip_yellow_days, rules.forecast_slip_yellow_share * duration
+        ):
             reasons.append(Reason("forecast_slip", Light.YELLOW, figures))
 
     # reports missing

@@ -1,0 +1,131 @@
+"""Micro-benchmark: lights and forecasts for 50,000 synthetic tasks, in pure Python.
+
+    .venv/bin/python bench/signals_pure.py [--tasks 50000] [--seed 1]
+
+Prints the time to build the inputs and to evaluate every task's light (which includes its
+trajectory and earned-schedule forecast), on a calendar axis and on a working-day axis.
+The database side (set-based queries filling TaskFacts) is measured elsewhere.
+"""
+
+import argparse
+import random
+import sys
+import time
+import tracemalloc
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tongtui.supervision.signals.days import CALENDAR, WorkdayAxis  # noqa: E402
+from tongtui.supervision.signals.facts import (  # noqa: E402
+    CycleFact,
+    EscalationFact,
+    MilestoneFact,
+    ReportFact,
+    TaskFacts,
+)
+from tongtui.supervision.signals.lights import evaluate_light  # noqa: E402
+
+AS_OF = date(2026, 9, 15)
+YEAR_START = date(2026, 1, 1)
+STATUSES = (
+    ["in_progress"] * 85
+    + ["acknowledged"] * 5
+    + ["closed"] * 6
+    + ["draft", "suspended", "cancelled", "assigned"]
+)
+
+
+def synthetic_tasks(n: int, rng: random.Random) -> list[TaskFacts]:
+    cycles = tuple(
+        CycleFact(date(2026, m + 1, 1) - timedelta(days=1), date(2026, m + 1, 5)) for m in range(1, 11)
+    )
+    tasks = []
+    for i in range(n):
+        start = YEAR_START + timedelta(days=rng.randrange(0, 120))
+        due = start + timedelta(days=rng.randrange(90, 360))
+        span = (due - start).days
+        k = rng.choice([0, 2, 3, 4, 5, 6, 8])
+        cuts = sorted(rng.sample(range(1, span + 1), k)) if k else []
+        milestones = tuple(
+            MilestoneFact(
+                due=start + timedelta(days=c),
+                planned_progress=round(100 * (j + 1) / k, 1),
+                done_on=start + timedelta(days=c + rng.randrange(-10, 20)) if rng.random() < 0.6 else None,
+            )
+            for j, c in enumerate(cuts)
+        )
+        pace = rng.uniform(0.5, 1.4)
+        reports = []
+        progress = 0.0
+        month_end = date(2026, 2, 1) - timedelta(days=1)
+        while month_end < AS_OF:
+            if month_end > start and rng.random() < 0.9:
+                elapsed = (month_end - start).days
+                progress = min(100.0, max(progress + rng.uniform(-2, 3), 100 * pace * elapsed / span))
+                reports.append(
+                    ReportFact(
+                        period_end=month_end,
+                        progress=round(progress, 1),
+                        submitted_at=month_end + timedelta(days=rng.randrange(1, 8)),
+                    )
+                )
+            month_end = (month_end + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        escalations = tuple(
+            EscalationFact(
+                AS_OF - timedelta(days=rng.randrange(1, 60)), None if rng.random() < 0.5 else AS_OF
+            )
+            for _ in range(rng.choice([0, 0, 0, 1, 2]))
+        )
+        tasks.append(
+            TaskFacts(
+                task_id=i,
+                status=rng.choice(STATUSES),
+                start=start if rng.random() > 0.05 else None,
+                due=due,
+                milestones=milestones,
+                reports=tuple(reports),
+                escalations=escalations,
+                cycles=cycles,
+                closed_on=AS_OF - timedelta(days=3),
+                default_start=YEAR_START,
+            )
+        )
+    return tasks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tasks", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    t0 = time.perf_counter()
+    tasks = synthetic_tasks(args.tasks, random.Random(args.seed))
+    t1 = time.perf_counter()
+    milestones = sum(len(t.milestones) for t in tasks)
+    reports = sum(len(t.reports) for t in tasks)
+    print(f"built {len(tasks)} tasks, {milestones} milestones, {reports} reports in {t1 - t0:.2f} s")
+
+    axis = WorkdayAxis(lambda d: d.weekday() < 5, date(2025, 1, 1), date(2028, 12, 31))
+    for name, ax in [("calendar days", CALENDAR), ("working days", axis)]:
+        t0 = time.perf_counter()
+        results = [evaluate_light(t, AS_OF, axis=ax) for t in tasks]
+        elapsed = time.perf_counter() - t0
+        del results
+        tracemalloc.start()  # a second pass only to measure memory: tracemalloc slows Python down
+        results = [evaluate_light(t, AS_OF, axis=ax) for t in tasks]
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        lights = Counter(r.light.value for r in results)
+        forecasts = sum(1 for r in results if r.forecast is not None and r.forecast.finish is not None)
+        print(
+            f"{name:>13}: {elapsed:.2f} s for {len(results)} lights ({1e6 * elapsed / len(results):.0f} µs each, "
+            f"{forecasts} forecasts, results peak {peak / 2**20:.0f} MiB) {dict(sorted(lights.items()))}"
+        )
+
+
+if __name__ == "__main__":
+    main()
