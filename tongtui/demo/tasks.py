@@ -32,7 +32,7 @@ class Spec:
     steps: str = "indicator"  # a template key or a schedule "3月底前…;6月底前…"
     ind: tuple | None = None  # (name, unit of measure, baseline, target[, "down" | "reach"])
     start: str = "1-1"
-    due: str = ""  # "M-D" or "YYYY-M-D"; empty: the last step's date
+    due: str = ""  # "M-D", or "{next}-M-D" in the following year; empty: the last step's date
     deadline: str = ""  # the deadline as the notice writes it; empty: derived
     weight: float = 1
     source: str = "work_report"
@@ -99,6 +99,7 @@ def deliverables_of(spec: Spec) -> str:
 
 def parse_steps(text: str, year: int) -> list[Step]:
     """'3月底前完成立项;6月底前开工(40%)' -> dated steps; planned progress spread evenly unless given."""
+    text = text.replace("{next}", str(year + 1))
     parts = [p.strip() for p in re.split(r"[;;]", text) if p.strip()]
     found = []
     for part in parts:
@@ -116,7 +117,8 @@ def parse_steps(text: str, year: int) -> list[Step]:
 
 
 def date_of(text: str, year: int) -> datetime.date:
-    parts = [int(p) for p in text.split("-")]
+    """'12-31' in the plan year, '{next}-2-10' in the year after."""
+    parts = [int(p) for p in text.replace("{next}", str(year + 1)).split("-")]
     if len(parts) == 3:
         return datetime.date(*parts)
     return datetime.date(year, parts[0], parts[1])
