@@ -124,3 +124,21 @@ def test_sensible_rules_have_no_errors():
     assert schedule.rule_errors(schedule.MONTHLY, ON_25TH) == {}
     assert schedule.rule_errors(schedule.WEEKLY, FRIDAY) == {}
     assert schedule.rule_errors(schedule.SEMIMONTHLY, DueRule(schedule.BEFORE_END)) == {}
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "label"),
+    [
+        (D(2026, 3, 1), D(2026, 3, 31), "2026-03"),
+        (D(2026, 4, 1), D(2026, 6, 30), "Q2 2026"),
+        (D(2026, 2, 1), D(2026, 2, 15), "2026-02, first half"),
+        (D(2026, 2, 16), D(2026, 2, 28), "2026-02, second half"),
+        (D(2026, 3, 16), D(2026, 3, 22), "week 12 of 2026 (03-16–03-22)"),
+        (D(2026, 3, 3), D(2026, 3, 9), "2026-03-03 – 2026-03-09"),
+    ],
+)
+def test_period_labels(start, end, label):
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert schedule.period_label(start, end) == label

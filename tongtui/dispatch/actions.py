@@ -82,6 +82,10 @@ def notify(users: Any, title: str, *, body: str = "", url: str = "") -> None:
     )
 
 
+def mark_notifications_read(user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
 def _unit_users(unit_id: int, *roles: str) -> list[Any]:
     rows = Membership.objects.filter(unit_id=unit_id, role__in=roles, person__user__isnull=False)
     return [m.person.user for m in rows.select_related("person__user")]
@@ -91,7 +95,7 @@ def _url(report: ProgressReport) -> str:
     return reverse("dispatch:report-detail", args=[report.pk])
 
 
-def _prefill(task: Task, before: Any) -> dict[str, Any]:
+def prefill(task: Task, before: Any) -> dict[str, Any]:
     """Start from the last report: same progress, confidence and problems; last time's next steps as done."""
     last = (
         ProgressReport.objects.filter(task=task, period_end__lt=before)
@@ -128,7 +132,7 @@ def _get_or_start(task: Task, period: Period, by: Any) -> ProgressReport:
         period_end=period.end,
         due=period.due,
         created_by=by,
-        **_prefill(task, period.start),
+        **prefill(task, period.start),
     )
     try:
         with transaction.atomic():

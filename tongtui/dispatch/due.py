@@ -47,6 +47,10 @@ class DueItem:
     def is_overdue(self) -> bool:
         return self.overdue_workdays > 0
 
+    @property
+    def period_label(self) -> str:
+        return schedule.period_label(self.period.start, self.period.end)
+
 
 def horizon_days() -> int:
     """How far ahead a coming deadline shows up in "my reports due"."""

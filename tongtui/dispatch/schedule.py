@@ -136,3 +136,25 @@ def schedule(
         for start, end in periods_of_year(year, frequency)
         if starts_on is None or end >= starts_on
     ]
+
+
+def period_label(start: datetime.date, end: datetime.date) -> str:
+    """A short name for a period: "2026-03", "Q1 2026", "2026-03, first half", "week 12 of 2026 (03-16–03-22)"."""
+    month_end = _month_end(start.year, start.month)
+    if start.day == 1 and end == month_end:
+        return _("%(year)s-%(month)02d") % {"year": start.year, "month": start.month}
+    if start.day == 1 and start.month % 3 == 1 and end == _month_end(start.year, start.month + 2):
+        return _("Q%(quarter)s %(year)s") % {"quarter": (start.month - 1) // 3 + 1, "year": start.year}
+    if start.day == 1 and end == start.replace(day=15):
+        return _("%(year)s-%(month)02d, first half") % {"year": start.year, "month": start.month}
+    if start.day == 16 and end == month_end:
+        return _("%(year)s-%(month)02d, second half") % {"year": start.year, "month": start.month}
+    if start.weekday() == 0 and (end - start).days == 6:
+        year, week, _day = start.isocalendar()
+        return _("week %(week)s of %(year)s (%(start)s–%(end)s)") % {
+            "week": week,
+            "year": year,
+            "start": f"{start:%m-%d}",
+            "end": f"{end:%m-%d}",
+        }
+    return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.dispatch.schedule import period_label
 from tongtui.orgs.models import Unit
 from tongtui.plans.models import PERCENT, Indicator, Task
 
@@ -120,6 +121,10 @@ class ProgressReport(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.period_start, self.period_end)
 
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_start > self.period_end:
