@@ -25,11 +25,9 @@ DECREASE = "decrease"
 REACH = "reach"
 
 
-def day_of(moment: date | None) -> date | None:
+def day_of(moment: date) -> date:
     """The calendar day of a date or datetime."""
-    if isinstance(moment, datetime):
-        return moment.date()
-    return moment
+    return moment.date() if isinstance(moment, datetime) else moment
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +64,7 @@ class ReportFact:
     @property
     def known_on(self) -> date:
         """The day the office could first see this report (its period end when no submission time)."""
-        return day_of(self.submitted_at) or self.period_end
+        return self.period_end if self.submitted_at is None else day_of(self.submitted_at)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ Signals carry a code and figures; the sentence is made here, for a language code
 """
 
 from collections.abc import Mapping
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 # code -> (Chinese, English); placeholders name figures; {unit} is the day unit for {days}.
@@ -137,7 +138,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
 # Words used inside other sentences.
 WORDS: dict[str, tuple[str, str]] = {
     "why_negative": ("为负数", "negative"),
-    "why_above_target": ("超过目标值{factor}倍", "more than {factor} times the target"),
+    "why_above_target": ("超过目标值的{factor}倍", "more than {factor} times the target"),
+    "why_above_baseline": ("超过基数的{factor}倍", "more than {factor} times the baseline"),
     "where_other_unit": ("其他单位的报告中", "in another unit's report"),
     "where_own": ("本单位此前的报告中", "in the unit's earlier report"),
     "what_report": ("{period}报告进度100%", "report for {period} at 100%"),
@@ -145,15 +147,27 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A figure that is itself words (from WORDS), rendered in the language of the sentence around it."""
+
+    code: str
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
 def is_chinese(lang: str) -> bool:
     return lang.lower().replace("_", "-").startswith("zh")
 
 
-def number(x: Any) -> str:
+def number(x: Any, lang: str = "zh-hans") -> str:
     """A figure for reading: floats to one decimal without a trailing .0, dates in ISO form."""
+    if isinstance(x, Phrase):
+        return render(x.code, lang, x.figures, table="words")
     if isinstance(x, float):
         r = round(x, 1)
         return str(int(r)) if r == int(r) else f"{r:.1f}"
+    if isinstance(x, datetime):
+        return x.strftime("%Y-%m-%d %H:%M")
     if isinstance(x, date):
         return x.isoformat()
     return str(x)
@@ -176,7 +190,7 @@ def render(
     template = pair[0] if is_chinese(lang) else pair[1]
     figures = dict(figures or {})
     days = figures.get("days")
-    values = {k: number(v) for k, v in figures.items()}
+    values = {k: number(v, lang) for k, v in figures.items()}
     values["unit"] = day_unit(lang, bool(figures.get("working")), days if isinstance(days, int) else None)
     try:
         return template.format(**values)
@@ -184,5 +198,5 @@ def render(
         return template
 
 
-def word(code: str, lang: str, **figures: Any) -> str:
-    return render(code, lang, figures, table="words")
+def phrase(code: str, **figures: Any) -> Phrase:
+    return Phrase(code, figures)
