@@ -32,7 +32,7 @@ CHARTER_FIELDS = [
     "is_public",
     "note",
 ]
-MILESTONE_FIELDS = ["title", "due", "planned_progress", "deliverable", "evidence_required"]
+MILESTONE_FIELDS = ("title", "due", "planned_progress", "deliverable", "evidence_required")
 
 
 class DateInput(forms.DateInput):
@@ -60,7 +60,7 @@ class TaskForm(forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = CHARTER_FIELDS
+        fields = list(CHARTER_FIELDS)
         widgets = {
             "start": DateInput(),
             "due": DateInput(),
@@ -113,7 +113,7 @@ class TaskForm(forms.ModelForm):
 class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
-        fields = MILESTONE_FIELDS
+        fields = list(MILESTONE_FIELDS)  # a copy: inline formsets append their foreign key to it
         widgets = {"due": DateInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -145,7 +145,7 @@ MilestoneFormSet = inlineformset_factory(
     Milestone,
     form=MilestoneForm,
     formset=BaseMilestoneFormSet,
-    fields=MILESTONE_FIELDS,
+    fields=list(MILESTONE_FIELDS),
     extra=1,
     can_delete=True,
 )

@@ -32,11 +32,16 @@ SORTS: dict[str, list[Any]] = {
 }
 
 
-def current_plan() -> Plan | None:
-    """This year's plan if there is one, else the newest."""
+def current_plan(request: HttpRequest | None = None) -> Plan | None:
+    """This year's plan if there is one, else the newest; looked up once per request."""
+    if request is not None and hasattr(request, "_tongtui_current_plan"):
+        return request._tongtui_current_plan  # type: ignore[attr-defined]
     this_year = timezone.localdate().year
     first = Case(When(year=this_year, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return Plan.objects.order_by(first, "-year").first()
+    plan = Plan.objects.order_by(first, "-year").first()
+    if request is not None:
+        request._tongtui_current_plan = plan  # type: ignore[attr-defined]
+    return plan
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -64,7 +69,7 @@ def task_filter_for(request: HttpRequest) -> tuple[TaskFilter, QueryDict]:
     """The list's FilterSet over what the user may see, defaulting to the current plan year."""
     data = request.GET.copy()
     if not data.get("plan"):
-        plan = current_plan()
+        plan = current_plan(request)
         if plan is not None:
             data["plan"] = str(plan.pk)
     plan_id = _int_or_none(data.get("plan")) or 0
@@ -129,6 +134,9 @@ def detail_context(request: HttpRequest, task: Task, bound: dict[str, Any] | Non
     parent = visible.filter(pk=task.parent_id).first() if task.parent_id else None
     milestones = list(task.milestones.order_by("due", "seq"))
     indicators = list(task.indicators.prefetch_related("values"))
+    for indicator in indicators:
+        values = list(indicator.values.all())
+        indicator.latest = values[-1] if values else None  # type: ignore[attr-defined]
     allowed = available_actions(roles, task, links)
     return {
         "nav": "tasks",

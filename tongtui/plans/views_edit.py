@@ -157,7 +157,7 @@ def _editor(request: HttpRequest, plan: Plan, task: Task | None) -> HttpResponse
 def task_create(request: HttpRequest) -> HttpResponse:
     _require_office(request)
     plan_id = request.GET.get("plan")
-    plan = get_object_or_404(Plan, pk=plan_id) if plan_id and plan_id.isdigit() else current_plan()
+    plan = get_object_or_404(Plan, pk=plan_id) if plan_id and plan_id.isdigit() else current_plan(request)
     if plan is None:
         messages.error(request, _("Create a plan year first (in the admin)."))
         return redirect("task-list")

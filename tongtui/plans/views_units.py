@@ -6,18 +6,21 @@ These views live in plans, not orgs, because they show tasks: orgs stands below 
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from tongtui.orgs.models import Membership, Unit, UnitKind
+from tongtui.orgs.models import Membership, Role, Unit, UnitKind
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.access import tasks_visible_to
 from tongtui.plans.models import CoUnit, Plan, TaskStatus
 from tongtui.plans.views import current_plan
 
 TASK_LIMIT = 100
+ROLE_ORDER = Case(
+    *(When(role=r, then=Value(i)) for i, r in enumerate(Role.values)), output_field=IntegerField()
+)
 
 
 def _plan_from(request: HttpRequest) -> Plan | None:
@@ -26,7 +29,7 @@ def _plan_from(request: HttpRequest) -> Plan | None:
         plan = Plan.objects.filter(pk=plan_id).first()
         if plan is not None:
             return plan
-    return current_plan()
+    return current_plan(request)
 
 
 def _tree_order(units: list[Unit]) -> list[tuple[Unit, int]]:
@@ -87,7 +90,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     co = visible.filter(co_unit_links__unit=unit)
     may_see_members = roles.sees_all or unit.pk in roles.unit_ids
     members = (
-        list(Membership.objects.filter(unit=unit).select_related("person").order_by("role", "person__name"))
+        list(
+            Membership.objects.filter(unit=unit).select_related("person").order_by(ROLE_ORDER, "person__name")
+        )
         if may_see_members
         else None
     )

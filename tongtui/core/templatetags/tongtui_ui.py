@@ -101,10 +101,10 @@ def whoami(context: template.Context) -> dict[str, str]:
     return {"name": name, "roles": " · ".join(labels), "unit": unit}
 
 
-@register.simple_tag
-def nav_plan_year() -> int | None:
+@register.simple_tag(takes_context=True)
+def nav_plan_year(context: template.Context) -> int | None:
     """The year of the current plan, for links in the navbar."""
     from tongtui.plans.views import current_plan
 
-    plan = current_plan()
+    plan = current_plan(context.get("request"))
     return plan.year if plan else None

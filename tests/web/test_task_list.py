@@ -1,0 +1,168 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from tongtui.plans import actions
+from tongtui.plans.models import Plan
+
+URL = "/tasks/"
+
+
+def codes(response) -> list[str]:
+    return [t.code for t in response.context["page"].object_list]
+
+
+def test_the_url_is_named_task_list():
+    assert reverse("task-list") == URL
+
+
+@pytest.mark.parametrize("who", ["office", "leader"])
+def test_office_and_leaders_see_every_task(cast, who):
+    response = cast.client(who).get(URL)
+    assert response.status_code == 200
+    assert codes(response) == ["1", "2"]
+
+
+@pytest.mark.parametrize("who", ["head_a", "liaison_a"])
+def test_unit_a_sees_its_task_but_not_unit_cs(cast, who):
+    response = cast.client(who).get(URL)
+    assert codes(response) == ["1"]
+    assert cast.task_c.title not in response.content.decode()
+
+
+def test_an_outsider_unit_sees_no_task(cast):
+    response = cast.client("liaison_b").get(URL)
+    assert response.status_code == 200
+    assert codes(response) == []
+    assert 'id="no-tasks"' in response.content.decode()
+
+
+def test_the_plan_defaults_to_the_current_year_and_another_year_can_be_chosen(cast):
+    this_year = datetime.date.today().year
+    other = Plan.objects.create(
+        year=this_year + 1 if cast.plan.year == this_year else this_year, title="another"
+    )
+    client = cast.client("office")
+    default = client.get(URL).context["plan"]
+    assert default.year == (this_year if this_year in (cast.plan.year, other.year) else max(2026, other.year))
+    chosen = cast.plan if default != cast.plan else other
+    response = client.get(URL, {"plan": chosen.pk})
+    assert response.context["plan"] == chosen
+    assert codes(response) == (["1", "2"] if chosen == cast.plan else [])
+
+
+def test_it_filters_by_unit_including_co_units(cast):
+    client = cast.client("office")
+    assert codes(client.get(URL, {"plan": cast.plan.pk, "unit": cast.unit_c.pk})) == ["1", "2"]
+    assert codes(client.get(URL, {"plan": cast.plan.pk, "unit": cast.unit_a.pk})) == ["1"]
+
+
+def test_it_filters_by_status_leader_category_and_text(cast):
+    actions.assign_task(cast.task_a, by=cast.user("office"))
+    client = cast.client("office")
+    plan = cast.plan.pk
+    assert codes(client.get(URL, {"plan": plan, "status": "assigned"})) == ["1"]
+    assert codes(client.get(URL, {"plan": plan, "status": "draft"})) == ["2"]
+    assert codes(client.get(URL, {"plan": plan, "leader": cast.leader.pk})) == ["1", "2"]
+    assert codes(client.get(URL, {"plan": plan, "category": cast.category.pk})) == ["1", "2"]
+    assert codes(client.get(URL, {"plan": plan, "q": "预算"})) == ["2"]
+
+
+def test_the_filter_bar_offers_only_the_plans_categories(cast):
+    other = Plan.objects.create(year=2030, title="2030")
+    other.categories.create(name="别的板块")
+    page = cast.client("office").get(URL, {"plan": cast.plan.pk}).content.decode()
+    assert "产业转型升级" in page
+    assert "别的板块" not in page
+
+
+def test_a_filter_it_does_not_understand_is_reported_not_fatal(cast):
+    response = cast.client("office").get(URL, {"plan": cast.plan.pk, "unit": "999999"})
+    assert response.status_code == 200
+    assert 'id="filter-errors"' in response.content.decode()
+
+
+def test_an_htmx_request_gets_only_the_results(cast):
+    client = cast.client("office")
+    full = client.get(URL)
+    partial = client.get(URL, headers={"HX-Request": "true", "HX-Target": "task-results"})
+    assert "<html" in full.content.decode()
+    assert "<html" not in partial.content.decode()
+    assert 'id="task-table"' in partial.content.decode()
+    assert "HX-Request" in partial["Vary"]
+
+
+def test_an_htmx_history_restore_gets_the_whole_page(cast):
+    response = cast.client("office").get(
+        URL, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in response.content.decode()
+
+
+def test_it_sorts_by_code_naturally_and_by_due_and_progress(cast, make_tasks):
+    office = cast.user("office")
+    extra = make_tasks(2, lead_unit=cast.unit_b)
+    actions.update_task(extra[0], by=office, code="10", due=datetime.date(2026, 2, 1))
+    actions.update_task(extra[1], by=office, code="3", due=datetime.date(2026, 4, 1))
+    client = cast.client("office")
+    plan = cast.plan.pk
+    assert codes(client.get(URL, {"plan": plan})) == ["1", "2", "3", "10"]
+    assert codes(client.get(URL, {"plan": plan, "sort": "-code"})) == ["10", "3", "2", "1"]
+    assert codes(client.get(URL, {"plan": plan, "sort": "due"})) == ["10", "3", "1", "2"]
+    actions.assign_task(cast.task_c, by=office)
+    actions.record_progress(cast.task_c, by=office, progress=Decimal(40))
+    assert codes(client.get(URL, {"plan": plan, "sort": "-progress"}))[0] == "2"
+
+
+def test_it_pages_fifty_at_a_time_and_the_page_size_can_be_chosen(cast, make_tasks):
+    make_tasks(60)
+    client = cast.client("office")
+    first = client.get(URL, {"plan": cast.plan.pk})
+    assert len(first.context["page"].object_list) == 50
+    assert first.context["page"].paginator.count == 62
+    assert len(client.get(URL, {"plan": cast.plan.pk, "page": 2}).context["page"].object_list) == 12
+    assert len(client.get(URL, {"plan": cast.plan.pk, "per_page": 20}).context["page"].object_list) == 20
+    assert len(client.get(URL, {"plan": cast.plan.pk, "per_page": 7}).context["page"].object_list) == 50
+
+
+def test_rows_link_to_the_task_and_show_units_and_status(cast):
+    page = cast.client("office").get(URL).content.decode()
+    assert reverse("task-detail", args=[cast.task_a.pk]) in page
+    assert "区财政局" in page  # task_a's co-unit
+    assert "text-bg-secondary" in page  # draft badge
+
+
+def test_the_new_task_button_is_for_the_office_only(cast):
+    assert 'id="task-create"' in cast.client("office").get(URL).content.decode()
+    assert 'id="task-create"' not in cast.client("leader").get(URL).content.decode()
+    assert 'id="task-create"' not in cast.client("liaison_a").get(URL).content.decode()
+
+
+@pytest.mark.parametrize("n", [10, 50])
+def test_the_list_runs_a_fixed_number_of_queries_whatever_the_page_size(
+    cast, make_tasks, n, django_assert_num_queries
+):
+    make_tasks(n)
+    client = cast.client("liaison_a")
+    client.get(URL)  # warm the session
+    with django_assert_num_queries(QUERIES):
+        response = client.get(URL, {"per_page": 100})
+    assert len(response.context["page"].object_list) == n + 1
+
+
+@pytest.mark.parametrize("n", [10, 50])
+def test_the_office_list_runs_a_fixed_number_of_queries_too(cast, make_tasks, n, django_assert_num_queries):
+    make_tasks(n)
+    client = cast.client("office")
+    client.get(URL)
+    with django_assert_num_queries(OFFICE_QUERIES):
+        response = client.get(URL, {"per_page": 100})
+    assert len(response.context["page"].object_list) == n + 2
+
+
+# session, user, roles, navbar person, current plan, plan filter value, count, the four filter choice lists,
+# tasks, co-units of the page's tasks
+QUERIES = 13
+OFFICE_QUERIES = 13
