@@ -1,0 +1,478 @@
+"""One read row -> one preview row: units, people, dates, checks, and what changes on an existing task."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from tongtui.plans.importing.book import Book, Options, Raw, Row, Unknown
+from tongtui.plans.importing.deadlines import is_plain_date, parse_date, parse_deadline, parse_schedule
+from tongtui.plans.importing.labels import has_duty_marks, inline_units, parse_duty
+from tongtui.plans.importing.normalize import key, squash
+from tongtui.plans.importing.people import People, PersonHit
+from tongtui.plans.importing.units import Directory, UnitHit, clean_unit, split_units
+
+TEXT_FIELDS = ("goal", "measures", "deliverables", "note")
+INHERITED = ("lead", "co", "duty", "leader", "owner", "category")
+SOURCE_WORDS = {
+    "city": ("市级部署", "上级部署", "市委市政府部署", "市里部署", "省级部署"),
+    "work_report": ("政府工作报告", "工作报告", "区政府工作报告"),
+    "meeting": ("会议议定", "会议决定", "议定事项", "会议", "会议议定事项"),
+    "instruction": ("领导批示", "批示", "批示件"),
+    "other": ("其他", "其它"),
+}
+TRUE_WORDS = {"是", "公开", "y", "yes", "true", "1", "√", "✓", "对"}
+FALSE_WORDS = {"否", "不公开", "n", "no", "false", "0", "×", "✗"}
+
+
+@dataclass
+class Existing:
+    """A task already in the plan, as much as a row can change of it."""
+
+    id: int
+    version: int
+    values: dict[str, Any]
+    co_ids: set[int] = field(default_factory=set)
+    milestones: list[tuple[str, datetime.date, Decimal]] = field(default_factory=list)
+
+
+def load_existing(plan: Any) -> dict[str, Existing]:
+    from tongtui.plans.models import CoUnit, Milestone, Task
+
+    if plan is None or plan.pk is None:
+        return {}
+    found: dict[str, Existing] = {}
+    by_id: dict[int, Existing] = {}
+    rows = Task.objects.filter(plan=plan).values(
+        "pk",
+        "version",
+        "code",
+        "title",
+        "category__name",
+        "goal",
+        "measures",
+        "deliverables",
+        "note",
+        "lead_unit_id",
+        "leader_id",
+        "owner_id",
+        "start",
+        "due",
+        "deadline_text",
+        "weight",
+        "source",
+        "is_public",
+        "parent__code",
+    )
+    for row in rows:
+        values = dict(row)
+        values["category"] = values.pop("category__name") or ""
+        values["parent"] = values.pop("parent__code") or ""
+        item = Existing(values.pop("pk"), values.pop("version"), values)
+        found[values["code"]] = by_id[item.id] = item
+    for task_id, unit_id in CoUnit.objects.filter(task__plan=plan).values_list("task_id", "unit_id"):
+        by_id[task_id].co_ids.add(unit_id)
+    for task_id, title, due, planned in (
+        Milestone.objects.filter(task__plan=plan)
+        .order_by("task_id", "seq", "due", "pk")
+        .values_list("task_id", "title", "due", "planned_progress")
+    ):
+        by_id[task_id].milestones.append((title, due, planned))
+    return found
+
+
+def source_of(text: str) -> str | None:
+    from tongtui.plans.models import Source
+
+    k = key(text).lower()
+    for value, label in Source.choices:
+        if k in (value, key(str(label)).lower()):
+            return value
+    for value, words in SOURCE_WORDS.items():
+        if k in words:
+            return value
+    return None
+
+
+class Resolver:
+    def __init__(
+        self,
+        book: Book,
+        options: Options,
+        *,
+        plan: Any = None,
+        directory: Directory | None = None,
+        people: People | None = None,
+        raws: list[Raw] | None = None,
+    ) -> None:
+        self.book = book
+        self.options = options
+        self.directory = directory if directory is not None else Directory.from_db()
+        self.people = people if people is not None else People.from_db()
+        self.existing = load_existing(plan)
+        self.categories = set()
+        if plan is not None and plan.pk is not None:
+            self.categories = set(plan.categories.values_list("name", flat=True))
+        self.file_codes = {r.code for r in raws or []}
+        self.seen: dict[str, str] = {}
+
+    # -- messages -------------------------------------------------------------------------------
+
+    def _msg(self, message: str, row: Row, **params: Any) -> str:
+        return message % {"row": row.ref, **params}
+
+    def warn(self, row: Row, message: str, **params: Any) -> None:
+        row.warnings.append(self._msg(message, row, **params))
+
+    def error(self, row: Row, message: str, **params: Any) -> None:
+        row.errors.append(self._msg(message, row, **params))
+
+    # -- one row --------------------------------------------------------------------------------
+
+    def row(self, raw: Raw) -> Row:
+        row = Row(raw.ref, raw.code, parent_code=raw.parent_code)
+        v = dict(raw.values)
+        title = squash(v.get("title") or v.get("content") or "").lstrip("★☆* ")
+        if v.get("title") and v.get("content"):
+            v.setdefault("goal" if "goal" not in v else "measures", v["content"])
+        stripped, inline = inline_units(title)
+        if inline:
+            title = stripped
+            for name, value in inline.items():
+                v.setdefault(name, value)
+        if raw.parent is not None:
+            for name in INHERITED:
+                if (
+                    name in raw.parent.values
+                    and not v.get(name)
+                    and not (
+                        name in ("lead", "co", "duty") and (v.get("lead") or v.get("co") or v.get("duty"))
+                    )
+                ):
+                    v[name] = raw.parent.values[name]
+        row.title = title
+        self.check_identity(row)
+        row.category = (v.get("category") or raw.category).strip()[:100]
+        for name in TEXT_FIELDS:
+            if v.get(name):
+                row.texts[name] = v[name]
+        leaders = self.units(row, v)
+        self.persons(row, v.get("leader", "") or "、".join(leaders) or raw.leader, v.get("owner", ""))
+        self.dates(row, v)
+        self.extras(row, v)
+        self.compare(row)
+        self.readiness(row)
+        return row
+
+    def check_identity(self, row: Row) -> None:
+        if not row.title:
+            self.error(row, _("Row %(row)s: the task has no title."))
+        elif len(row.title) > 500:
+            self.error(row, _("Row %(row)s: the title is longer than 500 characters."))
+        if len(row.code) > 40:
+            self.error(
+                row, _("Row %(row)s: the code “%(code)s” is longer than 40 characters."), code=row.code
+            )
+        if row.code in self.seen:
+            self.error(
+                row,
+                _("Row %(row)s: the code “%(code)s” is used twice (also in row %(other)s)."),
+                code=row.code,
+                other=self.seen[row.code],
+            )
+        self.seen.setdefault(row.code, row.ref)
+        if row.parent_code:
+            if row.parent_code == row.code:
+                self.error(row, _("Row %(row)s: the task cannot be its own parent."))
+            elif row.parent_code not in self.file_codes and row.parent_code not in self.existing:
+                self.error(
+                    row,
+                    _("Row %(row)s: the parent task “%(code)s” is neither in the file nor in the plan."),
+                    code=row.parent_code,
+                )
+
+    # -- units ----------------------------------------------------------------------------------
+
+    def units(self, row: Row, v: dict[str, str]) -> list[str]:
+        """Fill row.lead and row.co; return leaders named in a 部门分工 text."""
+        leads: list[str] = []
+        cos: list[str] = []
+        rest: list[str] = []
+        leaders: list[str] = []
+        for name, target in (("lead", leads), ("co", cos), ("duty", rest)):
+            text = v.get(name, "")
+            if not text:
+                continue
+            if has_duty_marks(text):
+                duty = parse_duty(text)
+                leads.extend(clean_unit(n) for n in duty.leads)
+                cos.extend(clean_unit(n) for n in duty.cos)
+                leaders.extend(duty.leaders)
+                target.extend(clean_unit(n) for n in duty.rest)
+            else:
+                target.extend(split_units(text))
+        if rest:
+            if leads:
+                cos = rest + cos
+            elif self.options.lead_rule == "first":
+                leads, cos = rest[:1], rest[1:] + cos
+            else:
+                cos = rest + cos
+        mapping, create = self.options.mapping, self.options.create_units
+        lead_hits = self.directory.resolve_list([n for n in leads if n], mapping, create)
+        co_hits = self.directory.resolve_list([n for n in cos if n], mapping, create)
+        lead_hits = [h for h in lead_hits if h.kind != "skip"]
+        if len(lead_hits) > 1:
+            self.warn(
+                row,
+                _(
+                    "Row %(row)s: several lead units (%(names)s); “%(lead)s” leads, the others become "
+                    "co-units."
+                ),
+                names="、".join(h.written for h in lead_hits),
+                lead=lead_hits[0].written,
+            )
+            co_hits = lead_hits[1:] + co_hits
+        if lead_hits:
+            lead = lead_hits[0]
+            if lead.kind in ("group", "collective"):
+                self.error(
+                    row,
+                    _("Row %(row)s: the lead unit “%(name)s” is a collective name; name one unit."),
+                    name=lead.written,
+                )
+                if lead.kind == "collective":
+                    self.note_unknown(row, lead, as_lead=True)
+            elif lead.kind == "unknown":
+                self.error(row, _("Row %(row)s: lead unit “%(name)s” was not found."), name=lead.written)
+                self.note_unknown(row, lead, as_lead=True)
+            else:
+                row.lead = lead
+                self.note_new(lead)
+        lead_id = row.lead.unit_ids[0] if row.lead and row.lead.unit_ids else None
+        seen: set[Any] = {lead_id} if lead_id else set()
+        for hit in co_hits:
+            if hit.kind == "unknown":
+                self.error(row, _("Row %(row)s: co-unit “%(name)s” was not found."), name=hit.written)
+                self.note_unknown(row, hit)
+            elif hit.kind == "collective":
+                self.warn(
+                    row, _("Row %(row)s: “%(name)s” matches no unit group and is left out."), name=hit.written
+                )
+                self.note_unknown(row, hit)
+            elif hit.kind == "new":
+                if hit.key not in seen and (row.lead is None or row.lead.key != hit.key):
+                    seen.add(hit.key)
+                    row.co.append(hit)
+                    self.note_new(hit)
+            elif hit.kind in ("unit", "group"):
+                ids = tuple(u for u in hit.unit_ids if u not in seen)
+                seen.update(ids)
+                if ids or hit.kind == "group":
+                    row.co.append(UnitHit(hit.written, hit.kind, ids, hit.label))
+        return leaders
+
+    def note_unknown(self, row: Row, hit: UnitHit, as_lead: bool = False) -> None:
+        item = self.book.unknown_units.setdefault(hit.key, Unknown(hit.written, hit.kind == "collective"))
+        if row.ref not in item.refs:
+            item.refs.append(row.ref)
+        item.as_lead = item.as_lead or as_lead
+
+    def note_new(self, hit: UnitHit) -> None:
+        if hit.kind == "new":
+            self.book.new_units.setdefault(hit.key, hit.written)
+
+    # -- people ---------------------------------------------------------------------------------
+
+    def persons(self, row: Row, leader_text: str, owner_text: str) -> None:
+        for attr, text, label in (
+            ("leader", leader_text, _("responsible leader")),
+            ("owner", owner_text, _("responsible person")),
+        ):
+            if not text.strip():
+                continue
+            hits = self.people.resolve(text)
+            named = [h for h in hits if h.kind in ("person", "new")]
+            if not named:
+                self.warn(
+                    row,
+                    _("Row %(row)s: “%(text)s” names a post, not a person; the %(what)s is left empty."),
+                    text=text.strip(),
+                    what=label,
+                )
+                continue
+            if len(hits) > 1:
+                self.warn(
+                    row,
+                    _("Row %(row)s: several names for the %(what)s (%(names)s); “%(name)s” is taken."),
+                    what=label,
+                    names="、".join(h.written for h in hits),
+                    name=named[0].written,
+                )
+            hit = named[0]
+            setattr(row, attr, hit)
+            if hit.kind == "new":
+                self.book.new_people.setdefault(key(hit.name), hit)
+
+    # -- dates ----------------------------------------------------------------------------------
+
+    def dates(self, row: Row, v: dict[str, str]) -> None:
+        year = self.options.year
+        deadline = v.get("deadline", "").strip()
+        schedule = v.get("schedule", "").strip()
+        if deadline and not schedule:
+            steps, _undated = parse_schedule(deadline, year)
+            if len(steps) > 1:
+                schedule = deadline
+        if deadline:
+            parsed = parse_deadline(deadline, year)
+            row.due = parsed.due
+            if not is_plain_date(deadline):
+                row.deadline_text = deadline[:100]
+                if len(deadline) > 100:
+                    self.warn(row, _("Row %(row)s: the deadline text is cut to 100 characters."))
+            if not parsed.understood:
+                self.warn(
+                    row,
+                    _("Row %(row)s: the deadline “%(text)s” could not be read; it is kept as written."),
+                    text=deadline,
+                )
+        if schedule:
+            steps, undated = parse_schedule(schedule, year)
+            for piece in undated:
+                self.warn(
+                    row, _("Row %(row)s: the step “%(text)s” names no date and is left out."), text=piece
+                )
+            row.milestones = steps
+            if steps and row.due is None:
+                row.due = steps[-1].due
+            if steps and row.due and steps[-1].due > row.due:
+                self.warn(row, _("Row %(row)s: the last milestone is after the due date."))
+            if any(b.planned_progress < a.planned_progress for a, b in zip(steps, steps[1:], strict=False)):
+                self.warn(row, _("Row %(row)s: the planned progress of the milestones goes down."))
+            if any(b.due < a.due for a, b in zip(steps, steps[1:], strict=False)):
+                self.warn(row, _("Row %(row)s: the milestones are not in date order."))
+        if v.get("start"):
+            row.start = parse_date(v["start"], year)
+            if row.start is None:
+                self.warn(row, _("Row %(row)s: the start “%(text)s” could not be read."), text=v["start"])
+        if row.start and row.due and row.start > row.due:
+            self.error(row, _("Row %(row)s: the start date is after the due date."))
+        dates = [d for d in (row.start, row.due) if d] + [s.due for s in row.milestones or []]
+        outside = sorted({d for d in dates if d.year != year})
+        if outside:
+            self.warn(
+                row,
+                _("Row %(row)s: %(dates)s is outside the plan year %(year)s."),
+                dates="、".join(d.isoformat() for d in outside),
+                year=year,
+            )
+
+    # -- the rest -------------------------------------------------------------------------------
+
+    def extras(self, row: Row, v: dict[str, str]) -> None:
+        if v.get("weight"):
+            try:
+                row.weight = Decimal(v["weight"].strip().rstrip("%"))
+                if row.weight < 0 or row.weight >= 10000:
+                    raise InvalidOperation
+            except InvalidOperation:
+                row.weight = None
+                self.error(
+                    row,
+                    _("Row %(row)s: the weight “%(text)s” is not a number from 0 to 9999."),
+                    text=v["weight"],
+                )
+        if v.get("source"):
+            row.source = source_of(v["source"])
+            if row.source is None:
+                self.warn(
+                    row,
+                    _("Row %(row)s: the source “%(text)s” is not known; it is left as it is."),
+                    text=v["source"],
+                )
+        if v.get("is_public"):
+            word = key(v["is_public"]).lower()
+            row.is_public = True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
+            if row.is_public is None:
+                self.warn(
+                    row,
+                    _("Row %(row)s: “%(text)s” is not yes or no; the public flag is left as it is."),
+                    text=v["is_public"],
+                )
+        if (
+            row.category
+            and row.category not in self.categories
+            and row.category not in self.book.new_categories
+        ):
+            self.book.new_categories.append(row.category)
+
+    def compare(self, row: Row) -> None:
+        old = self.existing.get(row.code)
+        if old is None:
+            row.action = "create"
+            return
+        row.task_id = old.id
+        changes = []
+        want = self.wanted(row)
+        for name, value in want.items():
+            if old.values.get(name) != value:
+                changes.append(name)
+        if any(h.kind == "new" for h in [row.lead, row.leader, row.owner, *row.co] if h is not None):
+            changes.append("new")
+        co_ids = {u for h in row.co for u in h.unit_ids}
+        if row.co and co_ids != old.co_ids:
+            changes.append("co_units")
+        if row.milestones is not None:
+            steps = [(s.title, s.due, s.planned_progress) for s in row.milestones]
+            if steps != old.milestones:
+                changes.append("milestones")
+        row.changes = changes
+        row.action = "update" if changes else "unchanged"
+
+    def wanted(self, row: Row) -> dict[str, Any]:
+        """The task fields this row sets (blank cells leave a task's values as they are)."""
+        want: dict[str, Any] = {"title": row.title}
+        if row.category:
+            want["category"] = row.category
+        want.update(row.texts)
+        if row.parent_code:
+            want["parent"] = row.parent_code
+        if row.lead is not None and row.lead.kind == "unit":
+            want["lead_unit_id"] = row.lead.unit_ids[0]
+        for attr in ("leader", "owner"):
+            hit = getattr(row, attr)
+            if hit is not None and hit.kind == "person":
+                want[f"{attr}_id"] = hit.person_id
+        for name in ("start", "due", "deadline_text", "weight", "source", "is_public"):
+            value = getattr(row, name)
+            if value is not None:
+                want[name] = value
+        return want
+
+    def readiness(self, row: Row) -> None:
+        old = self.existing.get(row.code)
+        missing = []
+        if row.lead is None and not (old and old.values.get("lead_unit_id")):
+            missing.append(_("lead unit"))
+        if row.leader is None and not (old and old.values.get("leader_id")):
+            missing.append(_("responsible leader"))
+        if row.owner is None and not (old and old.values.get("owner_id")):
+            missing.append(_("responsible person"))
+        if missing:
+            self.warn(
+                row,
+                _("Row %(row)s: cannot be assigned until it has a %(missing)s."),
+                missing="、".join(str(m) for m in missing),
+            )
+
+    def finish(self) -> None:
+        pass
+
+
+def person_label(hit: PersonHit | None) -> str:
+    if hit is None:
+        return ""
+    return hit.name or hit.written

@@ -1,0 +1,146 @@
+"""tongtui import_tasks FILE --plan YEAR [--dry-run] [--create-units] [--lead-rule first|none] [--by USER] [--sheet]"""
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tongtui.core.system import actor_for_command
+from tongtui.plans.importing.apply import ImportFailed, apply_book, read_book
+from tongtui.plans.importing.book import LEAD_RULES, Book, Options
+from tongtui.plans.importing.preview import row_cells
+from tongtui.plans.importing.readers import EXTENSIONS, UnreadableFile
+from tongtui.plans.models import Plan
+
+COLUMNS = ("row", "code", "action", "title", "lead", "co-units", "leader", "owner", "due", "steps", "notes")
+WIDTHS = (6, 8, 9, 24, 12, 18, 8, 8, 10, 5, 5)
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut to a display width, counting a Chinese character as two columns."""
+    out: list[str] = []
+    used = 0
+    for ch in text.replace("\n", " "):
+        w = 2 if ord(ch) > 0x2E80 else 1
+        if used + w > width:
+            out[-1:] = ["…"] if out else []
+            used = width
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + " " * (width - used)
+
+
+class Command(BaseCommand):
+    help = "Import a task book (任务分解表) from .xlsx, .csv, .docx or pasted text into a plan year."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help='the task book; "-" reads pasted text from standard input')
+        parser.add_argument("--plan", type=int, required=True, help="the plan year, e.g. 2026")
+        parser.add_argument("--dry-run", action="store_true", help="show the preview, write nothing")
+        parser.add_argument(
+            "--create-units", action="store_true", help="create units that match no known unit"
+        )
+        parser.add_argument(
+            "--lead-rule",
+            choices=LEAD_RULES,
+            default="first",
+            help="first: the first 责任单位 leads (default); none: leave the lead empty",
+        )
+        parser.add_argument("--by", help="username to act as (default: the system account)")
+        parser.add_argument("--sheet", help="read only this sheet of an .xlsx workbook")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        filename: str = options["file"]
+        if filename == "-":
+            data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+        else:
+            path = Path(filename)
+            if path.suffix.lower() not in EXTENSIONS:
+                raise CommandError(f"{filename}: only {', '.join(EXTENSIONS)} files can be imported.")
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise CommandError(f"{filename}: {exc.strerror}") from None
+        year = options["plan"]
+        plan = Plan.objects.filter(year=year).first()
+        opts = Options(year=year, lead_rule=options["lead_rule"], create_units=options["create_units"])
+        try:
+            book = read_book(
+                Path(filename).name if filename != "-" else "-",
+                data,
+                opts,
+                plan=plan,
+                sheet=options.get("sheet"),
+            )
+        except UnreadableFile as exc:
+            raise CommandError(f"{filename}: {exc}") from None
+        read_at = time.perf_counter()
+        self.show(book, verbose=options["verbosity"] >= 2)
+        if not book.ok:
+            raise CommandError("\n".join(["nothing was imported:", *book.all_errors]))
+        if options["dry_run"]:
+            self.stdout.write("dry run: nothing was written.")
+            return
+        by = actor_for_command(options.get("by"))
+        try:
+            result = apply_book(
+                book, year=year, by=by, filename=Path(filename).name if filename != "-" else "stdin"
+            )
+        except ImportFailed as exc:
+            raise CommandError("\n".join(["nothing was imported:", *exc.messages])) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"imported into {result.plan.year}: {result.created} created, {result.updated} updated, "
+                f"{result.unchanged} unchanged; {result.units} units, {result.people} people and "
+                f"{result.categories} categories created."
+            )
+        )
+        if options["verbosity"] >= 2:
+            done = time.perf_counter()
+            self.stdout.write(
+                f"time: read and preview {read_at - started:.2f} s, write {done - read_at:.2f} s"
+            )
+
+    def show(self, book: Book, verbose: bool) -> None:
+        self.stdout.write("  ".join(_fit(c, w) for c, w in zip(COLUMNS, WIDTHS, strict=True)).rstrip())
+        for row in book.rows:
+            cells = row_cells(row)
+            values = (
+                row.ref,
+                row.code,
+                cells["action"],
+                row.title,
+                cells["lead"],
+                cells["co"],
+                cells["leader"],
+                cells["owner"],
+                cells["due"],
+                str(len(row.milestones or [])),
+                ("E" if row.errors else "") + ("W" if row.warnings else ""),
+            )
+            self.stdout.write("  ".join(_fit(v, w) for v, w in zip(values, WIDTHS, strict=True)).rstrip())
+        if book.ignored_columns:
+            self.stdout.write("ignored columns: " + "、".join(book.ignored_columns))
+        if book.unknown_units:
+            self.stdout.write("unknown units (map them, or use --create-units):")
+            for item in book.unknown_units.values():
+                kind = " (collective name)" if item.collective else ""
+                self.stdout.write(f"  {item.name}{kind}: rows {', '.join(item.refs)}")
+        if book.new_units:
+            self.stdout.write("units to create: " + "、".join(book.new_units.values()))
+        if book.new_people:
+            self.stdout.write("people to create: " + "、".join(h.name for h in book.new_people.values()))
+        if book.new_categories:
+            self.stdout.write("categories to create: " + "、".join(book.new_categories))
+        warnings = book.warnings + [w for r in book.rows for w in r.warnings]
+        if warnings and (verbose or len(warnings) <= 50):
+            self.stdout.write("warnings:")
+            for w in warnings:
+                self.stdout.write("  " + w)
+        elif warnings:
+            self.stdout.write(f"{len(warnings)} warnings (use -v 2 to list them).")
+        self.stdout.write(book.summary())
