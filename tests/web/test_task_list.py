@@ -166,3 +166,33 @@ def test_the_office_list_runs_a_fixed_number_of_queries_too(cast, make_tasks, n,
 # tasks, co-units of the page's tasks
 QUERIES = 13
 OFFICE_QUERIES = 13
+
+
+def test_the_download_button_carries_the_current_filters(cast):
+    from tongtui.core.templatetags.tongtui_ui import optional_url
+
+    ledger = optional_url("ledger-download")
+    if not ledger:
+        pytest.skip("the ledger download page is not built yet")
+    page = cast.client("office").get(URL, {"unit": cast.unit_a.pk, "page": 1}).content.decode()
+    assert f'href="{ledger}?unit={cast.unit_a.pk}&amp;plan={cast.plan.pk}"' in page
+
+
+def test_the_import_link_is_for_the_office_only_and_names_the_plan_year(cast):
+    from tongtui.core.templatetags.tongtui_ui import optional_url
+
+    link = optional_url("task-import", cast.plan.year)
+    if not link:
+        pytest.skip("the import page is not built yet")
+    assert f'href="{link}"' in cast.client("office").get(URL).content.decode()
+    for who in ["leader", "head_a", "liaison_a"]:
+        assert 'id="nav-import"' not in cast.client(who).get(URL).content.decode()
+
+
+def test_optional_url_is_empty_for_a_page_that_does_not_exist():
+    from tongtui.core.templatetags.tongtui_ui import optional_url
+
+    assert optional_url("no-such-page") == ""
+    assert optional_url("no-such-page", 2026) == ""
+    assert optional_url("task-edit", 7) == "/tasks/7/edit/"
+    assert optional_url("login", 2026) == "/login/"  # a page without arguments still links
