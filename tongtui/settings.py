@@ -165,3 +165,8 @@ LOGGING = {
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
 # How many days ahead a coming report deadline shows up in "my reports due".
 DISPATCH_DUE_HORIZON_DAYS = envint("DISPATCH_DUE_HORIZON_DAYS", "7")
+# Background jobs: Django's Tasks API (django-tasks backport); `tongtui worker` runs the database queue.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Reminders and e-mails link back to the site with this base address, e.g. https://tongtui.example.gov.cn
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")

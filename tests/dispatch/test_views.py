@@ -187,7 +187,9 @@ def test_a_refused_file_is_named_and_the_text_is_kept(d):
 
     bad = SimpleUploadedFile("tool.exe", b"MZ" + b"\x00" * 30)
     response = client(d, "liaison_a").post(
-        url, {"progress": "40", "done": "完成", "version": "1", "submit": "1", "documents": [bad]}, follow=True
+        url,
+        {"progress": "40", "done": "完成", "version": "1", "submit": "1", "documents": [bad]},
+        follow=True,
     )
     report = ProgressReport.objects.get()
     assert report.status == ReportStatus.DRAFT and report.done == "完成"

@@ -9,7 +9,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from tongtui.dispatch.models import (
     Attachment,
     Notification,
+    PeriodicJob,
     ProgressReport,
+    Reminder,
     ReminderPolicy,
     ReportContribution,
     ReportCycle,
@@ -88,3 +90,22 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "title", "created_at", "read_at"]
     list_select_related = ["recipient"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["task", "period_start", "recipient", "kind", "seq", "sent_at", "emailed_at"]
+    list_filter = ["kind"]
+    list_select_related = ["task", "recipient"]
+    search_fields = ["task__code", "recipient__name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PeriodicJob)
+class PeriodicJobAdmin(admin.ModelAdmin):
+    list_display = ["name", "next_run_at", "last_claimed_at"]

@@ -1,6 +1,7 @@
 from tongtui.dispatch.models.cycles import DueKind, Frequency, ReminderPolicy, ReportCycle, Shift, Weekday
 from tongtui.dispatch.models.evidence import Attachment
 from tongtui.dispatch.models.notices import Notification
+from tongtui.dispatch.models.reminders import PeriodicJob, Reminder, ReminderKind
 from tongtui.dispatch.models.reports import (
     EDITABLE,
     FILED,
@@ -17,6 +18,9 @@ __all__ = [
     "DueKind",
     "Frequency",
     "Notification",
+    "PeriodicJob",
+    "Reminder",
+    "ReminderKind",
     "ProgressReport",
     "ReminderPolicy",
     "ReportContribution",

@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tongtui.orgs.models import Person
+from tongtui.plans.models import Task
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE = "before", _("Before the deadline")
+    ON_DAY = "on_day", _("On the day")
+    AFTER = "after", _("After the deadline")
+    ESCALATED_HEAD = "escalated_head", _("Escalated to the unit head")
+    ESCALATED_LEADER = "escalated_leader", _("Escalated to the leader in charge")
+
+
+class Reminder(models.Model):
+    """催办: one reminder to one person about one task's report for one period. Never sent twice."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("task"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    due = models.DateField(_("due"))
+    recipient = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    seq = models.PositiveSmallIntegerField(_("round"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Blank when no e-mail is to be sent."))
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "period_start", "period_end", "recipient", "kind", "seq"],
+                name="reminder_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["task", "period_start"]), models.Index(fields=["emailed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} {self.period_start:%Y-%m-%d} → {self.recipient} ({self.get_kind_display()})"
+
+
+class PeriodicJob(models.Model):
+    """When a periodic job runs next. Workers claim a run with a conditional UPDATE, so only one runs it."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    next_run_at = models.DateTimeField(_("next run at"))
+    last_claimed_at = models.DateTimeField(_("last claimed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,258 @@
+"""催办: reminders before, on and after a report's deadline, escalating to the unit head and the leader.
+
+`steps_due` is the pure rule: which reminders a period should have had by today. `sweep` applies it to
+every outstanding report, set-based, and is idempotent: a reminder row is unique per (task, period,
+recipient, kind, round), so running the sweep twice, or on two workers at once, sends nothing twice.
+In-app notifications are written in the same transaction as the reminder row; e-mail is claimed with a
+conditional UPDATE and sent once (retried by the next sweep only if sending raised).
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongtui.core.workdays import WorkCalendar, calendar
+from tongtui.dispatch.due import Scheduler, outstanding, reportable_tasks
+from tongtui.dispatch.models import Notification, Reminder, ReminderKind, ReminderPolicy
+from tongtui.dispatch.schedule import Period, period_label
+from tongtui.orgs.models import Membership, Person, Role
+from tongtui.plans.models import Task
+
+logger = logging.getLogger(__name__)
+K = ReminderKind
+UNIT_KINDS = (K.BEFORE, K.ON_DAY, K.AFTER)  # go to the lead unit's liaisons
+
+
+@dataclass(frozen=True)
+class Policy:
+    days_before: int = 2
+    on_the_day: bool = True
+    after_every: int = 2
+    escalate_to_head_after: int = 3
+    escalate_to_leader_after: int = 5
+    max_per_period: int = 5
+    by_email: bool = True
+
+    @classmethod
+    def of(cls, row: ReminderPolicy | None) -> "Policy":
+        if row is None:
+            return cls()
+        return cls(
+            row.days_before,
+            row.on_the_day,
+            row.after_every,
+            row.escalate_to_head_after,
+            row.escalate_to_leader_after,
+            row.max_per_period,
+            row.by_email,
+        )
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    seq: int = 0
+
+
+def steps_due(policy: Policy, due: datetime.date, today: datetime.date, cal: WorkCalendar) -> list[Step]:
+    """The reminders a report due on `due` should have by `today` (a working day), in the order to send them.
+
+    Before: once, within `days_before` working days of the deadline. On the day: once. After: one per
+    round of `after_every` working days late (round 0 on the first day late). Escalations: once each, the
+    unit head from `escalate_to_head_after` working days late, the leader from `escalate_to_leader_after`.
+    """
+    if today < due:
+        left = cal.workdays_between(today, due)
+        return [Step(K.BEFORE)] if policy.days_before and 0 < left <= policy.days_before else []
+    if today == due:
+        return [Step(K.ON_DAY)] if policy.on_the_day else []
+    late = cal.workdays_between(due, today)
+    if late <= 0:
+        return []
+    steps = []
+    if policy.after_every:
+        steps.append(Step(K.AFTER, (late - 1) // policy.after_every))
+    if policy.escalate_to_head_after and late >= policy.escalate_to_head_after:
+        steps.append(Step(K.ESCALATED_HEAD))
+    if policy.escalate_to_leader_after and late >= policy.escalate_to_leader_after:
+        steps.append(Step(K.ESCALATED_LEADER))
+    return steps
+
+
+def _message(kind: str, task: Task, period: Period, late: int) -> str:
+    values = {
+        "task": f"{task.code} {task.title}",
+        "period": period_label(period.start, period.end),
+        "due": f"{period.due:%Y-%m-%d}",
+        "late": late,
+        "unit": task.lead_unit,
+    }
+    if kind == K.BEFORE:
+        return _("Report due on %(due)s: %(task)s, %(period)s") % values
+    if kind == K.ON_DAY:
+        return _("Report due today: %(task)s, %(period)s") % values
+    if kind == K.AFTER:
+        return _("Report %(late)s working days late (due %(due)s): %(task)s, %(period)s") % values
+    if kind == K.ESCALATED_HEAD:
+        return (
+            _("Your unit's report is %(late)s working days late (due %(due)s): %(task)s, %(period)s") % values
+        )
+    return (
+        _(
+            "A report on a task you are in charge of is %(late)s working days late: %(task)s, %(period)s, "
+            "lead unit %(unit)s"
+        )
+        % values
+    )
+
+
+def _url(kind: str, task: Task, period: Period) -> str:
+    if kind == K.ESCALATED_LEADER:
+        return reverse("task-detail", args=[task.pk])
+    return reverse("dispatch:report-start", args=[task.pk, period.start.isoformat()])
+
+
+class _People:
+    """The lead units' liaisons and heads, loaded once per batch of tasks."""
+
+    def __init__(self, unit_ids: set[int]) -> None:
+        self.by_unit: dict[tuple[int, str], list[Person]] = defaultdict(list)
+        rows = Membership.objects.filter(unit_id__in=unit_ids, role__in=[Role.LIAISON, Role.UNIT_HEAD])
+        for m in rows.select_related("person__user"):
+            self.by_unit[(m.unit_id, m.role)].append(m.person)
+
+    def recipients(self, kind: str, task: Task) -> list[Person]:
+        unit = task.lead_unit_id or 0
+        if kind == K.ESCALATED_LEADER:
+            return [task.leader] if task.leader is not None else []
+        heads = self.by_unit[(unit, Role.UNIT_HEAD)]
+        if kind == K.ESCALATED_HEAD:
+            return heads
+        return self.by_unit[(unit, Role.LIAISON)] or heads
+
+
+def _email_of(person: Person) -> str:
+    return person.email or (person.user.email if person.user_id and person.user else "")
+
+
+def _create(
+    task: Task, period: Period, person: Person, step: Step, policy: Policy, title: str, url: str
+) -> Reminder | None:
+    email = _email_of(person) if policy.by_email else ""
+    try:
+        with transaction.atomic():
+            reminder = Reminder.objects.create(
+                task=task,
+                period_start=period.start,
+                period_end=period.end,
+                due=period.due,
+                recipient=person,
+                kind=step.kind,
+                seq=step.seq,
+                email=email,
+            )
+            if person.user_id:
+                Notification.objects.create(recipient_id=person.user_id, title=title[:200], url=url)
+    except IntegrityError:  # another worker sent it a moment ago
+        return None
+    return reminder
+
+
+def deliver_email(reminder: Reminder, *, title: str, url: str) -> bool:
+    """Send the reminder's e-mail once: claim it, send, release the claim only if sending failed."""
+    if not reminder.email:
+        return False
+    now = timezone.now()
+    if not Reminder.objects.filter(pk=reminder.pk, emailed_at__isnull=True).update(emailed_at=now):
+        return False
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    try:
+        send_mail(title[:200], f"{title}\n\n{base}{url}", None, [reminder.email])
+    except Exception:
+        logger.exception(
+            "reminder %s: e-mail to %s failed; the next sweep retries", reminder.pk, reminder.email
+        )
+        Reminder.objects.filter(pk=reminder.pk).update(emailed_at=None)
+        return False
+    return True
+
+
+def _retry_emails(since: datetime.datetime) -> None:
+    for reminder in Reminder.objects.filter(emailed_at__isnull=True, sent_at__gte=since).exclude(email="")[
+        :500
+    ]:
+        reminder_task = reminder.task
+        period = Period(reminder.period_start, reminder.period_end, reminder.due)
+        late = max(0, calendar().workdays_between(reminder.due, timezone.localdate()))
+        deliver_email(
+            reminder,
+            title=_message(reminder.kind, reminder_task, period, late),
+            url=_url(reminder.kind, reminder_task, period),
+        )
+
+
+def sweep(now: datetime.datetime | None = None, *, batch: int = 2000) -> int:
+    """Send the reminders due now. Returns how many were created. Does nothing on a day off."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    cal = calendar()
+    if not cal.is_workday(today):
+        return 0
+    policies = {row.plan_id: Policy.of(row) for row in ReminderPolicy.objects.all()}
+    most_before = max([p.days_before for p in policies.values()] + [Policy().days_before])
+    ahead = (cal.add_workdays(today, most_before) - today).days
+    scheduler = Scheduler(cal)
+    created = 0
+    tasks = reportable_tasks().select_related("leader__user").order_by("pk")
+    last_pk = 0
+    while True:
+        chunk = list(tasks.filter(pk__gt=last_pk)[:batch])
+        if not chunk:
+            break
+        last_pk = chunk[-1].pk
+        created += _sweep_tasks(chunk, today, ahead, scheduler, policies)
+    _retry_emails(now - datetime.timedelta(days=2))
+    return created
+
+
+def _sweep_tasks(
+    tasks: list[Task], today: datetime.date, ahead: int, scheduler: Scheduler, policies: dict[int, Policy]
+) -> int:
+    pending = outstanding(tasks, today, ahead=ahead, scheduler=scheduler)
+    if not pending:
+        return 0
+    people = _People({t.lead_unit_id for t, _p, _r in pending if t.lead_unit_id})
+    sent: set[tuple[int, datetime.date, int, str, int]] = set()
+    counts: dict[tuple[int, datetime.date, int], int] = defaultdict(int)
+    earliest = min(p.start for _t, p, _r in pending)
+    for row in Reminder.objects.filter(
+        task_id__in={t.pk for t, _p, _r in pending}, period_start__gte=earliest
+    ).values("task_id", "period_start", "recipient_id", "kind", "seq"):
+        sent.add((row["task_id"], row["period_start"], row["recipient_id"], row["kind"], row["seq"]))
+        counts[(row["task_id"], row["period_start"], row["recipient_id"])] += 1
+    created = 0
+    for task, period, _report in pending:
+        policy = policies.get(task.plan_id, Policy())
+        late = max(0, scheduler.cal.workdays_between(period.due, today))
+        for step in steps_due(policy, period.due, today, scheduler.cal):
+            title, url = _message(step.kind, task, period, late), _url(step.kind, task, period)
+            for person in people.recipients(step.kind, task):
+                key = (task.pk, period.start, person.pk)
+                if (*key, step.kind, step.seq) in sent or counts[key] >= policy.max_per_period:
+                    continue
+                reminder = _create(task, period, person, step, policy, title, url)
+                if reminder is None:
+                    continue
+                counts[key] += 1
+                created += 1
+                transaction.on_commit(partial(deliver_email, reminder, title=title, url=url))
+    return created
