@@ -1,0 +1,240 @@
+"""The ledger (台账): one row per task, as an .xlsx ready to print and to import back.
+
+The header row is a file format, not UI text: the task-book importer reads these exact Chinese headers.
+"""
+
+import datetime
+import math
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import IO, Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone, translation
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tongtui.plans.models import CoUnit, Milestone, Plan, Task
+
+HEADERS = (
+    "编号", "板块", "重点任务", "工作目标", "主要举措", "成果形式", "牵头单位", "配合单位", "责任领导", "责任人",
+    "开始时间", "完成时限", "时间节点", "权重", "任务来源", "上级任务编号", "最新进展", "进度(%)", "进展日期", "状态",
+)  # fmt: skip
+# (narrowest, widest) column width in Excel character units; a Chinese character counts two.
+WIDTHS = (
+    (5, 7), (7, 7), (12, 16), (12, 16), (14, 18), (8, 10), (8, 10), (8, 12), (6.5, 7), (6.5, 7),
+    (10, 10), (10, 10), (16, 20), (5, 5), (8, 8), (7, 7), (14, 18), (6, 6), (10, 10), (7, 7),
+)  # fmt: skip
+CENTERED = {"编号", "责任领导", "责任人", "开始时间", "完成时限", "权重", "任务来源", "上级任务编号", "进度(%)",
+            "进展日期", "状态"}  # fmt: skip
+DATE_FORMAT = "yyyy-mm-dd"
+FONT = "宋体"
+LINE_HEIGHT = 14.5  # points per line of 10-point text
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+
+
+def ledger_tasks(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """The tasks with everything a row shows, in a fixed number of queries."""
+    return (
+        tasks.select_related("category", "lead_unit", "leader", "owner", "parent")
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch("co_unit_links", queryset=CoUnit.objects.select_related("unit").order_by("pk")),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due", "seq", "pk")),
+        )
+    )
+
+
+def code_key(code: str) -> tuple:
+    """Natural order of codes: 1.2 before 1.10; numbers before words."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.findall(r"\d+|\D+", code))
+
+
+def tree_order(tasks: Iterable[Task]) -> list[Task]:
+    """Tasks by code, each parent directly followed by its children (a child whose parent is not listed
+    takes its own place by code)."""
+    tasks = list(tasks)
+    ids = {t.pk for t in tasks}
+    children: dict[int, list[Task]] = {}
+    roots = []
+    for task in tasks:
+        if task.parent_id in ids:
+            children.setdefault(task.parent_id, []).append(task)  # type: ignore[arg-type]
+        else:
+            roots.append(task)
+    ordered: list[Task] = []
+
+    def visit(task: Task) -> None:
+        ordered.append(task)
+        for child in sorted(children.get(task.pk, []), key=lambda t: code_key(t.code)):
+            visit(child)
+
+    for root in sorted(roots, key=lambda t: code_key(t.code)):
+        visit(root)
+    return ordered
+
+
+def percent(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def milestone_text(milestones: Iterable[Milestone], year: int) -> str:
+    """'3月31日前完成立项(25%);\\n6月30日前开工建设(50%)'; the year is written when it is not the plan's."""
+    steps = []
+    for m in milestones:
+        prefix = f"{m.due.year}年" if m.due.year != year else ""
+        steps.append(f"{prefix}{m.due.month}月{m.due.day}日前{m.title}({percent(m.planned_progress)}%)")
+    return ";\n".join(steps)
+
+
+def number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral() else float(value)
+
+
+def task_row(task: Task, year: int) -> list[Any]:
+    """The cells of one task, in HEADERS order. Call under the language the labels should use."""
+    co_units = "、".join(link.unit.name for link in task.co_unit_links.all())
+    return [
+        task.code,
+        task.category.name if task.category else "",
+        task.title,
+        task.goal,
+        task.measures,
+        task.deliverables,
+        task.lead_unit.name if task.lead_unit else "",
+        co_units,
+        task.leader.name if task.leader else "",
+        task.owner.name if task.owner else "",
+        task.start,
+        task.due or task.deadline_text,
+        milestone_text(task.milestones.all(), year),
+        number(task.weight),
+        task.get_source_display(),
+        task.parent.code if task.parent else "",
+        task.progress_note,
+        number(task.progress),
+        task.progress_on,
+        task.get_status_display(),
+    ]
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def as_text(value: Any) -> str:
+    if isinstance(value, datetime.date):
+        return "0000-00-00"
+    return "" if value is None else str(value)
+
+
+def write_ledger(
+    plan: Plan,
+    tasks: QuerySet[Task],
+    file: IO[bytes] | str | os.PathLike[str],
+    *,
+    exported_on: datetime.date | None = None,
+) -> int:
+    """Write the plan's ledger for these tasks to a file (path or binary stream); return the number of rows."""
+    exported_on = exported_on or timezone.localdate()
+    with translation.override("zh-hans"):
+        rows = [task_row(t, plan.year) for t in tree_order(ledger_tasks(tasks.filter(plan=plan)))]
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "台账"
+    widths = _column_widths(rows)
+    _title(sheet, plan, exported_on)
+    _header(sheet, widths)
+    for r, values in enumerate(rows, start=3):
+        _data_row(sheet, r, values, widths)
+    _layout(sheet, widths, last_row=2 + len(rows))
+    workbook.save(file)
+    return len(rows)
+
+
+def _column_widths(rows: list[list[Any]]) -> list[float]:
+    widths = []
+    for c, (narrowest, widest) in enumerate(WIDTHS):
+        longest = max(
+            (display_width(line) for row in rows for line in as_text(row[c]).splitlines()), default=0
+        )
+        widths.append(min(widest, max(narrowest, longest + 1.5)))
+    return widths
+
+
+def _lines(value: Any, width: float) -> int:
+    per_line = max(1.0, width - 1.5)
+    return sum(max(1, math.ceil(display_width(line) / per_line)) for line in as_text(value).split("\n"))
+
+
+def _title(sheet: Worksheet, plan: Plan, exported_on: datetime.date) -> None:
+    last = get_column_letter(len(HEADERS))
+    date_from = get_column_letter(len(HEADERS) - 2)
+    sheet.merge_cells(f"A1:{get_column_letter(len(HEADERS) - 3)}1")
+    sheet.merge_cells(f"{date_from}1:{last}1")
+    title = sheet["A1"]
+    title.value = plan.title if plan.title.endswith("台账") else f"{plan.title}台账"
+    title.font = Font(name="黑体", size=16, bold=True)
+    title.alignment = Alignment(horizontal="center", vertical="center")
+    stamp = sheet[f"{date_from}1"]
+    stamp.value = f"导出日期:{exported_on:%Y-%m-%d}"
+    stamp.font = Font(name=FONT, size=10)
+    stamp.alignment = Alignment(horizontal="right", vertical="bottom")
+    sheet.row_dimensions[1].height = 32
+
+
+def _header(sheet: Worksheet, widths: list[float]) -> None:
+    for c, name in enumerate(HEADERS, start=1):
+        cell = sheet.cell(row=2, column=c, value=name)
+        cell.font = Font(name="黑体", size=10, bold=True)
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    lines = max(_lines(name, w) for name, w in zip(HEADERS, widths, strict=True))
+    sheet.row_dimensions[2].height = max(2, lines) * LINE_HEIGHT + 4
+
+
+def _data_row(sheet: Worksheet, r: int, values: list[Any], widths: list[float]) -> None:
+    font = Font(name=FONT, size=10)
+    for c, value in enumerate(values, start=1):
+        cell = sheet.cell(row=r, column=c, value=value)
+        cell.font = font
+        cell.border = BORDER
+        centered = HEADERS[c - 1] in CENTERED
+        cell.alignment = Alignment(
+            horizontal="center" if centered else "left",
+            vertical="center" if centered else "top",
+            wrap_text=True,
+        )
+        if isinstance(value, datetime.date):
+            cell.number_format = DATE_FORMAT
+    lines = max(_lines(v, w) for v, w in zip(values, widths, strict=True))
+    sheet.row_dimensions[r].height = lines * LINE_HEIGHT + 4
+
+
+def _layout(sheet: Worksheet, widths: list[float], *, last_row: int) -> None:
+    for c, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = width
+    sheet.freeze_panes = "D3"  # the header rows and the code, category and task columns stay in view
+    sheet.auto_filter.ref = f"A2:{get_column_letter(len(HEADERS))}{max(last_row, 2)}"
+    sheet.print_title_rows = "1:2"
+    setup = sheet.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    sheet.page_margins.left = sheet.page_margins.right = 0.3
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    sheet.print_options.horizontalCentered = True
+    footer = sheet.oddFooter
+    assert footer is not None
+    footer.center.text = "第 &P 页,共 &N 页"
