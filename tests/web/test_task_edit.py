@@ -202,3 +202,22 @@ def test_the_office_creates_a_task_with_milestones(cast):
     assert list(task.co_units.all()) == [cast.unit_a]
     assert list(task.milestones.values_list("title", flat=True)) == ["启动"]
     assert task.history.get().history_user == cast.user("office")
+
+
+def test_the_editor_runs_a_bounded_number_of_queries_however_many_milestones(
+    cast, django_assert_max_num_queries
+):
+    office = cast.user("office")
+    for i in range(12):
+        actions.add_milestone(
+            cast.task_a,
+            by=office,
+            title=f"节点{i}",
+            due=datetime.date(2026, 1, 1 + i),
+            planned_progress=Decimal(i),
+        )
+    client = cast.client("office")
+    client.get(edit_url(cast.task_a))
+    with django_assert_max_num_queries(16):
+        response = client.get(edit_url(cast.task_a))
+    assert len(response.context["formset"].forms) == 13

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from tongtui.orgs.models import Person, Unit
@@ -111,7 +112,7 @@ def model_field_of(model: type[models.Model], name: str) -> models.Field:
 
 
 def _label(model: type[models.Model], name: str) -> str:
-    return str(model_field_of(model, name).verbose_name)
+    return capfirst(str(model_field_of(model, name).verbose_name))
 
 
 def _newest(qs: Any) -> list[Any]:

@@ -4,7 +4,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -129,10 +128,7 @@ class MilestoneForm(forms.ModelForm):
 
 
 class BaseMilestoneFormSet(BaseInlineFormSet):
-    def get_queryset(self) -> QuerySet[Milestone]:
-        if self.instance.pk is None:
-            return Milestone.objects.none()
-        return super().get_queryset().order_by("due", "seq")
+    """Milestones in the model's order (due, then seq); none for a task not saved yet."""
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from tongtui.core.errors import ActionError, Conflict, Forbidden
@@ -63,7 +64,7 @@ def _differences(form: TaskForm, current: Task) -> list[dict[str, str]]:
     names.load()
     result = [
         {
-            "label": str(model_field_of(Task, n).verbose_name),
+            "label": capfirst(str(model_field_of(Task, n).verbose_name)),
             "saved": show_value(Task, n, s, names),
             "mine": show_value(Task, n, m, names),
         }
@@ -124,7 +125,6 @@ def _editor(request: HttpRequest, plan: Plan, task: Task | None) -> HttpResponse
                 current = get_task_for(user, task.pk)
                 conflict = _differences(form, current)
                 current_milestones = list(current.milestones.order_by("due", "seq"))
-                messages.warning(request, str(exc))
                 data = request.POST.copy()
                 data["version"] = str(exc.current_version)
                 form = TaskForm(data, instance=current, plan=plan, user=user)
