@@ -1,9 +1,11 @@
 """Micro-benchmark: lights and forecasts for 50,000 synthetic tasks, in pure Python.
 
-    .venv/bin/python bench/signals_pure.py [--tasks 50000] [--seed 1]
+    .venv/bin/python bench/signals_pure.py [--tasks 50000] [--texts 50000] [--seed 1]
 
 Prints the time to build the inputs and to evaluate every task's light (which includes its
-trajectory and earned-schedule forecast), on a calendar axis and on a working-day axis.
+trajectory and earned-schedule forecast), on a calendar axis and on a working-day axis; then the
+per-task integrity checks over the same tasks, evidence reuse over all their reports, and
+near-duplicate search over `--texts` synthetic report texts (0 to skip).
 The database side (set-based queries filling TaskFacts) is measured elsewhere.
 """
 
@@ -26,7 +28,9 @@ from tongtui.supervision.signals.facts import (  # noqa: E402
     ReportFact,
     TaskFacts,
 )
+from tongtui.supervision.signals.integrity import evidence_reuse_flags, task_flags  # noqa: E402
 from tongtui.supervision.signals.lights import evaluate_light  # noqa: E402
+from tongtui.supervision.signals.textsim import near_duplicate_flags  # noqa: E402
 
 AS_OF = date(2026, 9, 15)
 YEAR_START = date(2026, 1, 1)
@@ -70,6 +74,10 @@ def synthetic_tasks(n: int, rng: random.Random) -> list[TaskFacts]:
                         period_end=month_end,
                         progress=round(progress, 1),
                         submitted_at=month_end + timedelta(days=rng.randrange(1, 8)),
+                        evidence_hashes=(f"{rng.getrandbits(64):016x}",) if rng.random() < 0.5 else (),
+                        report_id=i * 100 + len(reports),
+                        task_id=i,
+                        unit_id=i % 2000,
                     )
                 )
             month_end = (month_end + timedelta(days=32)).replace(day=1) - timedelta(days=1)
@@ -96,9 +104,36 @@ def synthetic_tasks(n: int, rng: random.Random) -> list[TaskFacts]:
     return tasks
 
 
+HAN = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 3000))
+STOCK = [
+    "按计划推进,无问题。",
+    "深入贯彻落实区委区政府决策部署,高位推动,压实责任,强化调度,确保各项工作按时序推进。",
+    "下一步将继续加强统筹协调,加快推进项目建设。",
+]
+
+
+def synthetic_texts(n: int, rng: random.Random) -> list[ReportFact]:
+    """Report texts: stock phrases plus sentences of their own; every 50th copies an earlier report."""
+    reports = []
+    for i in range(n):
+        unit = rng.randrange(2000)
+        month = rng.randrange(1, 12)
+        if i % 50 == 49:
+            text = reports[rng.randrange(i)].text  # a planted copy
+        else:
+            own = "".join(rng.choice(HAN) for _ in range(rng.randrange(20, 120)))
+            text = rng.choice(STOCK) + own + f"完成投资{rng.randrange(10, 9999)}万元。" + rng.choice(STOCK)
+        end = date(2026, month + 1, 1) - timedelta(days=1)
+        reports.append(
+            ReportFact(end, 50.0, end + timedelta(days=3), text=text, report_id=i, unit_id=unit, task_id=i)
+        )
+    return reports
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tasks", type=int, default=50_000)
+    parser.add_argument("--texts", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
 
@@ -125,6 +160,24 @@ def main() -> None:
             f"{name:>13}: {elapsed:.2f} s for {len(results)} lights ({1e6 * elapsed / len(results):.0f} µs each, "
             f"{forecasts} forecasts, results peak {peak / 2**20:.0f} MiB) {dict(sorted(lights.items()))}"
         )
+        del results
+
+    t0 = time.perf_counter()
+    flags = [f for t in tasks for f in task_flags(t, AS_OF)]
+    t1 = time.perf_counter()
+    reuse = evidence_reuse_flags((r for t in tasks for r in t.reports), AS_OF)
+    t2 = time.perf_counter()
+    print(
+        f"integrity per task: {t1 - t0:.2f} s, {len(flags)} flags {dict(Counter(f.kind.value for f in flags))}"
+    )
+    print(f"evidence reuse over {reports} reports: {t2 - t1:.2f} s, {len(reuse)} flags")
+
+    if args.texts:
+        texts = synthetic_texts(args.texts, random.Random(args.seed))
+        t0 = time.perf_counter()
+        dups = near_duplicate_flags(texts, AS_OF)
+        elapsed = time.perf_counter() - t0
+        print(f"near-duplicate texts over {len(texts)} reports: {elapsed:.2f} s, {len(dups)} flags")
 
 
 if __name__ == "__main__":

@@ -93,6 +93,8 @@ class ShingleCorpus:
         size = sum(1 for s in self.sets if s)
         self.size = size
         self.common_above = max(rules.common_min_count, rules.common_share * size)
+        self.common = frozenset(s for s, c in self.df.items() if c > self.common_above)
+        self.repeated = frozenset(s for s, c in self.df.items() if 1 < c <= self.common_above)
         self._weights: dict[str, float] = {}
 
     def weight(self, shingle: str) -> float:
@@ -102,7 +104,10 @@ class ShingleCorpus:
         return w
 
     def is_common(self, shingle: str) -> bool:
-        return self.df.get(shingle, 0) > self.common_above
+        return shingle in self.common
+
+    def distinctive(self, i: int) -> frozenset[str]:
+        return self.sets[i] - self.common
 
     def weighted_jaccard(self, a: Set[str], b: Set[str]) -> float:
         if not a and not b:
@@ -115,21 +120,29 @@ class ShingleCorpus:
     def candidate_pairs(self) -> Iterable[tuple[int, int]]:
         """Pairs (j, i), j < i, whose distinctive shingles may reach the candidate threshold."""
         t = self.rules.candidate_threshold
+        min_shared = self.rules.min_shared
         df = self.df
+        # One global order shared by every document: shingles of a single document first (they can
+        # never be shared, so only their number matters), then by document frequency, then by text.
+        order = sorted(self.repeated)
+        order.sort(key=df.__getitem__)  # stable: equal counts keep the shingles' own order
+        rank = dict(zip(order, range(len(order)), strict=True)).__getitem__
         index: dict[str, list[int]] = defaultdict(list)
         sizes: list[int] = []
         for i, full in enumerate(self.sets):
-            tokens = sorted((s for s in full if not self.is_common(s)), key=lambda s: (df[s], s))
-            sizes.append(len(tokens))
-            if len(tokens) < self.rules.min_shared:
-                continue
-            prefix = tokens[: len(tokens) - math.ceil(t * len(tokens)) + 1]
+            size = len(full) - len(full & self.common) if full else 0
+            sizes.append(size)
+            shareable = full & self.repeated
+            prefix_len = size - math.ceil(t * size) + 1 - (size - len(shareable))
+            if len(shareable) < min_shared or prefix_len <= 0:
+                continue  # no other text can reach the thresholds with this one
+            prefix = sorted(shareable, key=rank)[:prefix_len]
             seen: set[int] = set()
             for s in prefix:
                 for j in index.get(s, ()):
                     if j not in seen:
                         seen.add(j)
-                        if t * sizes[i] <= sizes[j] and t * sizes[j] <= sizes[i]:
+                        if t * size <= sizes[j] and t * sizes[j] <= size:
                             yield j, i
             for s in prefix:
                 index[s].append(i)
@@ -153,7 +166,7 @@ def near_duplicate_flags(
         if kind is None:
             continue
         sa, sb = corpus.sets[i], corpus.sets[j]
-        shared = sum(1 for s in sa & sb if not corpus.is_common(s))
+        shared = len(corpus.distinctive(i) & corpus.distinctive(j))
         if shared < rules.min_shared:
             continue
         score = corpus.weighted_jaccard(sa, sb)
