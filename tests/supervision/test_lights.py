@@ -1,5 +1,8 @@
 from dataclasses import replace
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from tongtui.supervision.signals.facts import CycleFact, EscalationFact, TaskFacts
 from tongtui.supervision.signals.lights import Light, LightRules, count_missed_cycles, evaluate_light
 
@@ -298,3 +301,21 @@ def test_reports_submitted_after_the_evaluation_date_are_ignored():
     facts = task(reports=(rep(D(2026, 3, 31), 26, submitted=D(2026, 4, 20)),))
     assert evaluate_light(facts, D(2026, 4, 10)).light == Light.RED
     assert evaluate_light(facts, D(2026, 4, 21)).light == Light.GREEN
+
+
+SEVERITY = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
+
+
+@given(
+    st.floats(0, 100),
+    st.floats(0, 100),
+    st.dates(D(2026, 1, 2), D(2027, 3, 1)),
+    st.sampled_from([LightRules(), LightRules.sanya(), LightRules(planned_basis="elapsed_time")]),
+)
+def test_more_progress_never_makes_the_light_worse(p1, p2, as_of, rules):
+    low, high = sorted((p1, p2))
+    period = min(as_of, D(2026, 12, 31))
+    worse = evaluate_light(task(reports=(rep(period, low),)), as_of, rules)
+    better = evaluate_light(task(reports=(rep(period, high),)), as_of, rules)
+    assert SEVERITY[better.light] <= SEVERITY[worse.light]
+    assert worse.reasons and worse.reasons[0].light == worse.light

@@ -169,3 +169,23 @@ def test_candidate_search_finds_every_pair_an_exhaustive_comparison_finds():
             b = {s for s in corpus.sets[j] if not corpus.is_common(s)}
             if len(a) >= rules.min_shared and len(b) >= rules.min_shared and jaccard(a, b) >= 0.5:
                 assert (j, i) in found
+
+
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("甲乙丙丁戊己庚"), min_size=3, max_size=25), min_size=2, max_size=12
+    ),
+    st.sampled_from([0.3, 0.5, 0.8]),
+    st.integers(1, 4),
+)
+def test_candidate_search_is_exact_for_the_distinctive_jaccard(texts_, t, common_min_count):
+    rules = TextRules(
+        min_chars=0, min_shared=1, candidate_threshold=t, common_min_count=common_min_count, common_share=0
+    )
+    corpus = ShingleCorpus(texts_, rules)
+    found = set(corpus.candidate_pairs())
+    for i in range(len(texts_)):
+        for j in range(i):
+            a, b = corpus.distinctive(i), corpus.distinctive(j)
+            if a and b and len(a & b) >= 1 and jaccard(a, b) >= t:
+                assert (j, i) in found
