@@ -311,3 +311,29 @@ def test_my_reports_due_through_the_api(d):
     items = response.json()
     assert items and all(i["task"] == d.task_a.pk and i["role"] == "lead" for i in items)
     assert api(d, "liaison_b").get("/api/reports/due/").json() == []
+
+
+def test_every_endpoint_refuses_anonymous_callers(d):
+    report = draft(d)
+    attachment = actions.add_attachment(report, by=d.user("liaison_a"), file=png())
+    c = api(d, "anonymous")
+    calls = [
+        ("get", f"/api/reports/{report.pk}/"),
+        ("patch", f"/api/reports/{report.pk}/"),
+        ("post", "/api/reports/"),
+        ("post", f"/api/reports/{report.pk}/submit/"),
+        ("post", f"/api/reports/{report.pk}/sign-off/"),
+        ("post", f"/api/reports/{report.pk}/accept/"),
+        ("post", f"/api/reports/{report.pk}/return/"),
+        ("post", f"/api/reports/{report.pk}/evidence/"),
+        ("post", "/api/reports/contribute/"),
+        ("get", "/api/reports/due/"),
+        ("get", "/api/evidence/"),
+        ("get", f"/api/evidence/{attachment.pk}/download/"),
+        ("delete", f"/api/evidence/{attachment.pk}/"),
+        ("post", "/api/report-cycles/"),
+        ("delete", f"/api/report-cycles/{d.cycle.pk}/"),
+    ]
+    for method, url in calls:
+        assert getattr(c, method)(url).status_code in (401, 403), url
+    assert Attachment.objects.exists() and ReportCycle.objects.exists()

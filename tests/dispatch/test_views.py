@@ -127,7 +127,7 @@ def test_the_form_is_pre_filled_and_asks_for_photos_from_the_camera(d):
     d.task_a.save()
     response = client(d, "liaison_a").get(reverse("dispatch:report-start", args=[d.task_a.pk, START]))
     assert response.status_code == 200
-    assert b'value="12.00"' in response.content
+    assert b'value="12"' in response.content
     assert b'accept="image/*"' in response.content and b'capture="environment"' in response.content
     assert not ProgressReport.objects.exists()  # a GET creates nothing
 
@@ -429,3 +429,28 @@ def test_notifications_are_private(d):
 
 def test_notifications_need_a_login(d):
     assert_login_page(client(d, "anonymous").get(reverse("dispatch:notifications")))
+
+
+def every_url(d, report, attachment):
+    return [
+        ("get", reverse("dispatch:task-reports", args=[d.task_a.pk])),
+        ("get", reverse("dispatch:report-edit", args=[report.pk])),
+        ("post", reverse("dispatch:report-edit", args=[report.pk])),
+        ("post", reverse("dispatch:report-start", args=[d.task_a.pk, START])),
+        ("get", reverse("dispatch:report-contribute", args=[d.task_a.pk, START])),
+        ("post", reverse("dispatch:report-review", args=[report.pk, "sign-off"])),
+        ("post", reverse("dispatch:report-evidence", args=[report.pk])),
+        ("get", reverse("dispatch:attachment", args=[attachment.pk])),
+        ("post", reverse("dispatch:attachment-delete", args=[attachment.pk])),
+        ("post", reverse("dispatch:notifications")),
+    ]
+
+
+def test_every_page_sends_anonymous_visitors_to_the_login_page(d):
+    report = draft(d)
+    attachment = actions.add_attachment(report, by=d.user("liaison_a"), file=png())
+    c = client(d, "anonymous")
+    for method, url in every_url(d, report, attachment):
+        assert_login_page(getattr(c, method)(url))
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+    assert ProgressReport.objects.get().status == ReportStatus.DRAFT

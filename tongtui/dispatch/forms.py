@@ -98,6 +98,9 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, indicators: Iterable[Indicator] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        progress = self.initial.get("progress")
+        if isinstance(progress, Decimal):
+            self.initial["progress"] = format(progress.normalize(), "f")  # 40.00 -> "40"
         self.indicators = list(indicators)
         for indicator in self.indicators:
             label = (
