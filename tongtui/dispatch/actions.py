@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -137,8 +138,13 @@ def _get_or_start(task: Task, period: Period, by: Any) -> ProgressReport:
     try:
         with transaction.atomic():
             save_with_history(report, by=by, reason=_("draft started"))
-    except IntegrityError:  # someone started the same report a moment ago
-        return ProgressReport.objects.get(task=task, period_start=period.start, period_end=period.end)
+    except (IntegrityError, ValidationError):  # someone started the same report a moment ago
+        existing = ProgressReport.objects.filter(
+            task=task, period_start=period.start, period_end=period.end
+        ).first()
+        if existing is None:
+            raise
+        return existing
     return report
 
 

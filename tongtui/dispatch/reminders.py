@@ -186,13 +186,12 @@ def deliver_email(reminder: Reminder, *, title: str, url: str) -> bool:
     return True
 
 
-def _retry_emails(since: datetime.datetime) -> None:
-    for reminder in Reminder.objects.filter(emailed_at__isnull=True, sent_at__gte=since).exclude(email="")[
-        :500
-    ]:
+def _retry_emails(since: datetime.datetime, today: datetime.date, cal: WorkCalendar) -> None:
+    pending = Reminder.objects.filter(emailed_at__isnull=True, sent_at__gte=since).exclude(email="")
+    for reminder in pending.select_related("task")[:500]:
         reminder_task = reminder.task
         period = Period(reminder.period_start, reminder.period_end, reminder.due)
-        late = max(0, calendar().workdays_between(reminder.due, timezone.localdate()))
+        late = max(0, cal.workdays_between(reminder.due, today))
         deliver_email(
             reminder,
             title=_message(reminder.kind, reminder_task, period, late),
@@ -220,7 +219,7 @@ def sweep(now: datetime.datetime | None = None, *, batch: int = 2000) -> int:
             break
         last_pk = chunk[-1].pk
         created += _sweep_tasks(chunk, today, ahead, scheduler, policies)
-    _retry_emails(now - datetime.timedelta(days=2))
+    _retry_emails(now - datetime.timedelta(days=2), today, cal)
     return created
 
 
