@@ -69,6 +69,12 @@ class Cast:
         return c
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Password hashing is deliberately slow; tests do not need it to be."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     return Cast()

@@ -103,3 +103,22 @@ def test_due_before_start_is_invalid(cast):
     with pytest.raises(ValidationError):
         actions.update_task(cast.task_a, by=cast.user("office"), start=datetime.date(2026, 6, 1),
                             due=datetime.date(2026, 3, 1))
+
+
+def test_the_office_acknowledges_on_behalf_of_a_unit(cast):
+    actions.assign_task(cast.task_a, by=cast.user("office"))
+    actions.acknowledge_task(cast.task_a, by=cast.user("office"), unit=cast.unit_c)
+    assert cast.task_a.co_unit_links.get(unit=cast.unit_c).acknowledged_at is not None
+
+
+def test_indicator_values_are_recorded_by_the_lead_unit_only(cast):
+    indicator = actions.add_indicator(cast.task_a, by=cast.user("office"), name="地区生产总值增速",
+                                      target=Decimal(6), unit_of_measure="%")
+    actions.record_indicator_value(indicator, by=cast.user("liaison_a"), period=datetime.date(2026, 6, 30),
+                                   value=Decimal("5.8"))
+    actions.record_indicator_value(indicator, by=cast.user("liaison_a"), period=datetime.date(2026, 6, 30),
+                                   value=Decimal("5.9"))
+    assert list(indicator.values.values_list("value", flat=True)) == [Decimal("5.9")]
+    with pytest.raises(Forbidden):
+        actions.record_indicator_value(indicator, by=cast.user("liaison_b"), period=datetime.date(2026, 6, 30),
+                                       value=Decimal(1))

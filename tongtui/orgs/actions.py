@@ -67,6 +67,19 @@ def create_person(*, by: Any, name: str, unit: Unit | None = None, title: str = 
 
 
 @transaction.atomic
+def update_person(person: Person, *, by: Any, reason: str = "", **fields: Any) -> Person:
+    _require_office(by)
+    allowed = {"name", "title", "unit", "user", "phone", "email"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    for key, value in fields.items():
+        setattr(person, key, value)
+    save_with_history(person, by=by, reason=reason)
+    return person
+
+
+@transaction.atomic
 def grant_role(person: Person, unit: Unit, role: str, *, by: Any, reason: str = "") -> Membership:
     _require_office(by)
     existing = Membership.objects.filter(person=person, unit=unit, role=role).first()

@@ -15,7 +15,7 @@ from tongtui.core.history import save_with_history
 from tongtui.orgs.models import Unit
 from tongtui.orgs.roles import roles_of
 from tongtui.plans import rules
-from tongtui.plans.models import Category, CoUnit, Indicator, Milestone, Plan, Task, TaskStatus
+from tongtui.plans.models import Category, CoUnit, Indicator, IndicatorValue, Milestone, Plan, Task, TaskStatus
 from tongtui.plans.rollup import weighted_progress
 
 TASK_FIELDS = {
@@ -317,3 +317,18 @@ def add_indicator(task: Task, *, by: Any, name: str, target: Decimal, unit_of_me
                           baseline=baseline, direction=direction)
     save_with_history(indicator, by=by, reason=reason)
     return indicator
+
+
+@transaction.atomic
+def record_indicator_value(indicator: Indicator, *, by: Any, period: datetime.date, value: Decimal,
+                           note: str = "", reason: str = "") -> IndicatorValue:
+    """Record (or correct) an indicator's actual value for a period. The lead unit or the office."""
+    if not rules.may_report(roles_of(by), indicator.task.lead_unit_id):
+        raise Forbidden(_("Only the lead unit or the office can record indicator values."))
+    row = IndicatorValue.objects.filter(indicator=indicator, period=period).first()
+    if row is None:
+        row = IndicatorValue(indicator=indicator, period=period)
+    row.value = Decimal(value)
+    row.note = note
+    save_with_history(row, by=by, reason=reason)
+    return row

@@ -12,9 +12,14 @@ def may_manage(roles: Roles) -> bool:
 
 
 def acknowledgeable_units(roles: Roles, lead_unit_id: int | None, co_unit_ids: set[int]) -> set[int]:
-    """The task's units on whose behalf this user may acknowledge (签收)."""
-    mine = roles.units_with(*UNIT_ACTORS)
-    return mine & ({lead_unit_id} | co_unit_ids if lead_unit_id else co_unit_ids)
+    """The task's units on whose behalf this user may acknowledge (签收).
+
+    The office may acknowledge for any of the task's units (代签收), e.g. after a phone call.
+    """
+    task_units = {lead_unit_id} | co_unit_ids if lead_unit_id else set(co_unit_ids)
+    if roles.is_office:
+        return task_units
+    return roles.units_with(*UNIT_ACTORS) & task_units
 
 
 def may_report(roles: Roles, lead_unit_id: int | None) -> bool:
