@@ -103,14 +103,15 @@ def write_docx(path: Path, grid: list[list[str]], *, title: str = "2026年重点
     """A Word notice: the title as a paragraph, then one table; section rows merged across the table."""
     document = Document()
     document.add_paragraph(title).runs[0].font.size = Pt(16)
-    tbl = document.add_table(rows=len(grid), cols=len(grid[0]))
-    for r, cells in enumerate(grid):
+    tbl = document.add_table(rows=0, cols=len(grid[0]))
+    for cells in grid:
+        row_cells = tbl.add_row().cells
         if cells and cells[0].startswith("\x00"):
-            merged = tbl.cell(r, 0).merge(tbl.cell(r, len(grid[0]) - 1))
+            merged = row_cells[0].merge(row_cells[-1])
             merged.text = cells[0][1:]
             continue
-        for c, value in enumerate(cells):
-            tbl.cell(r, c).text = value
+        for cell, value in zip(row_cells, cells, strict=True):
+            cell.text = value
     document.save(path)
     return path
 

@@ -3,10 +3,18 @@
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from tongtui.orgs.models import Person, Unit, UnitAlias, UnitGroup
 from tongtui.plans.importing.apply import read_book
 from tongtui.plans.importing.book import Book, Options
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in their English msgid form, whatever the catalogue says."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -182,3 +182,4 @@ def test_a_task_line_gives_its_own_number():
     assert leading_number("(二)规上工业增加值增长12%以上") == ("2", "规上工业增加值增长12%以上")
     assert leading_number("2.1 推进项目") == ("2.1", "推进项目")
     assert leading_number("1.5万人就业") == ("", "1.5万人就业")
+    assert leading_number("4.2024年农村公路生命安全防护工程") == ("4", "2024年农村公路生命安全防护工程")

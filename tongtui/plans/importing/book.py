@@ -168,7 +168,8 @@ class _Walker:
         parent = tuple(sorted((lv, o) for lv, (o, _h) in self.stack.items()))
         count = self.counters.get((parent, h.level), 0) + 1
         self.counters[(parent, h.level)] = count
-        self.stack[h.level] = (h.ordinal if h.ordinal is not None else count, h)
+        ordinal = h.ordinal if h.ordinal is not None and h.level > 0 else count  # 附件1, 附件2 … counted too
+        self.stack[h.level] = (ordinal, h)
 
     def ref(self, grid: Grid, number: int) -> str:
         return f"{grid.name}!{number}" if self.multi else str(number)

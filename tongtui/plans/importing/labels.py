@@ -4,26 +4,23 @@ import re
 from dataclasses import dataclass, field
 
 from tongtui.plans.importing.headers import SYNONYMS
-from tongtui.plans.importing.normalize import simplify
+from tongtui.plans.importing.normalize import simplify, view
 from tongtui.plans.importing.units import CLOSERS, OPENERS, clean_unit, looks_like_unit, split_top
 
-LABEL_FIELDS = (
-    "lead",
-    "co",
-    "duty",
-    "leader",
-    "owner",
-    "deadline",
-    "schedule",
-    "start",
-    "category",
-    "goal",
-    "measures",
-    "deliverables",
-    "note",
+# Labels that start a field inside running text. Words such as 目标 or 预期目标 also occur in task texts
+# ("主要预期目标:经济增长7.5%"), so only the unmistakable ones count as labels.
+LABEL_FIELDS = ("lead", "co", "duty", "leader", "owner", "deadline", "schedule", "start")
+_LABEL_TO_FIELD = {label: f for f in LABEL_FIELDS for label in SYNONYMS[f] if len(label) >= 3}
+_LABEL_TO_FIELD.update(
+    {
+        "责任人": "owner",
+        "工作目标": "goal",
+        "主要举措": "measures",
+        "工作措施": "measures",
+        "成果形式": "deliverables",
+        "完成标志": "deliverables",
+    }
 )
-_LABEL_TO_FIELD = {label: f for f in LABEL_FIELDS for label in SYNONYMS[f] if len(label) >= 2}
-_LABEL_TO_FIELD.update({"完成时限": "deadline", "时间节点": "schedule", "部门分工": "duty"})
 LABEL_RE = re.compile(
     r"(" + "|".join(re.escape(lb) for lb in sorted(_LABEL_TO_FIELD, key=len, reverse=True)) + r")\s*[:：]"
 )
@@ -38,8 +35,8 @@ _VALUE_TRIM = " \t;；,，。、"
 
 def split_labelled(text: str) -> tuple[str, dict[str, str]]:
     """ "title 牵头单位:A 责任单位:B" -> ("title", {"lead": "A", "duty": "B"})."""
-    text = simplify(text)
-    matches = list(LABEL_RE.finditer(text))
+    simple, text = view(text)
+    matches = list(LABEL_RE.finditer(simple))
     if not matches:
         return text, {}
     values: dict[str, str] = {}

@@ -73,6 +73,13 @@ def simplify(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_T2S_TABLE)
 
 
+def view(text: str) -> tuple[str, str]:
+    """(simplified text to match on, text to cut from): the original when positions line up, so that a
+    title cut out of a traditional-character line keeps its own characters."""
+    simple = simplify(text)
+    return simple, (text if len(simple) == len(text) else simple)
+
+
 def key(text: str) -> str:
     """A matching key: simplified, without any spaces, one kind of bracket, no quotes or ★."""
     text = simplify(text).translate(_BRACKETS)

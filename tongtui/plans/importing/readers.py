@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from tongtui.plans.importing.labels import split_labelled, starts_with_label
-from tongtui.plans.importing.normalize import simplify
 from tongtui.plans.importing.sections import is_heading_text, leading_number
 
 EXTENSIONS = (".xlsx", ".csv", ".docx", ".txt")
@@ -287,21 +286,22 @@ class _Item:
 
 
 def _join(a: str, b: str) -> str:
-    if not a:
-        return b
-    if re.match(r"[\u4e00-\u9fff]", b[:1]) and re.search(r"[\u4e00-\u9fff,,。、;;]$", a):
-        return a + b
-    return a + " " + b
+    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        return a + " " + b
+    return a + b
+
+
+def _has_label(line: str) -> bool:
+    return bool(split_labelled(line)[1])
 
 
 def read_text(text: str) -> list[Block]:
     """A published notice: numbered task lines with 牵头单位:/责任单位: labels, and section headings."""
     out: list[Block | _Item] = []
     current: _Item | None = None
-    for number, raw in enumerate(simplify(text).splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
+    lines = [(n, raw.strip()) for n, raw in enumerate(text.splitlines(), start=1) if raw.strip()]
+    for index, (number, line) in enumerate(lines):
+        following = lines[index + 1][1] if index + 1 < len(lines) else ""
         if starts_with_label(line):
             if current is not None:
                 _, values = split_labelled(line)
@@ -315,8 +315,10 @@ def read_text(text: str) -> list[Block]:
                 number, code, head, line, dict(values), numbered_like_heading=is_heading_text(line)
             )
             out.append(current)
-        elif current is not None and not current.labels and not current.numbered_like_heading:
-            head, values = split_labelled(line)
+        elif (
+            current is not None and not current.labels and (starts_with_label(following) or _has_label(line))
+        ):
+            head, values = split_labelled(line)  # a task wrapped over lines before its labels
             current.text = _join(current.text, head)
             current.labels.update(values)
         else:
@@ -335,20 +337,38 @@ def _text_blocks(items: list["Block | _Item"]) -> list[Block]:
 
     blocks: list[Block] = []
     grid: Grid | None = None
+    task_styles: set[str] = (
+        set()
+    )  # numbering styles already used by tasks: (一) may number tasks, not sections
     for item in items:
         if isinstance(item, Title):
             blocks.append(item)
             grid = None
+            task_styles.clear()
             continue
         if not isinstance(item, _Item):
             continue
-        if item.numbered_like_heading and not item.labels and not inline_units(item.text)[1]:
-            blocks.append(Title(item.number, item.line))
-            grid = None
-            continue
+        style = _numbering_style(item.line)
+        if item.numbered_like_heading and set(item.labels) <= {"leader"} and not inline_units(item.text)[1]:
+            if style not in task_styles:
+                blocks.append(Title(item.number, item.line))
+                grid = None
+                task_styles.clear()
+                continue
+        elif item.numbered_like_heading:
+            task_styles.add(style)
         if grid is None:
             grid = Grid(_("Text"), columns=list(TEXT_COLUMNS))
             blocks.append(grid)
         cells = [item.code, item.text] + [item.labels.get(f, "") for f in TEXT_COLUMNS[2:]]
         grid.lines.append(Line(item.number, cells))
     return blocks
+
+
+def _numbering_style(line: str) -> str:
+    t = line.lstrip()
+    if t[:1] in "((":
+        return "paren"
+    if t.startswith("第"):
+        return "ordinal"
+    return "comma"

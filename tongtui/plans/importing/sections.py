@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-from tongtui.plans.importing.normalize import key, simplify
+from tongtui.plans.importing.normalize import key, simplify, view
 
 CN_NUMERALS = "〇零一二三四五六七八九十百两"
 _CN_VALUES = {
@@ -78,16 +78,16 @@ class Heading:
 
 
 def parse_heading(text: str) -> Heading:
-    written = simplify(text).strip()
-    level, ordinal, rest = 0, None, written
+    written, original = view(text.strip())
+    level, ordinal, rest = 0, None, original
     for pattern, lv in ((_LEVEL1_PART, 1), (_LEVEL1, 1), (_LEVEL2, 2), (_ATTACHMENT, 0), (_ARABIC, 3)):
         m = pattern.match(written)
         if m:
             level = lv
             ordinal = cn_number(m.group(1)) if m.group(1) else None
-            rest = written[m.end() :].strip()
+            rest = original[m.end() :].strip()
             break
-    return Heading(level, ordinal, rest, heading_leader(rest))
+    return Heading(level, ordinal, rest, heading_leader(simplify(rest)))
 
 
 def heading_leader(title: str) -> str:
@@ -111,14 +111,14 @@ def is_heading_text(text: str) -> bool:
 
 def leading_number(text: str) -> tuple[str, str]:
     """Split a task line's own number off: "1.地区生产总值…" -> ("1", "地区生产总值…")."""
-    t = simplify(text).lstrip()
+    simple, original = view(text.lstrip())
     for pattern in (
         re.compile(r"^(\d{1,3}(?:\.\d{1,3})+)\s+"),
-        re.compile(r"^(\d{1,3})\s*[、.．]\s*(?!\d)"),
+        re.compile(r"^(\d{1,3})\s*[、.．]\s*(?=\d{4}年|[^\d])"),  # 1.地区… and 4.2024年…, not 1.5万
         re.compile(r"^[((]\s*(\d{1,3}|[一二三四五六七八九十百]+)\s*[))]\s*"),
         re.compile(r"^第?([一二三四五六七八九十百]+)\s*[、.．]\s*"),
     ):
-        m = pattern.match(t)
+        m = pattern.match(simple)
         if m:
-            return normalize_code(m.group(1)), t[m.end() :]
-    return "", t
+            return normalize_code(m.group(1)), original[m.end() :]
+    return "", original

@@ -132,6 +132,7 @@ class Directory:
     by_key: dict[str, set[int]] = field(default_factory=dict)
     by_bare: dict[str, set[tuple[int, str]]] = field(default_factory=dict)
     groups: dict[str, tuple[int, str, tuple[int, ...]]] = field(default_factory=dict)
+    longest: int = 0  # the longest name key, so that cutting run-together names tries no longer pieces
 
     def add_unit(self, unit_id: int, name: str, *others: str) -> None:
         self.names[unit_id] = name
@@ -139,6 +140,7 @@ class Directory:
             k = key(n)
             if not k:
                 continue
+            self.longest = max(self.longest, len(k))
             self.by_key.setdefault(k, set()).add(unit_id)
             level, bare = _level(k)
             self.by_bare.setdefault(bare, set()).add((unit_id, level))
@@ -148,6 +150,7 @@ class Directory:
         members = tuple(sorted(unit_ids))
         for n in names:
             self.groups.setdefault(key(n), (group_id, names[0], members))
+            self.longest = max(self.longest, len(key(n)))
 
     @classmethod
     def from_db(cls) -> "Directory":
@@ -172,7 +175,9 @@ class Directory:
 
     def lookup(self, name: str, context_level: str = "") -> int | None:
         """The one unit this name stands for, by name, short name or alias, with or without 区/市/县."""
-        k = key(name)
+        return self._lookup_key(key(name), context_level)
+
+    def _lookup_key(self, k: str, context_level: str) -> int | None:
         exact = self.by_key.get(k)
         if exact and len(exact) == 1:
             return next(iter(exact))
@@ -185,11 +190,13 @@ class Directory:
         return None
 
     def _single(self, name: str, context_level: str) -> UnitHit | None:
-        k = key(name)
+        return self._single_key(key(name), context_level, name)
+
+    def _single_key(self, k: str, context_level: str, name: str) -> UnitHit | None:
         group = self.groups.get(k)
         if group:
             return UnitHit(name, "group", group[2], group[1])
-        unit_id = self.lookup(k, context_level)
+        unit_id = self._lookup_key(k, context_level)
         if unit_id is not None:
             return UnitHit(name, "unit", (unit_id,), self.names[unit_id])
         return None
@@ -198,15 +205,16 @@ class Directory:
         """Names run together without a separator (五星街道南大街街道荷花池街道): cover them with known names."""
         k = key(name)
         n = len(k)
-        if n < 4 or n > 80:
+        longest = max(self.longest, 2)
+        if n < 4 or n > 80 or not (self.by_key or self.groups):
             return None
         best: list[list[UnitHit] | None] = [None] * (n + 1)
         best[0] = []
         for i in range(n):
             if best[i] is None:
                 continue
-            for j in range(i + 2, n + 1):
-                hit = self._single(k[i:j], context_level)
+            for j in range(i + 2, min(n, i + longest) + 1):
+                hit = self._single_key(k[i:j], context_level, k[i:j])
                 if hit is not None:
                     path = best[i] + [hit]  # type: ignore[operator]
                     if best[j] is None or len(path) < len(best[j]):  # type: ignore[arg-type]
@@ -255,12 +263,14 @@ class Directory:
         hits: list[UnitHit] = []
         for i, name in enumerate(names):
             resolved = self.resolve(name, mapping, context_level, create=False)
-            if len(resolved) == 1 and not resolved[0].resolved and resolved[0].kind != "collective":
+            if len(resolved) == 1 and resolved[0].kind == "unknown":
                 better = self._shared_suffix(name, names[i + 1 :], context_level)
                 if better is not None:
                     resolved = [better]
-                elif create:
-                    resolved = self.resolve(name, mapping, context_level, create=True)
+            if create:
+                resolved = [
+                    UnitHit(h.written, "new", (), h.written) if h.kind == "unknown" else h for h in resolved
+                ]
             hits.extend(resolved)
         return hits
 
