@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tongtui.plans.importing.book import Book, Options, Raw, Row, Unknown
@@ -84,15 +85,18 @@ def load_existing(plan: Any) -> dict[str, Existing]:
 
 
 def source_of(text: str) -> str | None:
+    """The Source for a written source: its code, its label in Chinese or English, or a common synonym."""
     from tongtui.plans.models import Source
 
     k = key(text).lower()
-    for value, label in Source.choices:
-        if k in (value, key(str(label)).lower()):
-            return value
     for value, words in SOURCE_WORDS.items():
-        if k in words:
+        if k == value or k in words:
             return value
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for value, label in Source.choices:
+                if k == key(str(label)).lower():
+                    return value
     return None
 
 
