@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "tongtui.orgs",
     "tongtui.plans",
     "tongtui.dispatch",
+    "tongtui.supervision",
     "tongtui.api",
 ]
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("tongtui.orgs.urls")),
     path("", include("tongtui.plans.urls")),
     path("", include("tongtui.dispatch.urls")),
+    path("", include("tongtui.supervision.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,8 @@
+from django.contrib import admin
+
+from tongtui.supervision.models import LightPolicy
+
+
+@admin.register(LightPolicy)
+class LightPolicyAdmin(admin.ModelAdmin):
+    list_display = ["plan", "behind_mode", "yellow_behind", "red_behind", "working_days", "updated_at"]

@@ -1,0 +1,5 @@
+"""API of supervision: lights and forecasts (and, beside them, the office's supervision records)."""
+
+from typing import Any
+
+routes: list[tuple[str, Any, str]] = []

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "tongtui.supervision"
+    label = "supervision"
+    verbose_name = _("Supervision")
+
+    def ready(self) -> None:
+        from tongtui.supervision import listeners  # noqa: F401  (connects the light listeners)
