@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from tongtui.dispatch.schedule import period_label
 from tongtui.orgs.models import Unit
-from tongtui.plans.models import PERCENT, Indicator, Task
+from tongtui.plans.models import PERCENT, Indicator, Milestone, Task
 
 
 class ReportStatus(models.TextChoices):
@@ -187,3 +187,28 @@ class ReportIndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.value}"
+
+
+class MilestoneClaim(models.Model):
+    """The unit says, in this report, that a milestone is done; the office's acceptance makes it so."""
+
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.CASCADE,
+        related_name="milestone_claims",
+        verbose_name=_("report"),
+    )
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, related_name="claims", verbose_name=_("milestone")
+    )
+    done_on = models.DateField(_("done on"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "milestone__due"]
+        verbose_name = _("milestone claimed done")
+        verbose_name_plural = _("milestones claimed done")
+        constraints = [models.UniqueConstraint(fields=["report", "milestone"], name="milestoneclaim_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.milestone}"
