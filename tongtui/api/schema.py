@@ -42,6 +42,11 @@ def decimal_pattern(field: serializers.DecimalField) -> str:
     return rf"^{sign}\d{{1,{field.max_whole_digits}}}(?:\.\d{{1,{places}}})?$"
 
 
+def allowing_empty(parameters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Query filters and paging take an empty value (?plan=&page=) as "not given", like the HTML list."""
+    return [{**p, "allowEmptyValue": True} if p.get("in") == "query" else p for p in parameters]
+
+
 class AutoSchema(SpectacularAutoSchema):
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
@@ -59,6 +64,12 @@ class AutoSchema(SpectacularAutoSchema):
             if code not in responses:
                 responses[code] = self._get_response_for_code(response, code, direction=direction)
         return responses
+
+    def _get_filter_parameters(self) -> list[dict[str, Any]]:
+        return allowing_empty(super()._get_filter_parameters())
+
+    def _get_pagination_parameters(self) -> list[dict[str, Any]]:
+        return allowing_empty(super()._get_pagination_parameters())
 
     def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> Any:
         schema = super()._map_serializer_field(field, direction, bypass_extensions)

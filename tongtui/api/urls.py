@@ -7,8 +7,11 @@ An app publishes endpoints by defining, in `<app>/api.py`,
 from importlib import import_module
 
 from django.apps import apps
-from django.urls import path
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, re_path
 from django.utils.module_loading import module_has_submodule
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -27,9 +30,16 @@ def build_router() -> DefaultRouter:
     return router
 
 
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str) -> JsonResponse:
+    """Any other address under /api/ answers in JSON too, not with the web UI's HTML page."""
+    return JsonResponse({"detail": _("Not found.")}, status=404)
+
+
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     *build_router().urls,
+    re_path(r"^(?P<rest>.*)$", not_found),
 ]

@@ -9,6 +9,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.parsers import JSONParser
 
 from tongtui.api.exceptions import exception_handler
+from tongtui.api.filters import FilterBackend
 from tongtui.api.permissions import OfficeWrites
 from tongtui.api.schema import FIELD_ERRORS, AutoSchema
 
@@ -19,6 +20,7 @@ class ApiViewSet(viewsets.GenericViewSet):
     schema = AutoSchema()
     permission_classes = [OfficeWrites]
     parser_classes = [JSONParser]
+    filter_backends = [FilterBackend]
     office_actions: tuple[str, ...] = ()
 
     def get_exception_handler(self) -> Any:

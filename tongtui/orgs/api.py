@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -9,22 +10,23 @@ from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tongtui.api import fields
 from tongtui.api.views import ApiViewSet
 from tongtui.orgs import actions
-from tongtui.orgs.models import Membership, Person, Unit, UnitAlias, UnitGroup
+from tongtui.orgs.models import Membership, Person, Role, Unit, UnitAlias, UnitGroup, UnitKind
 from tongtui.orgs.roles import roles_of
 
 
 class AliasNamesField(serializers.ListField):
     """A unit's aliases as a list of names; reads the prefetched `aliases` rows."""
 
-    child = serializers.CharField(max_length=100)
+    child = fields.CharField(max_length=100)
 
     def to_representation(self, data: Any) -> list[str]:
         return [alias.name for alias in data.all()]
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(fields.ModelSerializer):
     aliases = AliasNamesField(
         required=False,
         help_text="Other ways documents write the unit's name (区发改局 = 发改局). Set on creation.",
@@ -55,7 +57,7 @@ class UnitUpdateSerializer(UnitSerializer):
         read_only_fields = []
 
 
-class UnitGroupSerializer(serializers.ModelSerializer):
+class UnitGroupSerializer(fields.ModelSerializer):
     aliases = serializers.SerializerMethodField()
 
     class Meta:
@@ -66,7 +68,7 @@ class UnitGroupSerializer(serializers.ModelSerializer):
         return group.all_names()[1:]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(fields.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True, allow_null=True, default=None)
 
     class Meta:
@@ -74,10 +76,26 @@ class PersonSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "title", "unit", "phone", "email", "username"]
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(fields.ModelSerializer):
     class Meta:
         model = Membership
         fields = ["id", "person", "unit", "role"]
+
+
+class UnitFilter(django_filters.FilterSet):
+    parent = fields.IntegerFilter(field_name="parent_id", label="Parent unit id")
+    kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
+    is_active = django_filters.BooleanFilter()
+
+
+class PersonFilter(django_filters.FilterSet):
+    unit = fields.IntegerFilter(field_name="unit_id", label="Unit id")
+
+
+class MembershipFilter(django_filters.FilterSet):
+    person = fields.IntegerFilter(field_name="person_id", label="Person id")
+    unit = fields.IntegerFilter(field_name="unit_id", label="Unit id")
+    role = django_filters.ChoiceFilter(choices=Role.choices)
 
 
 @extend_schema_view(
@@ -95,7 +113,7 @@ class UnitViewSet(
 
     queryset = Unit.objects.prefetch_related("aliases")
     serializer_class = UnitSerializer
-    filterset_fields = ["parent", "kind", "is_active"]
+    filterset_class = UnitFilter
     office_actions = ("create", "update", "partial_update")
 
     def get_serializer_class(self) -> Any:
@@ -127,7 +145,7 @@ class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     queryset = Person.objects.select_related("user")
     serializer_class = PersonSerializer
-    filterset_fields = ["unit"]
+    filterset_class = PersonFilter
     office_actions = ("create",)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -148,7 +166,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
     """Who holds which role in which unit."""
 
     serializer_class = MembershipSerializer
-    filterset_fields = ["person", "unit", "role"]
+    filterset_class = MembershipFilter
 
     def get_queryset(self) -> QuerySet[Membership]:
         return memberships_visible_to(self.request.user)

@@ -9,7 +9,6 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -17,6 +16,8 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tongtui.api import fields
+from tongtui.api.filters import FilterBackend
 from tongtui.api.schema import CONFLICT
 from tongtui.api.views import ApiViewSet
 from tongtui.plans import actions
@@ -41,12 +42,21 @@ from tongtui.plans.serializers import (
 )
 
 
+class PlanFilter(django_filters.FilterSet):
+    year = fields.IntegerFilter()
+    status = django_filters.ChoiceFilter(choices=Plan.Status.choices)
+
+
+class CategoryFilter(django_filters.FilterSet):
+    plan = fields.IntegerFilter(field_name="plan_id", label="Plan id")
+
+
 class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Plan years (年度计划)."""
 
     queryset = Plan.objects.all()
     serializer_class = PlanSerializer
-    filterset_fields = ["year", "status"]
+    filterset_class = PlanFilter
 
 
 class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
@@ -54,7 +64,7 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
 
     queryset = Category.objects.all()
     serializer_class = CategorySerializer
-    filterset_fields = ["plan"]
+    filterset_class = CategoryFilter
 
 
 def transition(summary: str, body: type[serializers.Serializer]) -> Callable[[Any], Any]:
@@ -66,7 +76,9 @@ def transition(summary: str, body: type[serializers.Serializer]) -> Callable[[An
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[OpenApiParameter("unit", int, description="Unit id, as lead unit or co-unit")]
+        parameters=[
+            OpenApiParameter("unit", int, description="Unit id, as lead unit or co-unit", allow_blank=True)
+        ]
     ),
     update=extend_schema(request=TaskUpdateSerializer, responses={200: TaskSerializer, 409: CONFLICT}),
     partial_update=extend_schema(
@@ -83,7 +95,7 @@ class TaskViewSet(
     """Key tasks (重点工作) the user may see: the office and leaders all, a unit its own and co-operated ones."""
 
     serializer_class = TaskSerializer
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [FilterBackend, OrderingFilter]
     filterset_class = TaskFilter
     ordering_fields = ["code", "due", "progress"]
     office_actions = (
@@ -180,7 +192,7 @@ class TaskViewSet(
 
 
 class ByTask(django_filters.FilterSet):
-    task = django_filters.NumberFilter(field_name="task_id", label="Task id")
+    task = fields.IntegerFilter(field_name="task_id", label="Task id")
 
 
 @extend_schema_view(
@@ -252,8 +264,8 @@ def indicator_values_visible_to(user: Any) -> QuerySet[IndicatorValue]:
 
 
 class ByIndicator(django_filters.FilterSet):
-    indicator = django_filters.NumberFilter(field_name="indicator_id", label="Indicator id")
-    task = django_filters.NumberFilter(field_name="indicator__task_id", label="Task id")
+    indicator = fields.IntegerFilter(field_name="indicator_id", label="Indicator id")
+    task = fields.IntegerFilter(field_name="indicator__task_id", label="Task id")
 
 
 class IndicatorValueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from tongtui.api import fields
 from tongtui.orgs.models import Unit
 from tongtui.plans.access import tasks_visible_to
 from tongtui.plans.models import Category, CoUnit, Indicator, IndicatorValue, Milestone, Plan, Task
@@ -14,26 +15,26 @@ from tongtui.plans.models import Category, CoUnit, Indicator, IndicatorValue, Mi
 REASON_MAX = 100
 
 
-class VisibleTaskField(serializers.PrimaryKeyRelatedField):
+class VisibleTaskField(fields.PrimaryKeyRelatedField):
     """A task id the requesting user may see; any other id is "does not exist"."""
 
     def get_queryset(self) -> QuerySet[Task]:
         return tasks_visible_to(self.context["request"].user)
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(fields.ModelSerializer):
     class Meta:
         model = Plan
         fields = ["id", "year", "title", "status"]
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(fields.ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "plan", "name", "order"]
 
 
-class AcknowledgementSerializer(serializers.ModelSerializer):
+class AcknowledgementSerializer(fields.ModelSerializer):
     class Meta:
         model = CoUnit
         fields = ["unit", "acknowledged_at"]
@@ -53,15 +54,15 @@ TASK_READ_ONLY = [
 ]
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(fields.ModelSerializer):
     """A key task (重点工作) with its charter (任务书) and where it stands."""
 
     parent = VisibleTaskField(required=False, allow_null=True)  # type: ignore[assignment]  # not Field.parent
-    co_units = serializers.PrimaryKeyRelatedField(many=True, queryset=Unit.objects.all(), required=False)
+    co_units = fields.PrimaryKeyRelatedField(many=True, queryset=Unit.objects.all(), required=False)
     acknowledgements = AcknowledgementSerializer(
         source="co_unit_links", many=True, read_only=True, help_text="Each co-unit and when it acknowledged."
     )
-    reason = serializers.CharField(
+    reason = fields.CharField(
         write_only=True,
         required=False,
         allow_blank=True,
@@ -121,7 +122,7 @@ class NeverPartial:
 class TaskUpdateSerializer(NeverPartial, TaskSerializer):
     """Change a task's charter: send the fields to change and the `version` you read."""
 
-    version = serializers.IntegerField(
+    version = fields.IntegerField(
         min_value=1,
         max_value=2**31 - 1,
         help_text="The version you read; a stale version is refused with 409.",
@@ -137,15 +138,15 @@ class TaskUpdateSerializer(NeverPartial, TaskSerializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=REASON_MAX)
+    reason = fields.CharField(max_length=REASON_MAX)
 
 
 class OptionalReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=REASON_MAX, required=False, allow_blank=True)
+    reason = fields.CharField(max_length=REASON_MAX, required=False, allow_blank=True)
 
 
 class AcknowledgeSerializer(serializers.Serializer):
-    unit = serializers.PrimaryKeyRelatedField(
+    unit = fields.PrimaryKeyRelatedField(
         queryset=Unit.objects.all(),
         required=False,
         allow_null=True,
@@ -154,22 +155,20 @@ class AcknowledgeSerializer(serializers.Serializer):
 
 
 class ProgressSerializer(serializers.Serializer):
-    progress = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
-    note = serializers.CharField(required=False, allow_blank=True, help_text="What has been done.")
-    on = serializers.DateField(
-        required=False, help_text="The date the progress stands at; today if left out."
-    )
+    progress = fields.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    note = fields.CharField(required=False, allow_blank=True, help_text="What has been done.")
+    on = fields.DateField(required=False, help_text="The date the progress stands at; today if left out.")
 
 
 class CompletionRequestSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX)
+    note = fields.CharField(required=False, allow_blank=True, max_length=REASON_MAX)
 
 
 class CloseSerializer(OptionalReasonSerializer):
-    on = serializers.DateField(required=False, help_text="The closing date; today if left out.")
+    on = fields.DateField(required=False, help_text="The closing date; today if left out.")
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(fields.ModelSerializer):
     """A dated step (节点) of a task's roadmap."""
 
     task = VisibleTaskField()
@@ -197,7 +196,7 @@ class MilestoneUpdateSerializer(MilestoneSerializer):
         read_only_fields = []
 
 
-class IndicatorSerializer(serializers.ModelSerializer):
+class IndicatorSerializer(fields.ModelSerializer):
     """A quantified target (指标) of a task."""
 
     task = VisibleTaskField()
@@ -207,7 +206,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = ["id", "task", "name", "unit_of_measure", "baseline", "target", "direction"]
 
 
-class IndicatorValueSerializer(serializers.ModelSerializer):
+class IndicatorValueSerializer(fields.ModelSerializer):
     class Meta:
         model = IndicatorValue
         fields = ["id", "indicator", "period", "value", "note"]

@@ -1,0 +1,25 @@
+"""The API filters with each list's own FilterSet, but refuses values the HTML form would quietly ignore."""
+
+from typing import Any
+
+import django_filters
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.request import Request
+
+from tongtui.api.fields import StrictBooleanFormField
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter reads an unknown boolean ("maybe") as "no filter"; through the API it is a 400.
+
+    Only this request's copy of the filters changes: the FilterSet class (shared with the HTML list) does not.
+    """
+
+    def get_filterset(self, request: Request, queryset: Any, view: Any) -> Any:
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            for item in filterset.filters.values():
+                if isinstance(item, django_filters.BooleanFilter):
+                    item.field_class = StrictBooleanFormField
+                    item.__dict__.pop("_field", None)  # a form field built before the swap
+        return filterset
