@@ -1,0 +1,194 @@
+"""The agenda of a dispatch meeting (调度会), built from plain data by pure functions.
+
+`build_agenda` takes what the database holds about the meeting's tasks, problems, reports and the previous
+meeting's decisions, and returns the items to discuss, in the order a meeting takes them: the previous
+meeting's decisions still open first, then tasks off track, overdue milestones, unanswered or overdue
+problems, and units repeatedly late with their reports.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class MilestoneFact:
+    title: str
+    due: datetime.date
+    planned_progress: Decimal
+    done_on: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class TaskFact:
+    id: int
+    code: str
+    title: str
+    lead_unit: str
+    progress: Decimal
+    start: datetime.date | None
+    due: datetime.date | None
+    milestones: tuple[MilestoneFact, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ProblemFact:
+    id: int
+    task_code: str
+    title: str
+    unit: str
+    addressee: str
+    answer_by: datetime.date
+    answered: bool
+
+
+@dataclass(frozen=True)
+class ReportFact:
+    unit_id: int
+    unit: str
+    period_end: datetime.date
+    late: bool
+
+
+@dataclass(frozen=True)
+class DecisionFact:
+    id: int
+    seq: int
+    text: str
+    lead_unit: str
+    deadline: datetime.date
+    tracked: str = ""  # the task code, or "code: milestone"
+
+
+@dataclass(frozen=True)
+class OffTrack:
+    task: TaskFact
+    planned: Decimal
+    behind: Decimal
+
+
+@dataclass(frozen=True)
+class OverdueMilestone:
+    task: TaskFact
+    milestone: MilestoneFact
+    days_late: int
+
+
+@dataclass(frozen=True)
+class LateUnit:
+    unit: str
+    late_periods: int
+    periods: int
+
+
+@dataclass
+class Agenda:
+    date: datetime.date
+    open_decisions: list[DecisionFact] = field(default_factory=list)
+    off_track: list[OffTrack] = field(default_factory=list)
+    overdue_milestones: list[OverdueMilestone] = field(default_factory=list)
+    problems: list[ProblemFact] = field(default_factory=list)
+    late_units: list[LateUnit] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.open_decisions
+            or self.off_track
+            or self.overdue_milestones
+            or self.problems
+            or self.late_units
+        )
+
+
+def planned_at(
+    day: datetime.date, start: datetime.date | None, milestones: Iterable[MilestoneFact]
+) -> Decimal | None:
+    """The task's planned progress on `day`: its milestones' planned progress, linear in between.
+
+    The roadmap starts at 0 on the task's start (without a start, nothing is planned before the first
+    milestone) and stays at the last milestone's value after it. None when the task has no milestones.
+    """
+    points = sorted((m.due, Decimal(m.planned_progress)) for m in milestones)
+    if not points:
+        return None
+    if start is not None and start < points[0][0]:
+        points.insert(0, (start, Decimal(0)))
+    if day < points[0][0]:
+        return Decimal(0)
+    for (d0, p0), (d1, p1) in zip(points, points[1:], strict=False):
+        if d0 <= day <= d1:
+            if d1 == d0:
+                return p1
+            share = Decimal((day - d0).days) / Decimal((d1 - d0).days)
+            return (p0 + (p1 - p0) * share).quantize(Decimal("0.01"))
+    return points[-1][1]
+
+
+def off_track(tasks: Iterable[TaskFact], day: datetime.date, behind_by: Decimal) -> list[OffTrack]:
+    """Tasks whose progress is more than `behind_by` points below their planned progress on `day`, worst first."""
+    found = []
+    for task in tasks:
+        planned = planned_at(day, task.start, task.milestones)
+        if planned is None:
+            continue
+        gap = planned - Decimal(task.progress)
+        if gap > behind_by:
+            found.append(OffTrack(task, planned, gap))
+    return sorted(found, key=lambda o: (-o.behind, o.task.code))
+
+
+def overdue_milestones(tasks: Iterable[TaskFact], day: datetime.date) -> list[OverdueMilestone]:
+    """Milestones due before `day` and not done, the longest overdue first."""
+    found = [
+        OverdueMilestone(task, m, (day - m.due).days)
+        for task in tasks
+        for m in task.milestones
+        if m.done_on is None and m.due < day
+    ]
+    return sorted(found, key=lambda o: (-o.days_late, o.task.code))
+
+
+def pressing_problems(problems: Iterable[ProblemFact], day: datetime.date) -> list[ProblemFact]:
+    """Problems not resolved that are still unanswered, or past their requested date; the oldest date first."""
+    return sorted(
+        (p for p in problems if not p.answered or p.answer_by < day),
+        key=lambda p: (p.answer_by, p.id),
+    )
+
+
+def late_units(reports: Iterable[ReportFact], periods: int = 3, at_least: int = 2) -> list[LateUnit]:
+    """Units late in at least `at_least` of their last `periods` report periods, the most often late first."""
+    by_unit: dict[tuple[int, str], dict[datetime.date, bool]] = defaultdict(dict)
+    for r in reports:
+        slot = by_unit[(r.unit_id, r.unit)]
+        slot[r.period_end] = slot.get(r.period_end, False) or r.late
+    found = []
+    for (_unit_id, name), by_period in by_unit.items():
+        recent = sorted(by_period)[-periods:]
+        late = sum(1 for p in recent if by_period[p])
+        if late >= at_least:
+            found.append(LateUnit(name, late, len(recent)))
+    return sorted(found, key=lambda u: (-u.late_periods, u.unit))
+
+
+def build_agenda(
+    day: datetime.date,
+    *,
+    tasks: Sequence[TaskFact],
+    problems: Iterable[ProblemFact] = (),
+    reports: Iterable[ReportFact] = (),
+    open_decisions: Iterable[DecisionFact] = (),
+    behind_by: Decimal = Decimal(10),
+) -> Agenda:
+    return Agenda(
+        date=day,
+        open_decisions=sorted(open_decisions, key=lambda d: (d.deadline, d.seq)),
+        off_track=off_track(tasks, day, behind_by),
+        overdue_milestones=overdue_milestones(tasks, day),
+        problems=pressing_problems(problems, day),
+        late_units=late_units(reports),
+    )
