@@ -8,4 +8,6 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
-        from tongtui.supervision import listeners  # noqa: F401  (connects the light listeners)
+        from tongtui.supervision import listeners, tasks  # noqa: F401  (listeners connect on import)
+
+        tasks.register()

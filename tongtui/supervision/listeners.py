@@ -1,1 +1,74 @@
-"""Recompute a task's light after a relevant change in plans or dispatch (derived data only)."""
+"""Recompute a task's light after a relevant change in plans or dispatch (derived data only).
+
+Saves of tasks, milestones, filed reports and problems mark the task; after the transaction commits,
+every marked task is recomputed in one batch (an import of a thousand tasks is one batch, not a
+thousand). A failure is logged, never raised into the request that made the change: the daily job and
+`tongtui lights` rebuild everything from scratch.
+"""
+
+import logging
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from tongtui.dispatch.models import ProgressReport, ReportStatus
+from tongtui.plans.models import Milestone, Task
+
+log = logging.getLogger(__name__)
+_local = threading.local()
+
+
+def _pending() -> set[int]:
+    if not hasattr(_local, "tasks"):
+        _local.tasks = set()
+    tasks: set[int] = _local.tasks
+    return tasks
+
+
+def flush() -> None:
+    """Recompute the lights of every task marked since the last flush."""
+    from tongtui.supervision.recompute import recompute_tasks
+
+    pending = _pending()
+    if not pending:
+        return
+    ids = sorted(pending)
+    pending.clear()
+    recompute_tasks(ids)
+
+
+def mark(task_id: int | None) -> None:
+    """Recompute this task's light once the current transaction commits."""
+    if task_id is None or not getattr(settings, "SUPERVISION_LIGHTS_ON_CHANGE", True):
+        return
+    _pending().add(task_id)
+    transaction.on_commit(flush, robust=True)
+
+
+@receiver(post_save, sender=Task, dispatch_uid="supervision.task_saved")
+def task_saved(sender: Any, instance: Task, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        mark(instance.pk)
+
+
+@receiver(post_save, sender=Milestone, dispatch_uid="supervision.milestone_saved")
+@receiver(post_delete, sender=Milestone, dispatch_uid="supervision.milestone_deleted")
+def milestone_changed(sender: Any, instance: Milestone, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        mark(instance.task_id)
+
+
+@receiver(post_save, sender=ProgressReport, dispatch_uid="supervision.report_saved")
+def report_saved(sender: Any, instance: ProgressReport, raw: bool = False, **kwargs: Any) -> None:
+    if not raw and instance.status != ReportStatus.DRAFT:
+        mark(instance.task_id)
+
+
+@receiver(post_save, sender="dispatch.Problem", dispatch_uid="supervision.problem_saved")
+def problem_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        mark(getattr(instance, "task_id", None))

@@ -1,0 +1,258 @@
+"""Fill `signals.facts.TaskFacts` for many tasks in a handful of queries, as known on any date.
+
+One query per kind of row (tasks, their past status from history, milestones, filed reports, report
+cycles, escalated problems), grouped by task in Python; never one query per task. With `as_of` only
+what was known that day counts: reports first submitted by then, milestones done by then, and, for a
+past date, the task's status, dates and closure as history recorded them at the end of that day.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Q
+from django.utils import timezone
+
+from tongtui.core.workdays import WorkCalendar, calendar
+from tongtui.dispatch import schedule
+from tongtui.dispatch.cycles import TaskKey, resolve
+from tongtui.dispatch.models import FILED, ProgressReport, ReportCycle
+from tongtui.plans.models import Milestone, Task
+from tongtui.supervision.signals.facts import (
+    ACKNOWLEDGED,
+    ASSIGNED,
+    COMPLETION_REQUESTED,
+    DRAFT,
+    IN_PROGRESS,
+    CycleFact,
+    EscalationFact,
+    MilestoneFact,
+    ReportFact,
+    TaskFacts,
+)
+
+# Above this many ids, rows are fetched by id range and filtered in Python (no huge IN lists).
+IN_LIMIT = 500
+REPORTING = frozenset({ASSIGNED, ACKNOWLEDGED, IN_PROGRESS, COMPLETION_REQUESTED})
+
+
+@dataclass
+class TaskRow:
+    """What the loader read about a task besides its facts: for rules, exports and charts."""
+
+    task_id: int
+    plan_id: int
+    year: int
+    lead_unit_id: int | None
+
+
+@dataclass
+class Loaded:
+    facts: list[TaskFacts] = field(default_factory=list)
+    rows: dict[int, TaskRow] = field(default_factory=dict)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _day(moment: datetime.datetime | None) -> datetime.date | None:
+    return None if moment is None else timezone.localtime(moment).date()
+
+
+def _scope(ids: Sequence[int], prefix: str = "") -> Q:
+    key = f"{prefix}id" if not prefix else f"{prefix}_id"
+    if len(ids) <= IN_LIMIT:
+        return Q(**{f"{key}__in": list(ids)})
+    return Q(**{f"{key}__gte": min(ids), f"{key}__lte": max(ids)})
+
+
+def _end_of(as_of: datetime.date) -> datetime.datetime:
+    moment = datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time.min)
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _task_rows(ids: Sequence[int], as_of: datetime.date, past: bool) -> dict[int, dict[str, Any]]:
+    wanted = set(ids)
+    fields = (
+        "id",
+        "plan_id",
+        "plan__year",
+        "category_id",
+        "lead_unit_id",
+        "status",
+        "start",
+        "due",
+        "closed_on",
+        "assigned_at",
+    )
+    rows = {r["id"]: r for r in Task.objects.filter(_scope(ids)).values(*fields) if r["id"] in wanted}
+    if not past:
+        return rows
+    # The task as history recorded it at the end of `as_of`: the latest historical row up to then.
+    historical = Task.history.model.objects.filter(_scope(ids), history_date__lt=_end_of(as_of))  # type: ignore[attr-defined]
+    seen: set[int] = set()
+    then = historical.order_by("id", "-history_date", "-history_id").values(
+        "id", "status", "start", "due", "closed_on", "assigned_at", "lead_unit_id"
+    )
+    for h in then.iterator(chunk_size=5000):
+        tid = h["id"]
+        if tid in seen or tid not in rows:
+            continue
+        seen.add(tid)
+        rows[tid].update(h)
+    for tid, row in rows.items():
+        if tid not in seen:  # the task did not exist yet on that day
+            row.update(status=DRAFT, closed_on=None, assigned_at=None)
+    return rows
+
+
+def _milestones(ids: Sequence[int], wanted: set[int], as_of: datetime.date) -> dict[int, list[MilestoneFact]]:
+    out: dict[int, list[MilestoneFact]] = defaultdict(list)
+    rows = Milestone.objects.filter(_scope(ids, "task")).values_list(
+        "task_id", "id", "due", "planned_progress", "done_on", "evidence_required", "title"
+    )
+    for tid, mid, due, planned, done_on, evidence, title in rows.order_by("task_id", "due", "seq").iterator(
+        chunk_size=10000
+    ):
+        if tid not in wanted:
+            continue
+        done = done_on if done_on is not None and done_on <= as_of else None
+        out[tid].append(
+            MilestoneFact(
+                due=due,
+                planned_progress=None if planned is None else float(planned),
+                done_on=done,
+                evidence_required=evidence,
+                milestone_id=mid,
+                title=title,
+            )
+        )
+    return out
+
+
+def _reports(ids: Sequence[int], wanted: set[int], as_of: datetime.date) -> dict[int, list[ReportFact]]:
+    """Filed reports known by the end of `as_of` (first submission counts: that is when the office saw it)."""
+    out: dict[int, list[ReportFact]] = defaultdict(list)
+    rows = ProgressReport.objects.filter(
+        _scope(ids, "task"), status__in=FILED, first_submitted_at__lt=_end_of(as_of)
+    ).values_list("task_id", "id", "unit_id", "period_end", "progress", "first_submitted_at", "submitted_at")
+    for tid, rid, unit_id, period_end, progress, first, last in rows.iterator(chunk_size=10000):
+        if tid not in wanted:
+            continue
+        out[tid].append(
+            ReportFact(
+                period_end=period_end,
+                progress=None if progress is None else float(progress),
+                submitted_at=_day(first or last),
+                edited_at=_day(last) if last is not None and last != first else None,
+                report_id=rid,
+                task_id=tid,
+                unit_id=unit_id,
+            )
+        )
+    return out
+
+
+def _escalations(
+    ids: Sequence[int], wanted: set[int], as_of: datetime.date
+) -> dict[int, list[EscalationFact]]:
+    """Problems raised to a leader or the office (or escalated) by `as_of`, with when they were answered."""
+    out: dict[int, list[EscalationFact]] = defaultdict(list)
+    try:
+        problem = apps.get_model("dispatch", "Problem")
+    except LookupError:
+        return out
+    names = {f.name for f in problem._meta.get_fields()}
+    if not {"raised_at", "answered_at", "addressed_to", "escalated_at"} <= names:
+        return out
+    escalated = Q(addressed_to__in=("leader", "office")) | Q(escalated_at__isnull=False)
+    rows = problem.objects.filter(_scope(ids, "task"), escalated, raised_at__lt=_end_of(as_of)).values_list(
+        "task_id", "id", "raised_at", "escalated_at", "answered_at"
+    )
+    for tid, pid, raised_at, escalated_at, answered_at in rows:
+        if tid not in wanted:
+            continue
+        raised = _day(escalated_at or raised_at)
+        if raised is None or raised > as_of:
+            continue
+        out[tid].append(EscalationFact(raised_on=raised, answered_on=_day(answered_at), problem_id=pid))
+    return out
+
+
+def _cycles(
+    tasks: dict[int, dict[str, Any]], as_of: datetime.date, cal: WorkCalendar
+) -> dict[int, tuple[CycleFact, ...]]:
+    """The report periods each reporting task owed by `as_of`, from the cycle that applies to it."""
+    keys = [
+        TaskKey(tid, row["category_id"], row["plan_id"])
+        for tid, row in tasks.items()
+        if row["status"] in REPORTING
+    ]
+    if not keys:
+        return {}
+    plan_ids = {k.plan_id for k in keys}
+    cycles = list(ReportCycle.objects.filter(plan_id__in=plan_ids))
+    applied = resolve(keys, cycles)
+    schedules: dict[tuple[int, int], list[CycleFact]] = {}
+    out: dict[int, tuple[CycleFact, ...]] = {}
+    shared: dict[tuple[int, int, datetime.date | None], tuple[CycleFact, ...]] = {}
+    for tid, cycle in applied.items():
+        row = tasks[tid]
+        year = row["plan__year"]
+        key = (cycle.pk, year)
+        if key not in schedules:
+            periods = schedule.schedule(year, cycle.frequency, cycle.rule(), cal, cycle.starts_on)
+            schedules[key] = [CycleFact(p.end, p.due) for p in periods if p.due < as_of]
+        begun = max(
+            (d for d in (row["start"], _day(row["assigned_at"])) if d is not None),
+            default=None,
+        )
+        skey = (cycle.pk, year, begun)
+        if skey not in shared:
+            shared[skey] = tuple(c for c in schedules[key] if begun is None or c.period_end >= begun)
+        out[tid] = shared[skey]
+    return out
+
+
+def load_facts(
+    task_ids: Iterable[int], as_of: datetime.date | None = None, *, cal: WorkCalendar | None = None
+) -> Loaded:
+    """TaskFacts of these tasks as known at the end of `as_of` (today when None), in a handful of queries."""
+    ids = sorted(set(task_ids))
+    loaded = Loaded()
+    if not ids:
+        return loaded
+    as_of = as_of or today()
+    past = as_of < today()
+    tasks = _task_rows(ids, as_of, past)
+    wanted = set(tasks)
+    milestones = _milestones(ids, wanted, as_of)
+    reports = _reports(ids, wanted, as_of)
+    escalations = _escalations(ids, wanted, as_of)
+    cycles = _cycles(tasks, as_of, cal or calendar())
+    for tid in ids:
+        row = tasks.get(tid)
+        if row is None:
+            continue
+        closed_on = row["closed_on"]
+        loaded.facts.append(
+            TaskFacts(
+                task_id=tid,
+                status=row["status"],
+                start=row["start"],
+                due=row["due"],
+                milestones=tuple(milestones.get(tid, ())),
+                reports=tuple(reports.get(tid, ())),
+                escalations=tuple(escalations.get(tid, ())),
+                cycles=cycles.get(tid, ()),
+                closed_on=closed_on if closed_on is None or closed_on <= as_of else None,
+                default_start=datetime.date(row["plan__year"], 1, 1),
+                unit_id=row["lead_unit_id"],
+            )
+        )
+        loaded.rows[tid] = TaskRow(tid, row["plan_id"], row["plan__year"], row["lead_unit_id"])
+    return loaded

@@ -1,0 +1,177 @@
+"""Recompute traffic lights in batches: load facts set-based, evaluate, upsert TaskLight and LightHistory.
+
+Derived data only: any of it can be thrown away and rebuilt from plans and dispatch at any time.
+"""
+
+import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tongtui.core.workdays import WorkCalendar, calendar
+from tongtui.plans.models import Plan, Task
+from tongtui.supervision.facts_db import Loaded, load_facts, today
+from tongtui.supervision.models import LightHistory, LightPolicy, TaskLight
+from tongtui.supervision.signals.days import CALENDAR, TimeAxis, WorkdayAxis
+from tongtui.supervision.signals.lights import DEFAULT_RULES, LightResult, LightRules, Reason, evaluate_light
+from tongtui.supervision.signals.texts import render
+
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Setup:
+    """How a plan's lights are computed: its rules and its time axis."""
+
+    rules: LightRules
+    axis: TimeAxis
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return round(value, 2)
+    return value
+
+
+def reason_json(reason: Reason) -> dict[str, Any]:
+    light = None if reason.light is None else reason.light.value
+    return {"code": reason.code, "light": light, "figures": {k: _json(v) for k, v in reason.figures.items()}}
+
+
+def reason_text(reason: dict[str, Any], lang: str = "zh-hans") -> str:
+    """The sentence of a stored reason, in the reader's language."""
+    return render(reason.get("code", ""), lang, reason.get("figures") or {})
+
+
+class Setups:
+    """Each plan's rules and axis, read once per batch; one working-day axis shared by all plans."""
+
+    def __init__(self, cal: WorkCalendar | None = None) -> None:
+        self.cal = cal or calendar()
+        self._axis: WorkdayAxis | None = None
+        self._plans: dict[int, Setup] = {}
+
+    def axis(self, year: int) -> WorkdayAxis:
+        if self._axis is None:
+            self._axis = WorkdayAxis.for_years(self.cal.is_workday, year - 1, year + 1)
+        return self._axis
+
+    def load(self, plan_ids: Iterable[int], years: dict[int, int]) -> None:
+        missing = {p for p in plan_ids if p not in self._plans}
+        if not missing:
+            return
+        policies = {p.plan_id: p for p in LightPolicy.objects.filter(plan_id__in=missing)}
+        for plan_id in missing:
+            policy = policies.get(plan_id)
+            rules = policy.rules() if policy else DEFAULT_RULES
+            working = policy.working_days if policy else True
+            self._plans[plan_id] = Setup(rules, self.axis(years[plan_id]) if working else CALENDAR)
+
+    def __getitem__(self, plan_id: int) -> Setup:
+        return self._plans[plan_id]
+
+
+def evaluate(
+    task_ids: Iterable[int], as_of: datetime.date | None = None, *, setups: Setups | None = None
+) -> tuple[Loaded, list[LightResult]]:
+    """The lights of these tasks as known at the end of `as_of`, without writing anything."""
+    setups = setups or Setups()
+    loaded = load_facts(task_ids, as_of, cal=setups.cal)
+    as_of = as_of or today()
+    setups.load({r.plan_id for r in loaded.rows.values()}, {r.plan_id: r.year for r in loaded.rows.values()})
+    results = []
+    for facts in loaded.facts:
+        setup = setups[loaded.rows[facts.task_id].plan_id]
+        results.append(evaluate_light(facts, as_of, setup.rules, axis=setup.axis))
+    return loaded, results
+
+
+def _task_light(result: LightResult, as_of: datetime.date, now: datetime.datetime) -> TaskLight:
+    forecast = result.forecast
+    return TaskLight(
+        task_id=result.task_id,
+        light=result.light.value,
+        reasons=[reason_json(r) for r in result.reasons],
+        forecast_finish=forecast.finish if forecast else None,
+        forecast_slip=forecast.slip if forecast else None,
+        spi=None if forecast is None or forecast.spi is None else round(forecast.spi, 4),
+        planned_progress=result.planned,
+        actual_progress=result.progress,
+        as_of=as_of,
+        computed_at=now,
+    )
+
+
+LIGHT_FIELDS = [
+    "light",
+    "reasons",
+    "forecast_finish",
+    "forecast_slip",
+    "spi",
+    "planned_progress",
+    "actual_progress",
+    "as_of",
+    "computed_at",
+]
+
+
+def store(results: Sequence[LightResult], as_of: datetime.date) -> None:
+    """Upsert the results: the current light when `as_of` is today, and the day's history row in any case."""
+    if not results:
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        if as_of >= today():
+            TaskLight.objects.bulk_create(
+                [_task_light(r, as_of, now) for r in results],
+                update_conflicts=True,
+                unique_fields=["task"],
+                update_fields=LIGHT_FIELDS,
+                batch_size=1000,
+            )
+        LightHistory.objects.bulk_create(
+            [LightHistory(task_id=r.task_id, date=as_of, light=r.light.value) for r in results],
+            update_conflicts=True,
+            unique_fields=["task", "date"],
+            update_fields=["light"],
+            batch_size=2000,
+        )
+
+
+def _chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def recompute_tasks(
+    task_ids: Iterable[int], as_of: datetime.date | None = None, *, chunk: int = CHUNK, save: bool = True
+) -> dict[str, int]:
+    """Evaluate (and store) the lights of these tasks in chunks; returns how many tasks got each light."""
+    as_of = as_of or today()
+    ids = sorted(set(task_ids))
+    setups = Setups()
+    counts: dict[str, int] = {}
+    for part in _chunks(ids, chunk):
+        _loaded, results = evaluate(part, as_of, setups=setups)
+        if save:
+            store(results, as_of)
+        for r in results:
+            counts[r.light.value] = counts.get(r.light.value, 0) + 1
+    return counts
+
+
+def recompute_plan(plan: Plan | int, as_of: datetime.date | None = None, **kwargs: Any) -> dict[str, int]:
+    plan_id = plan.pk if isinstance(plan, Plan) else plan
+    ids = list(Task.objects.filter(plan_id=plan_id).order_by("pk").values_list("pk", flat=True))
+    return recompute_tasks(ids, as_of, **kwargs)
+
+
+def recompute_all(as_of: datetime.date | None = None, **kwargs: Any) -> dict[str, int]:
+    """Every task of every plan: the worker's daily job."""
+    ids = list(Task.objects.order_by("pk").values_list("pk", flat=True))
+    return recompute_tasks(ids, as_of, **kwargs)

@@ -1,0 +1,41 @@
+"""Background jobs of supervision and the periodic ones the worker schedules (see dispatch.tasks.PERIODIC)."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django_tasks import task
+
+from tongtui.dispatch.tasks import Periodic
+from tongtui.supervision import recompute
+
+
+@task()
+def lights_daily() -> dict[str, int]:
+    """红黄绿灯: recompute every task's light and record today's row of its light history."""
+    return recompute.recompute_all()
+
+
+@dataclass(frozen=True)
+class InWorker:
+    """Runs a job inside the worker's periodic round instead of queueing it.
+
+    The daily recompute is itself a batch job, so running it where it is claimed costs nothing, and it
+    leaves the queue to dispatch's jobs (whose tests count the queued results).
+    """
+
+    job: Any
+
+    def enqueue(self) -> Any:
+        return self.job.call()
+
+
+PERIODIC = [Periodic("supervision.lights_daily", datetime.timedelta(days=1), InWorker(lights_daily))]
+
+
+def register() -> None:
+    """Add supervision's periodic jobs to the worker's list (dispatch sits below and cannot import us)."""
+    from tongtui.dispatch import tasks as dispatch_tasks
+
+    names = {job.name for job in dispatch_tasks.PERIODIC}
+    dispatch_tasks.PERIODIC.extend(job for job in PERIODIC if job.name not in names)
