@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from tongtui.core.errors import ActionError, Conflict, Forbidden
 from tongtui.core.history import save_with_history
 from tongtui.core.workdays import workdays_between
-from tongtui.dispatch import rules
+from tongtui.dispatch import actions_milestones, rules
 from tongtui.dispatch.due import REPORTABLE
 from tongtui.dispatch.evidence import check_upload
 from tongtui.dispatch.models import (
@@ -228,6 +228,7 @@ def submit_report(report: ProgressReport, *, by: Any, version: int | None = None
         raise ActionError(
             _("Fill in %(missing)s before submitting.") % {"missing": "、".join(map(str, missing))}
         )
+    actions_milestones.check_evidence(report)
     _claim_version(report, version)
     now = timezone.now()
     if report.first_submitted_at is None:
@@ -293,7 +294,8 @@ def sign_off(report: ProgressReport, *, by: Any) -> ProgressReport:
 
 @transaction.atomic
 def accept_report(report: ProgressReport, *, by: Any, note: str = "") -> ProgressReport:
-    """The office accepts: the task's reported progress becomes the report's (unless a later one is in)."""
+    """The office accepts: the task's reported progress becomes the report's (unless a later one is in);
+    the milestones it claims become done and its indicator values are recorded."""
     if not rules.may_review(roles_of(by)):
         raise Forbidden(_("Only the supervision office can accept a report."))
     if report.status != ReportStatus.SIGNED_OFF:
@@ -302,6 +304,7 @@ def accept_report(report: ProgressReport, *, by: Any, note: str = "") -> Progres
     report.status = ReportStatus.ACCEPTED
     report.reviewed_at, report.reviewed_by, report.review_note = timezone.now(), by, note.strip()
     save_with_history(report, by=by, reason=_("accepted"))
+    actions_milestones.on_accept(report, by=by)
     task = Task.objects.select_for_update().get(pk=report.task_id)
     newer = task.progress_on is not None and task.progress_on > report.period_end
     if not newer and task.status in (TaskStatus.ASSIGNED, TaskStatus.ACKNOWLEDGED, TaskStatus.IN_PROGRESS):
