@@ -40,7 +40,7 @@ def test_dry_run_shows_the_preview_and_writes_nothing(district, good):
     out = run(str(good), "--plan", "2028", "--dry-run")
     assert "地区生产总值增长6%" in out
     assert "2 rows: 2 new, 0 updated" in out
-    assert "dry run: nothing was written." in out
+    assert "Dry run: nothing was written." in out
     assert not Plan.objects.filter(year=2028).exists()
 
 
@@ -61,7 +61,7 @@ def test_by_names_the_actor(district, good):
 
 
 def test_by_someone_who_is_not_the_office_is_refused(district, good):
-    with pytest.raises(CommandError, match="nothing was imported"):
+    with pytest.raises(CommandError, match="Nothing was imported"):
         run(str(good), "--plan", "2028", "--by", "liaison_a")
     assert not Task.objects.filter(plan__year=2028).exists()
 

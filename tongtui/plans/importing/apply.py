@@ -154,6 +154,7 @@ class _Writer:
             self.result.unchanged += 1
             return
         co = self.co_units(row)
+        new = task is None
         if task is None:
             task = actions.create_task(
                 by=self.by,
@@ -175,10 +176,10 @@ class _Writer:
                 )
             self.result.updated += 1
         if row.milestones is not None:
-            self.milestones(task, row.milestones)
+            self.milestones(task, row.milestones, new=new)
 
-    def milestones(self, task: Task, steps: list[Step]) -> None:
-        old = list(Milestone.objects.filter(task=task).order_by("seq", "due", "pk"))
+    def milestones(self, task: Task, steps: list[Step], new: bool = False) -> None:
+        old = [] if new else list(Milestone.objects.filter(task=task).order_by("seq", "due", "pk"))
         for seq, step in enumerate(steps, start=1):
             title = step.title[:300]
             if seq <= len(old):

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from tongtui.core.system import actor_for_command
 from tongtui.plans.importing.apply import ImportFailed, apply_book, read_book
@@ -60,7 +61,10 @@ class Command(BaseCommand):
         else:
             path = Path(filename)
             if path.suffix.lower() not in EXTENSIONS:
-                raise CommandError(f"{filename}: only {', '.join(EXTENSIONS)} files can be imported.")
+                raise CommandError(
+                    _("%(file)s: only .xlsx, .csv, .docx and .txt files can be imported.")
+                    % {"file": filename}
+                )
             try:
                 data = path.read_bytes()
             except OSError as exc:
@@ -81,9 +85,11 @@ class Command(BaseCommand):
         read_at = time.perf_counter()
         self.show(book, verbose=options["verbosity"] >= 2)
         if not book.ok:
-            raise CommandError("\n".join(["nothing was imported:", *book.all_errors]))
+            raise CommandError("\n".join([_("Nothing was imported:"), *book.all_errors]))
         if options["dry_run"]:
-            self.stdout.write("dry run: nothing was written.")
+            self.stdout.write(_("Dry run: nothing was written."))
+            if options["verbosity"] >= 2:
+                self.stdout.write(f"time: read and preview {read_at - started:.2f} s")
             return
         by = actor_for_command(options.get("by"))
         try:
@@ -91,12 +97,14 @@ class Command(BaseCommand):
                 book, year=year, by=by, filename=Path(filename).name if filename != "-" else "stdin"
             )
         except ImportFailed as exc:
-            raise CommandError("\n".join(["nothing was imported:", *exc.messages])) from None
+            raise CommandError("\n".join([_("Nothing was imported:"), *exc.messages])) from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"imported into {result.plan.year}: {result.created} created, {result.updated} updated, "
-                f"{result.unchanged} unchanged; {result.units} units, {result.people} people and "
-                f"{result.categories} categories created."
+                _(
+                    "Imported into %(year)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged; "
+                    "%(units)d units, %(people)d people and %(categories)d categories created."
+                )
+                % {"year": result.plan.year, **result.as_dict()}
             )
         )
         if options["verbosity"] >= 2:
@@ -124,23 +132,30 @@ class Command(BaseCommand):
             )
             self.stdout.write("  ".join(_fit(v, w) for v, w in zip(values, WIDTHS, strict=True)).rstrip())
         if book.ignored_columns:
-            self.stdout.write("ignored columns: " + "、".join(book.ignored_columns))
+            self.stdout.write(
+                _("Columns not imported: %(names)s") % {"names": "、".join(book.ignored_columns)}
+            )
         if book.unknown_units:
-            self.stdout.write("unknown units (map them, or use --create-units):")
+            self.stdout.write(_("Units that match no known unit (add aliases, or use --create-units):"))
             for item in book.unknown_units.values():
-                kind = " (collective name)" if item.collective else ""
-                self.stdout.write(f"  {item.name}{kind}: rows {', '.join(item.refs)}")
+                kind = _(" (collective name)") if item.collective else ""
+                self.stdout.write(
+                    f"  {item.name}{kind}: " + _("rows %(rows)s") % {"rows": ", ".join(item.refs)}
+                )
         if book.new_units:
-            self.stdout.write("units to create: " + "、".join(book.new_units.values()))
+            self.stdout.write(_("Units to create: %(names)s") % {"names": "、".join(book.new_units.values())})
         if book.new_people:
-            self.stdout.write("people to create: " + "、".join(h.name for h in book.new_people.values()))
+            names = "、".join(h.name for h in book.new_people.values())
+            self.stdout.write(_("People to create: %(names)s") % {"names": names})
         if book.new_categories:
-            self.stdout.write("categories to create: " + "、".join(book.new_categories))
+            self.stdout.write(
+                _("Categories to create: %(names)s") % {"names": "、".join(book.new_categories)}
+            )
         warnings = book.warnings + [w for r in book.rows for w in r.warnings]
         if warnings and (verbose or len(warnings) <= 50):
-            self.stdout.write("warnings:")
+            self.stdout.write(_("Warnings:"))
             for w in warnings:
                 self.stdout.write("  " + w)
         elif warnings:
-            self.stdout.write(f"{len(warnings)} warnings (use -v 2 to list them).")
+            self.stdout.write(_("%(n)d warnings (use -v 2 to list them).") % {"n": len(warnings)})
         self.stdout.write(book.summary())
