@@ -8,8 +8,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from tongtui.dispatch.models import (
     Attachment,
+    Meeting,
     Notification,
     PeriodicJob,
+    Problem,
     ProgressReport,
     Reminder,
     ReminderPolicy,
@@ -109,3 +111,28 @@ class ReminderAdmin(admin.ModelAdmin):
 @admin.register(PeriodicJob)
 class PeriodicJobAdmin(admin.ModelAdmin):
     list_display = ["name", "next_run_at", "last_claimed_at"]
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """Problems and meetings change only through their actions; the admin shows them and their history."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Problem)
+class ProblemAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["title", "task", "unit", "addressed_to", "answer_by", "status", "escalated_at"]
+    list_filter = ["status", "addressed_to"]
+    list_select_related = ["task", "unit"]
+    search_fields = ["title", "task__code"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["date", "title", "chair", "scope", "status", "pack_generated_at"]
+    list_filter = ["status", "scope"]
+    list_select_related = ["chair"]

@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from tongtui.api import fields
 from tongtui.api.schema import CONFLICT
 from tongtui.api.views import ApiViewSet
-from tongtui.dispatch import access, actions, actions_cycles
+from tongtui.dispatch import access, actions, actions_cycles, actions_milestones, api_problems
 from tongtui.dispatch import due as duelist
 from tongtui.dispatch.evidence import CONTENT_TYPES
 from tongtui.dispatch.models import Attachment, ProgressReport, ReportCycle, ReportStatus
@@ -38,6 +38,7 @@ from tongtui.dispatch.serializers import (
     UploadSerializer,
     VersionSerializer,
 )
+from tongtui.dispatch.serializers_problems import ClaimedSerializer, ClaimSerializer
 
 
 class CycleFilter(django_filters.FilterSet):
@@ -207,6 +208,22 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        summary="Claim the milestones done this period (evidence first where required); done once accepted",
+        request=ClaimSerializer,
+        responses={200: ClaimedSerializer(many=True)},
+        tags=["reports"],
+    )
+    @action(detail=True, methods=["post"])
+    def milestones(self, request: Request, pk: Any = None) -> Response:
+        report = self.get_object()
+        body = ClaimSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        claims = actions_milestones.claim_milestones(
+            report, by=request.user, milestone_ids=body.validated_data["milestones"]
+        )
+        return Response(ClaimedSerializer(claims, many=True).data)
+
+    @extend_schema(
         summary="A co-unit adds (or rewrites) its part of the lead unit's report",
         request=ContributeSerializer,
         responses={200: ContributionSerializer},
@@ -228,7 +245,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         responses={200: DueItemSerializer(many=True)},
         tags=["reports"],
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def due(self, request: Request) -> Response:
         return Response(DueItemSerializer(duelist.due_for(request.user), many=True).data)
 
@@ -267,4 +284,5 @@ routes = [
     ("report-cycles", ReportCycleViewSet, "report-cycle"),
     ("reports", ReportViewSet, "report"),
     ("evidence", EvidenceViewSet, "evidence"),
+    *api_problems.routes,
 ]

@@ -15,6 +15,22 @@ def reminder_sweep() -> int:
     return reminders.sweep()
 
 
+@task()
+def problem_escalation() -> int:
+    """Open problems past their requested date: tell the office and the task's leader, once."""
+    from tongtui.dispatch.actions_problems import escalate_overdue
+
+    return escalate_overdue()
+
+
+@task()
+def meeting_packs() -> int:
+    """Build the pack of each meeting starting within 48 hours that has none yet (idempotent)."""
+    from tongtui.dispatch.actions_meetings import packs_due
+
+    return packs_due()
+
+
 @dataclass(frozen=True)
 class Periodic:
     name: str
@@ -22,4 +38,8 @@ class Periodic:
     job: Any  # a django_tasks Task
 
 
-PERIODIC = [Periodic("dispatch.reminder_sweep", datetime.timedelta(hours=1), reminder_sweep)]
+PERIODIC = [
+    Periodic("dispatch.reminder_sweep", datetime.timedelta(hours=1), reminder_sweep),
+    Periodic("dispatch.problem_escalation", datetime.timedelta(hours=1), problem_escalation),
+    Periodic("dispatch.meeting_packs", datetime.timedelta(minutes=30), meeting_packs),
+]

@@ -2,7 +2,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from tongtui.dispatch import views, views_reports
+from tongtui.dispatch import views, views_meetings, views_milestones, views_problems, views_reports
 
 
 class DateConverter:
@@ -32,8 +32,20 @@ urlpatterns = [
     path("reports/<int:pk>/", views_reports.report_detail, name="report-detail"),
     path("reports/<int:pk>/edit/", views_reports.report_edit, name="report-edit"),
     path("reports/<int:pk>/evidence/", views_reports.add_evidence, name="report-evidence"),
+    path("reports/<int:pk>/milestones/", views_milestones.report_milestones, name="report-milestones"),
     path("reports/<int:pk>/<slug:review>/", views_reports.review, name="report-review"),
     path("evidence/<int:pk>/", views_reports.attachment, name="attachment"),
     path("evidence/<int:pk>/delete/", views_reports.attachment_delete, name="attachment-delete"),
     path("notifications/", views.notifications, name="notifications"),
+    path("problems/", views_problems.problem_list, name="problem-list"),
+    path("problems/new/", views_problems.problem_new, name="problem-new"),
+    path("problems/<int:pk>/", views_problems.problem_detail, name="problem-detail"),
+    path("problems/<int:pk>/<slug:step>/", views_problems.problem_step, name="problem-step"),
+    path("meetings/", views_meetings.meeting_list, name="meeting-list"),
+    path("meetings/new/", views_meetings.meeting_new, name="meeting-new"),
+    path("meetings/<int:pk>/", views_meetings.meeting_detail, name="meeting-detail"),
+    path("meetings/<int:pk>/edit/", views_meetings.meeting_edit, name="meeting-edit"),
+    path("meetings/<int:pk>/pack/", views_meetings.meeting_pack, name="meeting-pack"),
+    path("meetings/<int:pk>/minutes/", views_meetings.meeting_minutes, name="meeting-minutes"),
+    path("meetings/<int:pk>/decisions/", views_meetings.meeting_decision, name="meeting-decision"),
 ]
