@@ -3,7 +3,8 @@
 One query per kind of row (tasks, their past status from history, milestones, filed reports, report
 cycles, escalated problems), grouped by task in Python; never one query per task. With `as_of` only
 what was known that day counts: reports first submitted by then, milestones done by then, and, for a
-past date, the task's status, dates and closure as history recorded them at the end of that day.
+past date, the task's status, dates and closure as history recorded them at the end of that day (a task
+whose history starts later but which was assigned by then is taken in its first recorded state).
 """
 
 import datetime
@@ -24,6 +25,7 @@ from tongtui.plans.models import Milestone, Task
 from tongtui.supervision.signals.facts import (
     ACKNOWLEDGED,
     ASSIGNED,
+    CLOSED,
     COMPLETION_REQUESTED,
     DRAFT,
     IN_PROGRESS,
@@ -104,10 +106,37 @@ def _task_rows(ids: Sequence[int], as_of: datetime.date, past: bool) -> dict[int
             continue
         seen.add(tid)
         rows[tid].update(h)
-    for tid, row in rows.items():
-        if tid not in seen:  # the task did not exist yet on that day
-            row.update(status=DRAFT, closed_on=None, assigned_at=None)
+    unseen = [tid for tid in rows if tid not in seen]
+    if unseen:
+        _before_history(rows, unseen, as_of)
     return rows
+
+
+def _before_history(rows: dict[int, dict[str, Any]], unseen: list[int], as_of: datetime.date) -> None:
+    """Tasks whose history starts after `as_of` (entered or imported after the fact).
+
+    A task assigned by then (its `assigned_at`) is taken in its first recorded state past draft, and as not
+    closed yet if it closed later; any other task did not exist or was still a draft.
+    """
+    assigned = [tid for tid in unseen if (day := _day(rows[tid]["assigned_at"])) is not None and day <= as_of]
+    first: dict[int, dict[str, Any]] = {}
+    if assigned:
+        historical = Task.history.model.objects.filter(_scope(assigned)).exclude(status=DRAFT)  # type: ignore[attr-defined]
+        wanted = set(assigned)
+        for h in historical.order_by("id", "history_date", "history_id").values(
+            "id", "status", "start", "due"
+        ):
+            if h["id"] in wanted and h["id"] not in first:
+                first[h["id"]] = h
+    for tid in unseen:
+        row = rows[tid]
+        h = first.get(tid)
+        if h is None:
+            row.update(status=DRAFT, closed_on=None, assigned_at=None)
+            continue
+        row.update(h)
+        if row["status"] == CLOSED and (row["closed_on"] is None or row["closed_on"] > as_of):
+            row.update(status=IN_PROGRESS, closed_on=None)
 
 
 def _milestones(ids: Sequence[int], wanted: set[int], as_of: datetime.date) -> dict[int, list[MilestoneFact]]:

@@ -148,6 +148,15 @@ def _chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
         yield ids[i : i + size]
 
 
+def iter_results(
+    task_ids: Iterable[int], as_of: datetime.date | None = None, *, chunk: int = CHUNK
+) -> Iterator[LightResult]:
+    """The lights of these tasks chunk by chunk, without writing anything (for exports and audits)."""
+    setups = Setups()
+    for part in _chunks(sorted(set(task_ids)), chunk):
+        yield from evaluate(part, as_of, setups=setups)[1]
+
+
 def recompute_tasks(
     task_ids: Iterable[int], as_of: datetime.date | None = None, *, chunk: int = CHUNK, save: bool = True
 ) -> dict[str, int]:

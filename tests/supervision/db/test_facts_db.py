@@ -1,0 +1,87 @@
+import datetime
+
+from tongtui.plans import actions as plan_actions
+from tongtui.plans.models import Milestone, Task
+from tongtui.supervision.facts_db import load_facts
+from tongtui.supervision.recompute import evaluate
+
+from .conftest import D, at
+
+
+def facts_of(task, as_of):
+    (facts,) = load_facts([task.pk], as_of).facts
+    return facts
+
+
+def test_a_report_submitted_after_as_of_is_ignored(lights):
+    task = lights.cast.task_a
+    lights.report(task, 3, 40, submitted=D(2026, 3, 26))
+    lights.report(task, 4, 60, submitted=D(2026, 4, 27))
+    before = facts_of(task, D(2026, 4, 26))
+    after = facts_of(task, D(2026, 4, 27))
+    assert [r.progress for r in before.reports] == [40.0]
+    assert sorted(r.progress for r in after.reports) == [40.0, 60.0]
+    _, (result,) = evaluate([task.pk], D(2026, 4, 26))
+    assert result.progress == 40.0
+
+
+def test_drafts_do_not_count_as_reports(lights):
+    from tongtui.dispatch import actions as dispatch_actions
+
+    from .conftest import month
+
+    dispatch_actions.start_or_get_draft(lights.cast.task_a, month(3), by=lights.cast.user("liaison_a"))
+    assert facts_of(lights.cast.task_a, D(2026, 11, 1)).reports == ()
+
+
+def test_a_milestone_done_after_as_of_is_not_done_yet(lights):
+    Milestone.objects.filter(pk=lights.milestones[0].pk).update(done_on=D(2026, 4, 10))
+    assert facts_of(lights.cast.task_a, D(2026, 4, 9)).milestones[0].done_on is None
+    assert facts_of(lights.cast.task_a, D(2026, 4, 10)).milestones[0].done_on == D(2026, 4, 10)
+
+
+def test_a_past_status_comes_from_history(lights):
+    task = lights.cast.task_a
+    Task.history.filter(id=task.pk).update(history_date=at(D(2026, 1, 5)))
+    plan_actions.suspend_task(task, by=lights.cast.user("office"), reason="暂缓实施")
+    Task.history.filter(id=task.pk, status="suspended").update(history_date=at(D(2026, 7, 1)))
+    assert facts_of(task, D(2026, 6, 30)).status == "assigned"
+    assert facts_of(task, D(2026, 7, 1)).status == "suspended"
+    _, (then,) = evaluate([task.pk], D(2026, 6, 30))
+    _, (now,) = evaluate([task.pk], D(2026, 7, 2))
+    assert then.light != "grey"
+    assert now.light == "grey" and now.reasons[0].code == "suspended"
+
+
+def test_a_task_recorded_later_counts_from_its_assignment(lights):
+    task = lights.cast.task_a  # assigned on 5 January, but entered into the system on 1 March
+    Task.history.filter(id=task.pk).update(history_date=at(D(2026, 3, 1)))
+    assert facts_of(task, D(2026, 2, 1)).status == "assigned"
+    assert facts_of(task, D(2026, 1, 4)).status == "draft"
+
+
+def test_cycles_owed_start_with_the_assignment(lights):
+    Task.objects.filter(pk=lights.cast.task_a.pk).update(start=None, assigned_at=at(D(2026, 5, 10)))
+    cycles = facts_of(lights.cast.task_a, D(2026, 11, 27)).cycles
+    assert cycles[0].period_end == D(2026, 5, 31)
+    assert all(c.due_on < D(2026, 11, 27) for c in cycles)
+
+
+def test_it_loads_many_tasks_in_the_same_few_queries(lights, django_assert_max_num_queries):
+    cast = lights.cast
+    office = cast.user("office")
+    many = [
+        plan_actions.create_task(
+            by=office, plan=cast.plan, code=f"9.{i}", title=f"任务{i}", lead_unit=cast.unit_a
+        )
+        for i in range(30)
+    ]
+    with django_assert_max_num_queries(8):
+        loaded = load_facts([t.pk for t in many] + [cast.task_a.pk], D(2026, 6, 1))
+    assert len(loaded.facts) == 31
+
+
+def test_a_plan_year_stands_in_for_a_missing_start(lights):
+    Task.objects.filter(pk=lights.cast.task_a.pk).update(start=None)
+    facts = facts_of(lights.cast.task_a, datetime.date(2026, 6, 1))
+    assert facts.default_start == D(2026, 1, 1)
