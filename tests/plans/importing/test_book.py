@@ -275,6 +275,18 @@ def test_the_summary_counts_rows(district, preview):
         year=2026,
     )
     assert book.rows[0].action == "update"  # the cast's task 1 in 2026
+    assert "Row 2: this updates task 1, now titled “地区生产总值增长6%左右”" in book.rows[0].warnings[0]
     assert book.rows[1].action == "create"
     assert book.summary().startswith("2 rows: 1 new, 1 updated")
     assert row_by_title(book, "新任务").code == "9"
+
+
+def test_a_new_unit_must_not_clash_with_an_inactive_one(district, preview):
+    district.jrb.is_active = False
+    district.jrb.save()
+    book = preview(
+        "b.csv", csv_text("序号,重点任务,牵头单位", "1,推进企业上市,区金融工作办公室"), create_units=True
+    )
+    assert book.rows[0].errors == [
+        "Row 2: “区金融工作办公室” is an inactive unit; make it active or map the name."
+    ]

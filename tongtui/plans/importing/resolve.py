@@ -254,7 +254,7 @@ class Resolver:
                 self.note_unknown(row, lead, as_lead=True)
             else:
                 row.lead = lead
-                self.note_new(lead)
+                self.note_new(row, lead)
         lead_id = row.lead.unit_ids[0] if row.lead and row.lead.unit_ids else None
         seen: set[Any] = {lead_id} if lead_id else set()
         for hit in co_hits:
@@ -270,7 +270,7 @@ class Resolver:
                 if hit.key not in seen and (row.lead is None or row.lead.key != hit.key):
                     seen.add(hit.key)
                     row.co.append(hit)
-                    self.note_new(hit)
+                    self.note_new(row, hit)
             elif hit.kind in ("unit", "group"):
                 ids = tuple(u for u in hit.unit_ids if u not in seen)
                 seen.update(ids)
@@ -284,8 +284,22 @@ class Resolver:
             item.refs.append(row.ref)
         item.as_lead = item.as_lead or as_lead
 
-    def note_new(self, hit: UnitHit) -> None:
-        if hit.kind == "new":
+    def note_new(self, row: Row, hit: UnitHit) -> None:
+        if hit.kind != "new":
+            return
+        if len(hit.written) > 100:
+            self.error(
+                row,
+                _("Row %(row)s: “%(name)s” is too long for the name of a new unit."),
+                name=hit.written[:40] + "…",
+            )
+        elif hit.key in self.directory.inactive:
+            self.error(
+                row,
+                _("Row %(row)s: “%(name)s” is an inactive unit; make it active or map the name."),
+                name=hit.written,
+            )
+        else:
             self.book.new_units.setdefault(hit.key, hit.written)
 
     # -- people ---------------------------------------------------------------------------------
@@ -435,6 +449,15 @@ class Resolver:
                 changes.append("milestones")
         row.changes = changes
         row.action = "update" if changes else "unchanged"
+        if "title" in changes:
+            self.warn(
+                row,
+                _(
+                    "Row %(row)s: this updates task %(code)s, now titled “%(old)s”; check that it is the same task."
+                ),
+                code=row.code,
+                old=old.values["title"][:60],
+            )
 
     def wanted(self, row: Row) -> dict[str, Any]:
         """The task fields this row sets (blank cells leave a task's values as they are)."""

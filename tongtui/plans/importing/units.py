@@ -133,6 +133,9 @@ class Directory:
     by_bare: dict[str, set[tuple[int, str]]] = field(default_factory=dict)
     groups: dict[str, tuple[int, str, tuple[int, ...]]] = field(default_factory=dict)
     longest: int = 0  # the longest name key, so that cutting run-together names tries no longer pieces
+    inactive: set[str] = field(
+        default_factory=set
+    )  # names of units no longer active: not to be created again
 
     def add_unit(self, unit_id: int, name: str, *others: str) -> None:
         self.names[unit_id] = name
@@ -160,10 +163,11 @@ class Directory:
         aliases: dict[int, list[str]] = {}
         for unit_id, alias in UnitAlias.objects.values_list("unit_id", "name"):
             aliases.setdefault(unit_id, []).append(alias)
-        for unit_id, name, short in Unit.objects.filter(is_active=True).values_list(
-            "pk", "name", "short_name"
-        ):
-            directory.add_unit(unit_id, name, short, *aliases.get(unit_id, []))
+        for unit_id, name, short, active in Unit.objects.values_list("pk", "name", "short_name", "is_active"):
+            if active:
+                directory.add_unit(unit_id, name, short, *aliases.get(unit_id, []))
+            else:
+                directory.inactive.add(key(name))
         members: dict[int, list[int]] = {}
         for group_id, unit_id in UnitGroup.units.through.objects.values_list("unitgroup_id", "unit_id"):
             members.setdefault(group_id, []).append(unit_id)
