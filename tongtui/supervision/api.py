@@ -2,4 +2,7 @@
 
 from typing import Any
 
+from tongtui.supervision import api_orders
+
 routes: list[tuple[str, Any, str]] = []
+routes += api_orders.routes  # rectification orders, admonitions, accountability, integrity flags, spot checks

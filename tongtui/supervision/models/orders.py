@@ -121,6 +121,11 @@ class RectificationOrder(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_ORDER
 
+    @property
+    def is_waiting(self) -> bool:
+        """Waiting for the unit's rectification (its deadline counts)."""
+        return self.status in WAITING_FOR_UNIT
+
     def is_overdue(self, today: Any = None) -> bool:
         return self.status in WAITING_FOR_UNIT and self.deadline < (today or timezone.localdate())
 

@@ -1,0 +1,227 @@
+"""Run the integrity signals for a plan as known on any date, and store the flags. Set-based.
+
+The lights' loader (`facts_db.load_facts`) gives each task's status, milestones and filed reports; this
+module adds what only integrity needs, one query per kind of row for the whole plan: the reports' texts,
+their evidence hashes, edits after submission (from the reports' history) and indicator values.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tongtui.dispatch.models import FILED, Attachment, ProgressReport, ReportIndicatorValue
+from tongtui.plans.models import Indicator, IndicatorValue, Plan, Task
+from tongtui.supervision.facts_db import load_facts
+from tongtui.supervision.models import FlagStatus, IntegrityFlag
+from tongtui.supervision.signals.facts import IndicatorFact, ReportFact, TaskFacts
+from tongtui.supervision.signals.flags import Flag
+from tongtui.supervision.signals.indicators import indicator_flags
+from tongtui.supervision.signals.integrity import evidence_reuse_flags, task_flags
+from tongtui.supervision.signals.texts import Phrase, number
+from tongtui.supervision.signals.textsim import near_duplicate_flags
+
+CONTENT = ("progress", "done", "next_steps")
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    moment = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    return timezone.make_aware(moment)
+
+
+def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
+    return None if moment is None else timezone.localtime(moment).replace(tzinfo=None)
+
+
+@dataclass
+class Run:
+    plan: Plan
+    as_of: datetime.date
+    flags: list[Flag]
+    facts: list[TaskFacts]
+
+
+def _edits(task_ids: Any, end: datetime.datetime) -> dict[int, datetime.datetime]:
+    """The last change to a filed report's content while it stayed filed (not through a return)."""
+    hist = ProgressReport.history.model.objects.filter(  # type: ignore[attr-defined]
+        task_id__in=task_ids, history_date__lt=end
+    ).order_by("id", "history_date", "history_id")
+    edited: dict[int, datetime.datetime] = {}
+    prev: dict[str, Any] | None = None
+    for row in hist.values("id", "history_date", "status", *CONTENT).iterator(chunk_size=5000):
+        if prev is not None and prev["id"] == row["id"]:
+            changed = any(prev[f] != row[f] for f in CONTENT)
+            if changed and prev["status"] in FILED and row["status"] in FILED:
+                edited[row["id"]] = row["history_date"]
+        prev = row
+    return edited
+
+
+def _reports(plan: Plan, as_of: datetime.date) -> dict[int, list[ReportFact]]:
+    end = _end_of(as_of)
+    task_ids = Task.objects.filter(plan=plan).values("pk")
+    rows = ProgressReport.objects.filter(
+        task_id__in=task_ids, status__in=FILED, first_submitted_at__lt=end
+    ).values_list(
+        "id", "task_id", "unit_id", "period_end", "progress", "first_submitted_at", "done", "next_steps"
+    )
+    hashes: dict[int, list[str]] = defaultdict(list)
+    for rid, sha in Attachment.objects.filter(report__task_id__in=task_ids, uploaded_at__lt=end).values_list(
+        "report_id", "sha256"
+    ):
+        hashes[rid].append(sha)
+    edits = _edits(task_ids, end)
+    out: dict[int, list[ReportFact]] = defaultdict(list)
+    for rid, tid, unit_id, period_end, progress, first, done, next_steps in rows.iterator(chunk_size=5000):
+        out[tid].append(
+            ReportFact(
+                period_end=period_end,
+                progress=None if progress is None else float(progress),
+                submitted_at=_local(first),
+                text="\n".join(t for t in (done, next_steps) if t),
+                evidence_hashes=tuple(hashes.get(rid, ())),
+                edited_at=_local(edits.get(rid)),
+                report_id=rid,
+                task_id=tid,
+                unit_id=unit_id,
+            )
+        )
+    return out
+
+
+def _indicators(plan: Plan, as_of: datetime.date, units: dict[int, int | None]) -> list[IndicatorFact]:
+    values: dict[int, dict[datetime.date, float]] = defaultdict(dict)
+    reported = ReportIndicatorValue.objects.filter(
+        indicator__task__plan=plan,
+        report__status__in=FILED,
+        report__first_submitted_at__lt=_end_of(as_of),
+    ).values_list("indicator_id", "report__period_end", "value")
+    for iid, period, value in reported:
+        values[iid][period] = float(value)
+    entered = IndicatorValue.objects.filter(indicator__task__plan=plan, period__lte=as_of)
+    for iid, period, value in entered.values_list("indicator_id", "period", "value"):
+        values[iid][period] = float(value)
+    out = []
+    rows = Indicator.objects.filter(task__plan=plan).values_list(
+        "id", "task_id", "name", "baseline", "target", "direction"
+    )
+    for iid, tid, name, baseline, target, direction in rows:
+        out.append(
+            IndicatorFact(
+                target=float(target),
+                direction=direction,
+                baseline=None if baseline is None else float(baseline),
+                values=tuple(sorted(values.get(iid, {}).items())),
+                indicator_id=iid,
+                task_id=tid,
+                unit_id=units.get(tid),
+                name=name,
+            )
+        )
+    return out
+
+
+def run_integrity(plan: Plan, as_of: datetime.date | None = None) -> Run:
+    """Every integrity flag of the plan's tasks, using only what was known at the end of `as_of`."""
+    as_of = as_of or timezone.localdate()
+    ids = list(Task.objects.filter(plan=plan).values_list("pk", flat=True))
+    loaded = load_facts(ids, as_of)
+    reports = _reports(plan, as_of)
+    facts = [replace(f, reports=tuple(reports.get(f.task_id, ()))) for f in loaded.facts]
+    flags: list[Flag] = []
+    for f in facts:
+        flags.extend(task_flags(f, as_of))
+    by_task = {f.task_id: f for f in facts}
+    for ind in _indicators(plan, as_of, {f.task_id: f.unit_id for f in facts}):
+        task = by_task.get(ind.task_id or 0)
+        flags.extend(indicator_flags(ind, task.reports if task else (), as_of))
+    every = [r for f in facts for r in f.reports]
+    flags.extend(evidence_reuse_flags(every, as_of))
+    flags.extend(near_duplicate_flags(every, as_of))
+    flags.sort(key=lambda f: (-f.strength, f.task_id or 0, f.kind.value, f.report_id or 0))
+    return Run(plan, as_of, flags, facts)
+
+
+def fingerprint(flag: Flag) -> str:
+    extra = flag.figures.get("indicator_id") or flag.figures.get("milestone_id") or ""
+    period = flag.period.isoformat() if flag.period else ""
+    return f"{flag.kind.value}:{flag.task_id}:{flag.report_id or ''}:{period}:{extra}"[:120]
+
+
+def json_figures(figures: dict[str, Any]) -> dict[str, Any]:
+    def one(v: Any) -> Any:
+        if isinstance(v, Phrase | datetime.date):
+            return number(v)
+        if isinstance(v, list | tuple):
+            return [one(x) for x in v]
+        return v
+
+    return {k: one(v) for k, v in figures.items()}
+
+
+@transaction.atomic
+def store(run: Run, *, prune: bool = True) -> dict[str, int]:
+    """Insert new flags, refresh those seen again (keeping the office's verdict), and with `prune` drop flags
+    still waiting for verification that are no longer raised."""
+    now = timezone.now()
+    existing = {f.fingerprint: f for f in IntegrityFlag.objects.filter(plan=run.plan)}
+    seen: set[str] = set()
+    new, changed = [], []
+    for flag in run.flags:
+        if flag.task_id is None:
+            continue
+        fp = fingerprint(flag)
+        if fp in seen:
+            continue
+        seen.add(fp)
+        values = {
+            "kind": flag.kind.value,
+            "task_id": flag.task_id,
+            "unit_id": flag.unit_id,
+            "report_id": flag.report_id,
+            "period": flag.period,
+            "strength": flag.strength,
+            "figures": json_figures(flag.figures),
+            "reason": flag.text("zh-hans"),
+            "reason_en": flag.text("en"),
+            "as_of": run.as_of,
+            "computed_at": now,
+        }
+        row = existing.get(fp)
+        if row is None:
+            new.append(IntegrityFlag(plan=run.plan, fingerprint=fp, **values))
+        else:
+            for k, v in values.items():
+                setattr(row, k, v)
+            changed.append(row)
+    IntegrityFlag.objects.bulk_create(new, batch_size=1000)
+    IntegrityFlag.objects.bulk_update(changed, list(values_fields()), batch_size=1000)
+    gone = [row.pk for fp, row in existing.items() if fp not in seen and row.status == FlagStatus.NEW]
+    if prune and gone:
+        IntegrityFlag.objects.filter(pk__in=gone).delete()
+    return {"new": len(new), "updated": len(changed), "removed": len(gone) if prune else 0}
+
+
+def values_fields() -> Sequence[str]:
+    return (
+        "kind", "unit_id", "report_id", "period", "strength", "figures", "reason", "reason_en", "as_of",
+        "computed_at",
+    )  # fmt: skip
+
+
+def refresh_plan(plan: Plan, as_of: datetime.date | None = None) -> dict[str, int]:
+    """Compute and store a plan's flags (the worker runs this daily; the office can run it any time)."""
+    run = run_integrity(plan, as_of)
+    return store(run, prune=as_of is None or as_of >= timezone.localdate())
+
+
+def task_codes(ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+    """Code, title and lead unit's short name of each task, in one query (for exports)."""
+    rows = Task.objects.filter(pk__in=list(ids)).values_list(
+        "pk", "code", "title", "lead_unit__short_name", "lead_unit__name"
+    )
+    return {pk: (code, title, short or name or "") for pk, code, title, short, name in rows}
