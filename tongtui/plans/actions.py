@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongtui.core.errors import ActionError, Conflict, Forbidden
-from tongtui.core.history import save_with_history
+from tongtui.core.history import clip_reason, save_with_history
 from tongtui.orgs.models import Unit
 from tongtui.orgs.roles import roles_of
 from tongtui.plans import rules
@@ -62,7 +62,7 @@ def _set_co_units(task: Task, units: Iterable[Unit], *, by: Any, reason: str) ->
     for unit_id, link in links.items():
         if unit_id not in wanted:
             link._history_user = by  # type: ignore[attr-defined]
-            link._change_reason = reason  # type: ignore[attr-defined]
+            link._change_reason = clip_reason(reason)  # type: ignore[attr-defined]
             link.delete()
     for unit_id, unit in wanted.items():
         if unit_id not in links:
@@ -304,7 +304,7 @@ def update_milestone(milestone: Milestone, *, by: Any, reason: str = "", **field
 def delete_milestone(milestone: Milestone, *, by: Any, reason: str = "") -> None:
     _require_office(by)
     milestone._history_user = by  # type: ignore[attr-defined]
-    milestone._change_reason = reason  # type: ignore[attr-defined]
+    milestone._change_reason = clip_reason(reason)  # type: ignore[attr-defined]
     milestone.delete()
 
 

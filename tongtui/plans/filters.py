@@ -17,7 +17,8 @@ class TaskFilter(django_filters.FilterSet):
     lead_unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("Lead unit"))
     leader = django_filters.ModelChoiceFilter(queryset=Person.objects.all(), label=_("Responsible leader"))
     status = django_filters.MultipleChoiceFilter(choices=TaskStatus.choices, label=_("Status"))
-    parent = django_filters.ModelChoiceFilter(queryset=Task.objects.all(), label=_("Parent task"))
+    # By id, not a model choice: a choice field would tell an outsider whether a hidden task exists.
+    parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent task"))
     top_level = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull", label=_("Top-level only"))
     due_before = django_filters.DateFilter(field_name="due", lookup_expr="lte", label=_("Due on or before"))
     due_after = django_filters.DateFilter(field_name="due", lookup_expr="gte", label=_("Due on or after"))

@@ -150,6 +150,8 @@ class Task(models.Model):
                 errors["parent"] = _("A task cannot be its own parent.")
             elif self.parent and self.parent.plan_id != self.plan_id:
                 errors["parent"] = _("The parent task belongs to another plan year.")
+        if self.category_id is not None and self.category and self.category.plan_id != self.plan_id:
+            errors["category"] = _("The category belongs to another plan year.")
         if errors:
             raise ValidationError(errors)
 
