@@ -15,6 +15,7 @@ With --trace, also the peak Python allocation of the preview (tracemalloc), in t
 import argparse
 import os
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -215,7 +216,7 @@ def timed(args: list[str]) -> dict[str, float | str]:
         "wall": wall,
         "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
         "rss_mb": int(rss.split()[1]) / 1024,  # the child's own peak, in MiB (Linux reports KiB)
-        "summary": next((ln for ln in reversed(lines) if " rows: " in ln or "行：" in ln), ""),
+        "summary": next((ln for ln in reversed(lines) if re.match(r"^(\d+ rows: |共\d+行)", ln)), ""),
         "phases": next((ln for ln in lines if ln.startswith("time: ")), ""),
     }
 
