@@ -290,3 +290,20 @@ def test_a_new_unit_must_not_clash_with_an_inactive_one(district, preview):
     assert book.rows[0].errors == [
         "Row 2: “区金融工作办公室” is an inactive unit; make it active or map the name."
     ]
+
+
+def test_the_preview_runs_a_fixed_number_of_queries_whatever_the_size(district, preview):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(n: int) -> int:
+        lines = ["序号,重点任务,牵头单位,配合单位,责任领导,时间节点"] + [
+            f"{i},任务{i},区发改局,区财政局、各街道,叶枝利区长,3月底前立项;6月底前开工"
+            for i in range(1, n + 1)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            book = preview("b.csv", csv_text(*lines), year=2026)
+        assert book.ok
+        return len(captured)
+
+    assert queries(5) == queries(60) <= 10
