@@ -45,8 +45,16 @@ def mark(task_id: int | None) -> None:
     """Recompute this task's light once the current transaction commits."""
     if task_id is None or not getattr(settings, "SUPERVISION_LIGHTS_ON_CHANGE", True):
         return
-    _pending().add(task_id)
+    pending = _pending()
+    if pending and not _flush_waiting():
+        pending.clear()  # marked in a transaction that was rolled back: nothing changed for those tasks
+    pending.add(task_id)
     transaction.on_commit(flush, robust=True)
+
+
+def _flush_waiting() -> bool:
+    callbacks = getattr(transaction.get_connection(), "run_on_commit", [])
+    return any(entry[1] is flush for entry in callbacks)
 
 
 @receiver(post_save, sender=Task, dispatch_uid="supervision.task_saved")

@@ -13,6 +13,7 @@ from tongtui.dispatch.models import ProgressReport
 from tongtui.dispatch.schedule import Period
 from tongtui.plans import actions as plan_actions
 from tongtui.plans.models import Task
+from tongtui.supervision import listeners
 
 D = datetime.date
 TZ = ZoneInfo("Asia/Shanghai")
@@ -45,6 +46,7 @@ class Lights:
                 (D(2026, 3, 31), D(2026, 6, 30), D(2026, 9, 30), D(2026, 12, 31)), start=1
             )
         ]
+        listeners._pending().clear()  # the set-up stands for earlier requests, committed long ago
 
     def report(
         self, task: Task, m: int, progress: int, *, submitted: datetime.date, accept: bool = False
@@ -68,6 +70,13 @@ class Lights:
         )
         report.refresh_from_db()
         return report
+
+
+@pytest.fixture(autouse=True)
+def _no_marks_left_over():
+    listeners._pending().clear()
+    yield
+    listeners._pending().clear()
 
 
 @pytest.fixture

@@ -1,0 +1,68 @@
+from tongtui.supervision.facts_db import today
+from tongtui.supervision.models import LightHistory, LightPolicy, TaskLight
+from tongtui.supervision.recompute import recompute_plan, recompute_tasks
+
+from .conftest import D
+
+
+def test_it_stores_each_tasks_light_with_its_reasons(lights):
+    cast = lights.cast
+    lights.report(cast.task_a, 10, 20, submitted=D(2026, 10, 24))
+    counts = recompute_plan(cast.plan)
+    assert sum(counts.values()) == 2
+    state = TaskLight.objects.get(task=cast.task_a)
+    assert state.light == "red"
+    assert state.actual_progress == 20.0
+    assert state.planned_progress is not None and state.planned_progress > 50
+    assert "behind_plan" in [r["code"] for r in state.reasons]
+    assert state.as_of == today()
+
+
+def test_history_keeps_one_row_per_task_per_day(lights):
+    cast = lights.cast
+    recompute_plan(cast.plan)
+    recompute_plan(cast.plan)
+    recompute_tasks([cast.task_a.pk], D(2026, 5, 1))
+    assert LightHistory.objects.filter(task=cast.task_a, date=today()).count() == 1
+    assert LightHistory.objects.filter(task=cast.task_a).count() == 2
+    assert TaskLight.objects.count() == 2
+
+
+def test_a_past_day_adds_history_but_leaves_the_current_light(lights):
+    cast = lights.cast
+    recompute_tasks([cast.task_a.pk], D(2026, 5, 1))
+    assert not TaskLight.objects.exists()
+    assert LightHistory.objects.get(task=cast.task_a).date == D(2026, 5, 1)
+
+
+def test_a_recompute_replaces_the_light_of_the_day(lights):
+    cast = lights.cast
+    recompute_plan(cast.plan)
+    assert TaskLight.objects.get(task=cast.task_a).light == "red"
+    lights.report(cast.task_a, 11, 85, submitted=D(2026, 11, 24))
+    recompute_plan(cast.plan)
+    assert TaskLight.objects.get(task=cast.task_a).light == "green"
+    assert LightHistory.objects.get(task=cast.task_a, date=today()).light == "green"
+
+
+def test_a_plans_policy_sets_its_thresholds(lights):
+    cast = lights.cast
+    lights.report(cast.task_a, 10, 20, submitted=D(2026, 10, 24))
+
+    def reasons():
+        recompute_plan(cast.plan)
+        return {r["code"]: r for r in TaskLight.objects.get(task=cast.task_a).reasons}
+
+    assert "behind_plan" in reasons()
+    LightPolicy.objects.create(
+        plan=cast.plan,
+        behind_mode="ratio",
+        yellow_behind=0,
+        yellow_inclusive=False,
+        red_behind=0.9,
+        working_days=False,
+    )
+    found = reasons()
+    assert "behind_plan" not in found
+    assert found["behind_plan_ratio"]["light"] == "yellow"  # about 75 % behind: short of the 90 % for red
+    assert found["milestone_overdue"]["figures"]["working"] is False
