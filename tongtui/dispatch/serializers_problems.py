@@ -189,6 +189,7 @@ class MeetingSerializer(fields.ModelSerializer):
 class MeetingUpdateSerializer(MeetingSerializer):
     class Meta(MeetingSerializer.Meta):
         read_only_fields = [*MeetingSerializer.Meta.read_only_fields, "plan"]
+        extra_kwargs = {k: v for k, v in MeetingSerializer.Meta.extra_kwargs.items() if k != "plan"}
 
 
 class MinutesSerializer(serializers.Serializer):
