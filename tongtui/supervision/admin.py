@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tongtui.supervision import admin_orders  # noqa: F401  (registers the supervision records' pages)
 from tongtui.supervision.models import LightPolicy
 
 

@@ -30,7 +30,12 @@ def test_orders_are_scoped_to_the_unit_and_outsiders_get_404(cast, order):
     assert ids(cast.client("liaison_a").get("/api/rectification-orders/")) == {order.pk}
     assert ids(cast.client("liaison_b").get("/api/rectification-orders/")) == set()
     assert cast.client("liaison_b").get(f"/api/rectification-orders/{order.pk}/").status_code == 404
-    assert post(cast.client("liaison_b"), f"/api/rectification-orders/{order.pk}/report/", {"text": "x"}).status_code == 404
+    assert (
+        post(
+            cast.client("liaison_b"), f"/api/rectification-orders/{order.pk}/report/", {"text": "x"}
+        ).status_code
+        == 404
+    )
     body = cast.client("leader").get(f"/api/rectification-orders/{order.pk}/").json()
     assert body["deadline"] == "2026-10-10" and body["overdue"] is True
 
@@ -43,24 +48,44 @@ def test_the_office_issues_and_the_unit_reports_and_the_office_verifies_through_
     pk = r.json()["id"]
     assert post(cast.client("liaison_a"), "/api/rectification-orders/", {"plan": cast.plan.pk, "unit": cast.unit_a.pk,
                 "problem": "p", "requirement": "r", "workdays": 3}).status_code == 403  # fmt: skip
-    assert post(cast.client("liaison_a"), f"/api/rectification-orders/{pk}/verify/", {"passed": True}).status_code == 403
-    assert post(cast.client("liaison_a"), f"/api/rectification-orders/{pk}/report/", {"text": "已整改"}).status_code == 200
+    assert (
+        post(
+            cast.client("liaison_a"), f"/api/rectification-orders/{pk}/verify/", {"passed": True}
+        ).status_code
+        == 403
+    )
+    assert (
+        post(
+            cast.client("liaison_a"), f"/api/rectification-orders/{pk}/report/", {"text": "已整改"}
+        ).status_code
+        == 200
+    )
     r = post(office, f"/api/rectification-orders/{pk}/verify/", {"passed": False})
     assert r.status_code == 400  # a reason is needed
     r = post(office, f"/api/rectification-orders/{pk}/verify/", {"passed": False, "note": "未完成"})
     assert r.json()["status"] == "not_passed"
     r = post(office, f"/api/rectification-orders/{pk}/extend/", {"workdays": 2})
     assert r.json()["status"] == "extended" and r.json()["extensions"] == 1
-    assert post(office, f"/api/rectification-orders/{pk}/escalate/", {"note": "再次逾期"}).json()["status"] == "escalated"
+    assert (
+        post(office, f"/api/rectification-orders/{pk}/escalate/", {"note": "再次逾期"}).json()["status"]
+        == "escalated"
+    )
 
 
 def test_admonitions_through_the_api(cast, admonition):
     office = cast.client("office")
     assert ids(cast.client("head_a").get("/api/admonitions/")) == {admonition.pk}
     assert cast.client("liaison_b").get(f"/api/admonitions/{admonition.pk}/").status_code == 404
-    r = post(office, f"/api/admonitions/{admonition.pk}/held/", {"held_on": "2026-10-12", "record": "记录", "commitments": "承诺"})
+    r = post(
+        office,
+        f"/api/admonitions/{admonition.pk}/held/",
+        {"held_on": "2026-10-12", "record": "记录", "commitments": "承诺"},
+    )
     assert r.json()["status"] == "held"
-    assert post(office, f"/api/admonitions/{admonition.pk}/follow-up/", {"follow_up": "已兑现"}).json()["status"] == "closed"
+    assert (
+        post(office, f"/api/admonitions/{admonition.pk}/follow-up/", {"follow_up": "已兑现"}).json()["status"]
+        == "closed"
+    )
     r = post(office, "/api/admonitions/", {"plan": cast.plan.pk, "unit": cast.unit_b.pk, "reason": "r",
                                            "scheduled_for": "2026-12-01", "talked_by": "a", "talked_with": "b"})  # fmt: skip
     assert r.status_code == 201
@@ -86,8 +111,13 @@ def test_flags_are_stored_for_the_office_and_computed_for_any_date(cast):
     r = cast.client("leader").get("/api/integrity-flags/?plan=2026&as_of=2026-04-30")
     rows = r.json()["results"]
     assert [(x["kind"], x["task_code"]) for x in rows] == [("completion_without_evidence", "1")]
-    assert cast.client("leader").get("/api/integrity-flags/?plan=2026&as_of=2026-03-31").json()["results"] == []
-    assert cast.client("liaison_a").get("/api/integrity-flags/?plan=2026&as_of=2026-04-30").json()["results"] == []
+    assert (
+        cast.client("leader").get("/api/integrity-flags/?plan=2026&as_of=2026-03-31").json()["results"] == []
+    )
+    assert (
+        cast.client("liaison_a").get("/api/integrity-flags/?plan=2026&as_of=2026-04-30").json()["results"]
+        == []
+    )
     assert cast.client("office").get("/api/integrity-flags/?plan=2026&as_of=30-04-2026").status_code == 400
 
 
@@ -95,8 +125,17 @@ def test_the_office_decides_on_a_stored_flag(cast):
     flag = IntegrityFlag.objects.create(plan=cast.plan, kind="backdated", task=cast.task_a, strength=0.4, reason="r",
                                         as_of=D(2026, 5, 1), computed_at=timezone.now(), fingerprint="f")  # fmt: skip
     assert cast.client("liaison_a").get(f"/api/integrity-flags/{flag.pk}/").status_code == 404
-    assert post(cast.client("leader"), f"/api/integrity-flags/{flag.pk}/decide/", {"status": "verified"}).status_code == 403
-    r = post(cast.client("office"), f"/api/integrity-flags/{flag.pk}/decide/", {"status": "verified", "note": "核实"})
+    assert (
+        post(
+            cast.client("leader"), f"/api/integrity-flags/{flag.pk}/decide/", {"status": "verified"}
+        ).status_code
+        == 403
+    )
+    r = post(
+        cast.client("office"),
+        f"/api/integrity-flags/{flag.pk}/decide/",
+        {"status": "verified", "note": "核实"},
+    )
     assert r.json()["status"] == "verified"
     assert ids(cast.client("office").get("/api/integrity-flags/?status=new")) == set()
 
@@ -107,14 +146,30 @@ def test_spot_checks_through_the_api(cast):
     office = cast.client("office")
     r = post(office, "/api/spot-checks/", {"plan": cast.plan.pk, "title": "抽查", "size": 3, "seed": "s1"})
     assert r.status_code == 201
-    again = post(office, "/api/spot-checks/", {"plan": cast.plan.pk, "title": "复核", "size": 3, "seed": "s1"}).json()
+    again = post(
+        office, "/api/spot-checks/", {"plan": cast.plan.pk, "title": "复核", "size": 3, "seed": "s1"}
+    ).json()
     assert [i["task"] for i in r.json()["items"]] == [i["task"] for i in again["items"]]
     check = SpotCheck.objects.order_by("pk").first()
     item = r.json()["items"][0]["id"]
     assert cast.client("liaison_a").get(f"/api/spot-checks/{check.pk}/").status_code == 404
-    assert post(cast.client("leader"), f"/api/spot-checks/{check.pk}/items/{item}/record/", {"result": "confirmed"}).status_code == 403
-    r = post(office, f"/api/spot-checks/{check.pk}/items/{item}/record/", {"result": "not_confirmed", "notes": "未见"})
+    assert (
+        post(
+            cast.client("leader"),
+            f"/api/spot-checks/{check.pk}/items/{item}/record/",
+            {"result": "confirmed"},
+        ).status_code
+        == 403
+    )
+    r = post(
+        office,
+        f"/api/spot-checks/{check.pk}/items/{item}/record/",
+        {"result": "not_confirmed", "notes": "未见"},
+    )
     assert r.json()["for_assessment"] is True
     r = post(office, f"/api/spot-checks/{check.pk}/items/{item}/order/", {})
     assert r.status_code == 201 and r.json()["for_assessment"] is True
-    assert post(office, f"/api/spot-checks/{check.pk}/items/999999/record/", {"result": "confirmed"}).status_code == 404
+    assert (
+        post(office, f"/api/spot-checks/{check.pk}/items/999999/record/", {"result": "confirmed"}).status_code
+        == 404
+    )

@@ -49,11 +49,15 @@ def test_the_desk_filters_by_unit(cast, desk_data, order):
     assert f'data-flag="{desk_data.pk}"' not in body
 
 
-@pytest.mark.parametrize("name,first", [("lagging", "任务编号"), ("orders", "单位"), ("flags", "任务编号"), ("units", "单位")])
+@pytest.mark.parametrize(
+    "name,first", [("lagging", "任务编号"), ("orders", "单位"), ("flags", "任务编号"), ("units", "单位")]
+)
 def test_each_list_downloads_as_xlsx(cast, desk_data, name, first):
     r = cast.client("leader").get(f"/supervision/desk/?export={name}")
     assert r.status_code == 200 and r["Content-Disposition"].endswith('.xlsx"')
-    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content))).active.iter_rows(values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content))).active.iter_rows(values_only=True)
+    )
     assert rows[0][0] == first and len(rows) == 2
 
 
@@ -62,7 +66,9 @@ def test_an_unknown_export_is_404(cast, desk_data):
 
 
 def test_the_office_marks_a_flag_explained(cast, desk_data):
-    r = cast.client("office").post(f"/supervision/flags/{desk_data.pk}/decide/", {"status": "dismissed", "note": "补报材料已核实"})
+    r = cast.client("office").post(
+        f"/supervision/flags/{desk_data.pk}/decide/", {"status": "dismissed", "note": "补报材料已核实"}
+    )
     assert r.status_code == 302
     desk_data.refresh_from_db()
     assert desk_data.status == "dismissed" and desk_data.decided_by == cast.user("office")
@@ -71,6 +77,11 @@ def test_the_office_marks_a_flag_explained(cast, desk_data):
 
 @pytest.mark.parametrize("who", ["leader", "liaison_a"])
 def test_others_cannot_decide_on_a_flag(cast, desk_data, who):
-    assert cast.client(who).post(f"/supervision/flags/{desk_data.pk}/decide/", {"status": "verified"}).status_code == 404
+    assert (
+        cast.client(who)
+        .post(f"/supervision/flags/{desk_data.pk}/decide/", {"status": "verified"})
+        .status_code
+        == 404
+    )
     desk_data.refresh_from_db()
     assert desk_data.status == "new"

@@ -31,7 +31,14 @@ def other_task(cast):
 def test_a_text_copied_from_another_unit_is_flagged_for_the_later_report(cast):
     tb = other_task(cast)
     filed(cast.task_a, cast.unit_a, D(2026, 3, 31), 20, TEXT)
-    copy = filed(tb, cast.unit_b, D(2026, 3, 31), 25, TEXT, submitted=timezone.make_aware(datetime.datetime(2026, 3, 31, 18)) + datetime.timedelta(days=1))
+    copy = filed(
+        tb,
+        cast.unit_b,
+        D(2026, 3, 31),
+        25,
+        TEXT,
+        submitted=timezone.make_aware(datetime.datetime(2026, 3, 31, 18)) + datetime.timedelta(days=1),
+    )
     run = integrity_db.run_integrity(cast.plan, D(2026, 6, 30))
     texts = [f for f in run.flags if f.kind.value == "text_matches_other_unit"]
     assert [(f.task_id, f.report_id) for f in texts] == [(tb.pk, copy.pk)]
@@ -40,8 +47,19 @@ def test_a_text_copied_from_another_unit_is_flagged_for_the_later_report(cast):
 def test_flags_use_only_what_was_known_on_the_date(cast):
     tb = other_task(cast)
     filed(cast.task_a, cast.unit_a, D(2026, 3, 31), 20, TEXT)
-    filed(tb, cast.unit_b, D(2026, 3, 31), 25, TEXT, submitted=timezone.make_aware(datetime.datetime(2026, 5, 20, 9)))
-    assert not [f for f in integrity_db.run_integrity(cast.plan, D(2026, 4, 30)).flags if f.kind.value.startswith("text")]
+    filed(
+        tb,
+        cast.unit_b,
+        D(2026, 3, 31),
+        25,
+        TEXT,
+        submitted=timezone.make_aware(datetime.datetime(2026, 5, 20, 9)),
+    )
+    assert not [
+        f
+        for f in integrity_db.run_integrity(cast.plan, D(2026, 4, 30)).flags
+        if f.kind.value.startswith("text")
+    ]
     late = integrity_db.run_integrity(cast.plan, D(2026, 6, 30)).flags
     assert {f.kind.value for f in late} >= {"text_matches_other_unit", "backdated"}
 
@@ -55,7 +73,11 @@ def test_an_evidence_file_reused_by_another_unit_is_flagged(cast):
                                   sha256="ab" * 32)  # fmt: skip
     assert not integrity_db.run_integrity(cast.plan, D(2026, 6, 30)).flags  # the files came later
     Attachment.objects.update(uploaded_at=timezone.make_aware(datetime.datetime(2026, 5, 3)))
-    flags = [f for f in integrity_db.run_integrity(cast.plan, D(2026, 6, 30)).flags if f.kind.value == "evidence_reused"]
+    flags = [
+        f
+        for f in integrity_db.run_integrity(cast.plan, D(2026, 6, 30)).flags
+        if f.kind.value == "evidence_reused"
+    ]
     assert [(f.report_id, f.figures["cross_unit"]) for f in flags] == [(b.pk, True)]
 
 

@@ -67,7 +67,9 @@ def test_the_liaison_reports_with_a_file_and_the_office_verifies(cast, order):
 
 
 def test_a_refused_step_shows_the_reason_and_changes_nothing(cast, order):
-    r = cast.client("liaison_a").post(f"/supervision/orders/{order.pk}/", {"step": "verify", "passed": "1"}, follow=True)
+    r = cast.client("liaison_a").post(
+        f"/supervision/orders/{order.pk}/", {"step": "verify", "passed": "1"}, follow=True
+    )
     assert r.status_code == 200
     order.refresh_from_db()
     assert order.status == OrderStatus.ISSUED
@@ -90,9 +92,10 @@ def test_accountability_is_hidden_from_the_unit_until_published(cast, accountabi
     assert cast.client("office").get(url).status_code == 200
     assert cast.client("leader").get(url).status_code == 200
     assert cast.client("head_a").get(url).status_code == 404
-    assert f'data-accountability="{accountability.pk}"' not in cast.client("head_a").get(
-        "/supervision/accountability/"
-    ).text
+    assert (
+        f'data-accountability="{accountability.pk}"'
+        not in cast.client("head_a").get("/supervision/accountability/").text
+    )
     assert cast.client("leader").post(f"{url}publish/").status_code == 404
     cast.client("office").post(f"{url}publish/")
     assert cast.client("head_a").get(url).status_code == 200
@@ -107,9 +110,18 @@ def test_the_order_page_does_not_leak_accountability_to_the_unit(cast, accountab
 
 def test_admonition_pages_follow_the_unit(cast, admonition):
     url = f"/supervision/admonitions/{admonition.pk}/"
-    for who, code in [("office", 200), ("leader", 200), ("head_a", 200), ("liaison_a", 200), ("liaison_b", 404)]:
+    for who, code in [
+        ("office", 200),
+        ("leader", 200),
+        ("head_a", 200),
+        ("liaison_a", 200),
+        ("liaison_b", 404),
+    ]:
         assert cast.client(who).get(url).status_code == code, who
-    assert f'data-admonition="{admonition.pk}"' not in cast.client("liaison_b").get("/supervision/admonitions/").text
+    assert (
+        f'data-admonition="{admonition.pk}"'
+        not in cast.client("liaison_b").get("/supervision/admonitions/").text
+    )
 
 
 def test_the_office_schedules_records_and_follows_up_an_admonition(cast):

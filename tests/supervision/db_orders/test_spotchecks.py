@@ -13,8 +13,14 @@ D = datetime.date
 @pytest.fixture
 def closed_tasks(cast):
     tasks = [
-        Task.objects.create(plan=cast.plan, code=f"9.{i}", title=f"任务{i}", lead_unit=cast.unit_a if i % 2 else cast.unit_b,
-                            status="closed", due=D(2026, 12, 31))  # fmt: skip
+        Task.objects.create(
+            plan=cast.plan,
+            code=f"9.{i}",
+            title=f"任务{i}",
+            lead_unit=cast.unit_a if i % 2 else cast.unit_b,
+            status="closed",
+            due=D(2026, 12, 31),
+        )  # fmt: skip
         for i in range(1, 21)
     ]
     risky = tasks[3]
@@ -24,7 +30,9 @@ def closed_tasks(cast):
 
 
 def draw(cast, seed="audit-1", size=5):
-    return checks.draw_spot_check(by=cast.user("office"), plan=cast.plan, title="第三季度抽查", size=size, seed=seed)
+    return checks.draw_spot_check(
+        by=cast.user("office"), plan=cast.plan, title="第三季度抽查", size=size, seed=seed
+    )
 
 
 def test_the_same_seed_over_the_same_tasks_draws_the_same_sample(cast, closed_tasks):
@@ -32,7 +40,9 @@ def test_the_same_seed_over_the_same_tasks_draws_the_same_sample(cast, closed_ta
     assert list(a.items.values_list("task_id", "key")) == list(b.items.values_list("task_id", "key"))
     assert a.population_size == 20 and a.population_filter == {"completed": True}
     other = draw(cast, seed="audit-2")
-    assert list(other.items.values_list("task_id", flat=True)) != list(a.items.values_list("task_id", flat=True))
+    assert list(other.items.values_list("task_id", flat=True)) != list(
+        a.items.values_list("task_id", flat=True)
+    )
 
 
 def test_a_flagged_task_carries_its_risk_into_the_draw(cast, closed_tasks):
@@ -60,7 +70,9 @@ def test_only_the_office_draws(cast, closed_tasks):
         checks.draw_spot_check(by=cast.user("leader"), plan=cast.plan, title="t", size=3)
 
 
-def test_not_confirmed_opens_a_rectification_order_in_one_step_and_is_marked_for_assessment(cast, closed_tasks):
+def test_not_confirmed_opens_a_rectification_order_in_one_step_and_is_marked_for_assessment(
+    cast, closed_tasks
+):
     item = draw(cast).items.first()
     with pytest.raises(ActionError):
         checks.record_check(item, by=cast.user("office"), result=CheckResult.NOT_CONFIRMED)  # no notes
@@ -92,12 +104,17 @@ def test_spot_check_pages_are_for_the_office_and_leaders(cast, closed_tasks, who
 def test_the_office_draws_records_and_opens_an_order_through_the_pages(cast, closed_tasks):
     c = cast.client("office")
     assert c.get("/supervision/spot-checks/new/").status_code == 200
-    r = c.post("/supervision/spot-checks/new/", {"title": "抽查", "size": 4, "seed": "abc", "completed": "on"})
+    r = c.post(
+        "/supervision/spot-checks/new/", {"title": "抽查", "size": 4, "seed": "abc", "completed": "on"}
+    )
     check = SpotCheck.objects.get()
     assert r["Location"] == f"/supervision/spot-checks/{check.pk}/"
     assert "abc" in c.get(r["Location"]).text
     item = check.items.first()
-    c.post(f"/supervision/spot-checks/{check.pk}/items/{item.pk}/record/", {"result": "not_confirmed", "notes": "未见"})
+    c.post(
+        f"/supervision/spot-checks/{check.pk}/items/{item.pk}/record/",
+        {"result": "not_confirmed", "notes": "未见"},
+    )
     r = c.post(f"/supervision/spot-checks/{check.pk}/items/{item.pk}/order/")
     item.refresh_from_db()
     assert item.order is not None and r["Location"] == f"/supervision/orders/{item.order.pk}/"
@@ -106,7 +123,9 @@ def test_the_office_draws_records_and_opens_an_order_through_the_pages(cast, clo
 def test_a_leader_cannot_record_a_verification(cast, closed_tasks):
     check = draw(cast)
     item = check.items.first()
-    r = cast.client("leader").post(f"/supervision/spot-checks/{check.pk}/items/{item.pk}/record/", {"result": "confirmed"})
+    r = cast.client("leader").post(
+        f"/supervision/spot-checks/{check.pk}/items/{item.pk}/record/", {"result": "confirmed"}
+    )
     assert r.status_code == 404
     item.refresh_from_db()
     assert item.result == CheckResult.PENDING
