@@ -65,7 +65,9 @@ def test_the_addressed_leader_answers_and_the_raiser_is_told(d):
     assert problem.status == ProblemStatus.ANSWERED
     answer = problem.answers.get()
     assert answer.answered_by == d.user("leader") and answer.answered_at is not None
-    assert Notification.objects.filter(recipient=d.user("liaison_a"), body__contains="自然资源局").count() == 1
+    assert (
+        Notification.objects.filter(recipient=d.user("liaison_a"), body__contains="自然资源局").count() == 1
+    )
 
 
 def test_the_raising_unit_cannot_answer_its_own_problem(d):

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -42,8 +43,8 @@ def _font(run: object, name: str, size: float, bold: bool = False) -> None:
         fonts.set(qn(attr), name)
 
 
-def _para(doc: Document, text: str, font: str = TEXT_FONT, size: float = 16, *, bold: bool = False,
-          align: int | None = None, indent: bool = True, space_after: float = 0) -> Paragraph:  # fmt: skip
+def _para(doc: DocxDocument, text: str, font: str = TEXT_FONT, size: float = 16, *, bold: bool = False,
+          align: WD_ALIGN_PARAGRAPH | None = None, indent: bool = True, space_after: float = 0) -> Paragraph:  # fmt: skip
     p = doc.add_paragraph()
     fmt = p.paragraph_format
     fmt.line_spacing = Pt(28)
@@ -73,7 +74,7 @@ def _repeat_header(table: Table) -> None:
     tr_pr.append(flag)
 
 
-def _table(doc: Document, headers: Sequence[str], widths_cm: Sequence[float], rows: Sequence[Sequence[str]],
+def _table(doc: DocxDocument, headers: Sequence[str], widths_cm: Sequence[float], rows: Sequence[Sequence[str]],
            centered: Sequence[int] = ()) -> Table:  # fmt: skip
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
@@ -131,7 +132,7 @@ def scope_text(meeting: Meeting) -> str:
     return "全部重点工作"
 
 
-def _setup(doc: Document) -> None:
+def _setup(doc: DocxDocument) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)

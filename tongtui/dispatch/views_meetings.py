@@ -135,7 +135,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def meeting_pack(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_pack(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     """GET: the stored pack, or one built now if none is stored. POST (office): build and store it again."""
     meeting = access.get_meeting_for(request.user, pk)
     if not access.sees_whole_meeting(request.user):
