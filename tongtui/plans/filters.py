@@ -23,10 +23,26 @@ class TaskFilter(django_filters.FilterSet):
     due_before = django_filters.DateFilter(field_name="due", lookup_expr="lte", label=_("Due on or before"))
     due_after = django_filters.DateFilter(field_name="due", lookup_expr="gte", label=_("Due on or after"))
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+    # The stored traffic light (supervision computes it; plans only filters on the reverse relation).
+    light = django_filters.ChoiceFilter(
+        field_name="light_state__light",
+        choices=[
+            ("green", _("Green: on track")),
+            ("yellow", _("Yellow: at risk")),
+            ("red", _("Red: off track")),
+            ("blue", _("Blue: closed")),
+            ("grey", _("Grey: not started")),
+        ],
+        label=_("Light"),
+    )
 
     class Meta:
         model = Task
-        fields = ["plan", "category", "unit", "lead_unit", "leader", "status", "parent", "top_level", "q"]
+        fields = ["plan", "category", "unit", "lead_unit", "leader", "status", "parent", "top_level", "q", "light"]
+
+    def filter_queryset(self, queryset: QuerySet[Task]) -> QuerySet[Task]:
+        # The stored light shows beside each task: read it in the same query, not one query per row.
+        return super().filter_queryset(queryset).select_related("light_state")
 
     def filter_unit(self, qs: QuerySet[Task], name: str, value: Unit) -> QuerySet[Task]:
         if value is None:

@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from tongtui.supervision import api_orders
+from tongtui.supervision import api_lights, api_orders
 
 routes: list[tuple[str, Any, str]] = []
+routes += api_lights.routes  # traffic lights, forecasts and trajectories
 routes += api_orders.routes  # rectification orders, admonitions, accountability, integrity flags, spot checks

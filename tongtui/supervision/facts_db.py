@@ -61,7 +61,7 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def _day(moment: datetime.datetime | None) -> datetime.date | None:
+def local_day(moment: datetime.datetime | None) -> datetime.date | None:
     return None if moment is None else timezone.localtime(moment).date()
 
 
@@ -72,7 +72,7 @@ def _scope(ids: Sequence[int], prefix: str = "") -> Q:
     return Q(**{f"{key}__gte": min(ids), f"{key}__lte": max(ids)})
 
 
-def _end_of(as_of: datetime.date) -> datetime.datetime:
+def end_of_day(as_of: datetime.date) -> datetime.datetime:
     moment = datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time.min)
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
@@ -95,7 +95,7 @@ def _task_rows(ids: Sequence[int], as_of: datetime.date, past: bool) -> dict[int
     if not past:
         return rows
     # The task as history recorded it at the end of `as_of`: the latest historical row up to then.
-    historical = Task.history.model.objects.filter(_scope(ids), history_date__lt=_end_of(as_of))  # type: ignore[attr-defined]
+    historical = Task.history.model.objects.filter(_scope(ids), history_date__lt=end_of_day(as_of))  # type: ignore[attr-defined]
     seen: set[int] = set()
     then = historical.order_by("id", "-history_date", "-history_id").values(
         "id", "status", "start", "due", "closed_on", "assigned_at", "lead_unit_id"
@@ -118,7 +118,7 @@ def _before_history(rows: dict[int, dict[str, Any]], unseen: list[int], as_of: d
     A task assigned by then (its `assigned_at`) is taken in its first recorded state past draft, and as not
     closed yet if it closed later; any other task did not exist or was still a draft.
     """
-    assigned = [tid for tid in unseen if (day := _day(rows[tid]["assigned_at"])) is not None and day <= as_of]
+    assigned = [tid for tid in unseen if (day := local_day(rows[tid]["assigned_at"])) is not None and day <= as_of]
     first: dict[int, dict[str, Any]] = {}
     if assigned:
         historical = Task.history.model.objects.filter(_scope(assigned)).exclude(status=DRAFT)  # type: ignore[attr-defined]
@@ -167,7 +167,7 @@ def _reports(ids: Sequence[int], wanted: set[int], as_of: datetime.date) -> dict
     """Filed reports known by the end of `as_of` (first submission counts: that is when the office saw it)."""
     out: dict[int, list[ReportFact]] = defaultdict(list)
     rows = ProgressReport.objects.filter(
-        _scope(ids, "task"), status__in=FILED, first_submitted_at__lt=_end_of(as_of)
+        _scope(ids, "task"), status__in=FILED, first_submitted_at__lt=end_of_day(as_of)
     ).values_list("task_id", "id", "unit_id", "period_end", "progress", "first_submitted_at", "submitted_at")
     for tid, rid, unit_id, period_end, progress, first, last in rows.iterator(chunk_size=10000):
         if tid not in wanted:
@@ -176,8 +176,8 @@ def _reports(ids: Sequence[int], wanted: set[int], as_of: datetime.date) -> dict
             ReportFact(
                 period_end=period_end,
                 progress=None if progress is None else float(progress),
-                submitted_at=_day(first or last),
-                edited_at=_day(last) if last is not None and last != first else None,
+                submitted_at=local_day(first or last),
+                edited_at=local_day(last) if last is not None and last != first else None,
                 report_id=rid,
                 task_id=tid,
                 unit_id=unit_id,
@@ -199,16 +199,16 @@ def _escalations(
     if not {"raised_at", "answered_at", "addressed_to", "escalated_at"} <= names:
         return out
     escalated = Q(addressed_to__in=("leader", "office")) | Q(escalated_at__isnull=False)
-    rows = problem.objects.filter(_scope(ids, "task"), escalated, raised_at__lt=_end_of(as_of)).values_list(
+    rows = problem.objects.filter(_scope(ids, "task"), escalated, raised_at__lt=end_of_day(as_of)).values_list(
         "task_id", "id", "raised_at", "escalated_at", "answered_at"
     )
     for tid, pid, raised_at, escalated_at, answered_at in rows:
         if tid not in wanted:
             continue
-        raised = _day(escalated_at or raised_at)
+        raised = local_day(escalated_at or raised_at)
         if raised is None or raised > as_of:
             continue
-        out[tid].append(EscalationFact(raised_on=raised, answered_on=_day(answered_at), problem_id=pid))
+        out[tid].append(EscalationFact(raised_on=raised, answered_on=local_day(answered_at), problem_id=pid))
     return out
 
 
@@ -237,7 +237,7 @@ def _cycles(
             periods = schedule.schedule(year, cycle.frequency, cycle.rule(), cal, cycle.starts_on)
             schedules[key] = [CycleFact(p.end, p.due) for p in periods if p.due < as_of]
         begun = max(
-            (d for d in (row["start"], _day(row["assigned_at"])) if d is not None),
+            (d for d in (row["start"], local_day(row["assigned_at"])) if d is not None),
             default=None,
         )
         skey = (cycle.pk, year, begun)
