@@ -204,7 +204,15 @@ def test_the_worker_skips_a_meeting_already_begun(m):
     assert actions_meetings.packs_due(datetime.datetime(2026, 4, 20, 10, tzinfo=TZ)) == 0
 
 
-def test_the_pack_job_is_registered_with_the_worker(m):
-    from tongtui.dispatch.tasks import PERIODIC
+def test_the_hourly_dispatch_sweep_builds_due_packs(m):
+    from django.utils import timezone
 
-    assert "dispatch.meeting_packs" in {p.name for p in PERIODIC}
+    from tongtui.dispatch.tasks import reminder_sweep
+
+    soon = timezone.localtime() + datetime.timedelta(hours=24)
+    meeting = actions_meetings.create_meeting(
+        by=m.user("office"), plan=m.plan, date=soon.date(), time=soon.time().replace(microsecond=0), title="明日调度会",
+        chair=m.leader,
+    )  # fmt: skip
+    reminder_sweep.call()
+    assert Meeting.objects.get(pk=meeting.pk).pack

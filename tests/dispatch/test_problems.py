@@ -148,10 +148,14 @@ def test_an_answered_problem_is_not_escalated(d):
     assert actions_problems.escalate_overdue(datetime.datetime(2026, 5, 1, tzinfo=TZ)) == 0
 
 
-def test_the_escalation_runs_as_a_periodic_job(d):
-    from tongtui.dispatch.management.commands.worker import enqueue_due
-    from tongtui.dispatch.tasks import PERIODIC
+def test_the_hourly_dispatch_sweep_escalates(d):
+    from tongtui.dispatch.tasks import reminder_sweep
 
-    assert "dispatch.problem_escalation" in {p.name for p in PERIODIC}
-    assert "dispatch.problem_escalation" in enqueue_due()
-    assert "dispatch.problem_escalation" not in enqueue_due()
+    problem = raise_one(d, answer_by=D(2020, 1, 1))
+    reminder_sweep.call()
+    reminder_sweep.call()
+    problem.refresh_from_db()
+    assert problem.escalated_at is not None
+    assert (
+        Notification.objects.filter(recipient=d.user("office"), url__contains=f"/{problem.pk}/").count() == 1
+    )

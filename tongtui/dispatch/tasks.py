@@ -1,6 +1,8 @@
 """Background jobs (Django's Tasks API, django-tasks backport) and the periodic ones the worker schedules."""
 
 import datetime
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -8,27 +10,28 @@ from django_tasks import task
 
 from tongtui.dispatch import reminders
 
+logger = logging.getLogger(__name__)
+
+
+def _also(job: Callable[[], int]) -> None:
+    """Run a follow-up sweep; its failure is logged and retried next hour, never lost to the reminders."""
+    try:
+        job()
+    except Exception:
+        logger.exception("dispatch sweep: %s failed; the next run retries", job.__name__)
+
 
 @task()
 def reminder_sweep() -> int:
-    """催办: send the reminders due now (idempotent)."""
-    return reminders.sweep()
-
-
-@task()
-def problem_escalation() -> int:
-    """Open problems past their requested date: tell the office and the task's leader, once."""
+    """催办: send the reminders due now (idempotent); then escalate overdue problems and build the packs of
+    meetings starting within 48 hours (both idempotent too)."""
+    from tongtui.dispatch.actions_meetings import packs_due
     from tongtui.dispatch.actions_problems import escalate_overdue
 
-    return escalate_overdue()
-
-
-@task()
-def meeting_packs() -> int:
-    """Build the pack of each meeting starting within 48 hours that has none yet (idempotent)."""
-    from tongtui.dispatch.actions_meetings import packs_due
-
-    return packs_due()
+    created = reminders.sweep()
+    _also(escalate_overdue)
+    _also(packs_due)
+    return created
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,4 @@ class Periodic:
     job: Any  # a django_tasks Task
 
 
-PERIODIC = [
-    Periodic("dispatch.reminder_sweep", datetime.timedelta(hours=1), reminder_sweep),
-    Periodic("dispatch.problem_escalation", datetime.timedelta(hours=1), problem_escalation),
-    Periodic("dispatch.meeting_packs", datetime.timedelta(minutes=30), meeting_packs),
-]
+PERIODIC = [Periodic("dispatch.reminder_sweep", datetime.timedelta(hours=1), reminder_sweep)]
