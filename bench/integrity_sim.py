@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tongtui.supervision.signals.facts import IndicatorFact, MilestoneFact, ReportFact, TaskFacts  # noqa: E402
-from tongtui.supervision.signals.flags import Flag, FlagKind  # noqa: E402
+from tongtui.supervision.signals.flags import Flag, FlagKind, rank_tasks  # noqa: E402
 from tongtui.supervision.signals.indicators import indicator_flags  # noqa: E402
 from tongtui.supervision.signals.integrity import evidence_reuse_flags, task_flags  # noqa: E402
 from tongtui.supervision.signals.textsim import DEFAULT_TEXT_RULES, TextRules, near_duplicate_flags  # noqa: E402
@@ -74,6 +74,12 @@ class Score:
     planted: int = 0
     flagged: int = 0
     hits: int = 0
+    strong: int = 0  # flagged with strength >= STRONG
+    strong_hits: int = 0
+
+    @property
+    def strong_precision(self) -> float | None:
+        return self.strong_hits / self.strong if self.strong else None
 
     @property
     def precision(self) -> float | None:
@@ -129,10 +135,13 @@ def touch_up(rng: random.Random, text: str) -> str:
 
 
 def honest_curve(rng: random.Random, months: list[date], due: date) -> list[float]:
-    """Progress per month end: the plan's line with a pace factor and noise; sometimes a late burst."""
+    """Progress per month end: the plan's line with a pace factor and noise. Sometimes a late burst (behind
+    for months, then catching up by 18–28 points a month), and rarely one real big step (equipment delivered,
+    a contract signed: 30–40 points at once) that the signals cannot tell from a made-up jump."""
     n = len(months)
     pace = rng.uniform(0.7, 1.15)
-    burst = rng.random() < 0.15  # honest: behind for months, then catches up
+    burst = rng.random() < 0.15
+    big_step = rng.randrange(2, n) if n > 3 and rng.random() < 0.03 else None
     values, p = [], 0.0
     for i, _m in enumerate(months):
         planned = 100 * (i + 1) / n
@@ -140,10 +149,12 @@ def honest_curve(rng: random.Random, months: list[date], due: date) -> list[floa
         step = max(0.0, target - p + rng.uniform(-3, 3))
         if burst and i >= n - 3:
             step = min(step, rng.uniform(18, 28))
+        if i == big_step:
+            step = rng.uniform(30, 40)
         p = min(100.0, p + step)
         values.append(round(p, 1))
-    if values[-1] < 100 and rng.random() < 0.7:
-        values[-1] = 100.0 if values[-1] > 70 else values[-1]
+    if 78 <= values[-1] < 100 and rng.random() < 0.7:
+        values[-1] = 100.0  # the last stretch done in the last month
     return values
 
 
@@ -183,9 +194,11 @@ def generate(units: int = 80, tasks: int = 480, seed: int = 1, rate: float = 0.0
             curve = [round(100 * ((i + 1) / len(months)) ** 2.2, 1) for i in range(len(months))]
         if K.PROGRESS_JUMP in kinds:
             at = rng.randrange(3, max(4, len(months) - 2))
-            base = [round(min(100, 3 * (i + 1) + rng.uniform(0, 2)), 1) for i in range(len(months))]
             jump = rng.uniform(35, 55)
-            curve = [b if i < at else min(100.0, round(b + jump, 1)) for i, b in enumerate(base)]
+            curve, p = [], 0.0
+            for i in range(len(months)):  # slow, one leap, then the plan's pace to the end
+                p = min(100.0, p + (jump if i == at else rng.uniform(2, 4) if i < at else rng.uniform(9, 14)))
+                curve.append(round(p, 1))
         if K.DEADLINE_JUMP in kinds:
             low = rng.uniform(15, 48)
             curve = [round(low * (i + 1) / (len(months) - 1), 1) for i in range(len(months) - 1)] + [100.0]
@@ -245,11 +258,15 @@ def generate(units: int = 80, tasks: int = 480, seed: int = 1, rate: float = 0.0
             r = reports[i]
             assert isinstance(r.submitted_at, datetime)
             reports[i] = replace(r, edited_at=r.submitted_at + timedelta(days=rng.randint(2, 60)))
-        if K.BACKDATED in kinds:
-            i = rng.randrange(len(reports))
+        old = [i for i, r in enumerate(reports) if (AS_OF - r.period_end).days > 45]
+        if K.BACKDATED in kinds and old:  # filed (and so known) before the evaluation date
+            i = rng.choice(old)
             r = reports[i]
             sub = datetime(r.period_end.year, r.period_end.month, r.period_end.day, 10)
-            reports[i] = replace(r, submitted_at=sub + timedelta(days=rng.randint(40, 120)))
+            late = rng.randint(40, min(120, (AS_OF - r.period_end).days - 1))
+            reports[i] = replace(r, submitted_at=sub + timedelta(days=late))
+        elif K.BACKDATED in kinds:
+            kinds.discard(K.BACKDATED)
         if K.TEXT_REPEATS_OWN in kinds and len(reports) > 2:
             long = [i for i, r in enumerate(reports[:-1]) if len(r.text) > 40]
             if long:
@@ -401,16 +418,31 @@ def run_signals(world: World, as_of: date = AS_OF, text_rules: TextRules = DEFAU
     return flags
 
 
+STRONG = 0.5
+
+
 def score(world: World, flags: list[Flag]) -> dict[FlagKind, Score]:
-    seen = {(f.kind, f.task_id) for f in flags}
+    seen: dict[tuple[FlagKind, int | None], float] = {}
+    for f in flags:
+        seen[(f.kind, f.task_id)] = max(f.strength, seen.get((f.kind, f.task_id), 0.0))
     scores = {k: Score() for k in FlagKind}
     for kind, _task in world.truth:
         scores[kind].planted += 1
-    for kind, task in seen:
+    for (kind, task), strength in seen.items():
+        hit = (kind, task) in world.truth
         scores[kind].flagged += 1
-        if (kind, task) in world.truth:
-            scores[kind].hits += 1
+        scores[kind].hits += hit
+        if strength >= STRONG:
+            scores[kind].strong += 1
+            scores[kind].strong_hits += hit
     return scores
+
+
+def ranking(world: World, flags: list[Flag], share: float = 0.05) -> tuple[int, float, float]:
+    """Of the riskiest `share` of tasks (rank_tasks), the part carrying a planted anomaly, and the base rate."""
+    top = rank_tasks(flags)[: max(1, round(share * len(world.tasks)))]
+    planted = {t for _k, t in world.truth}
+    return len(top), sum(r.task_id in planted for r in top) / len(top), len(planted) / len(world.tasks)
 
 
 def pct(x: float | None) -> str:
@@ -418,10 +450,14 @@ def pct(x: float | None) -> str:
 
 
 def table(scores: dict[FlagKind, Score]) -> str:
-    lines = ["| kind | planted | flagged | hits | precision | recall |", "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"| kind | planted | flagged | hits | precision | recall | precision at strength ≥ {STRONG} |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for kind, s in scores.items():
         lines.append(
-            f"| `{kind.value}` | {s.planted} | {s.flagged} | {s.hits} | {pct(s.precision)} | {pct(s.recall)} |"
+            f"| `{kind.value}` | {s.planted} | {s.flagged} | {s.hits} | {pct(s.precision)} | {pct(s.recall)} "
+            f"| {pct(s.strong_precision)} ({s.strong}) |"
         )
     return "\n".join(lines)
 
@@ -447,6 +483,8 @@ def main() -> None:
         f"signals in {t2 - t1:.2f} s (seed {args.seed}, text threshold {args.text_threshold})\n"
     )
     print(table(score(world, flags)))
+    n, hit, base = ranking(world, flags)
+    print(f"\nriskiest {n} tasks (5 %): {pct(hit)} carry a planted anomaly; base rate {pct(base)}")
 
 
 if __name__ == "__main__":
