@@ -1,5 +1,6 @@
-"""Locust scenario: each simulated liaison logs in, then, once all have logged in, saves a draft with one
-photo and submits it; every user does this once, and the run ends when all are done.
+"""Locust scenario: each simulated liaison logs in; once all have logged in, each (at a random moment within
+BENCH_WITHIN seconds: all in the same minute by default, 0 for all at once) opens its reports due, saves a draft
+with one photo and submits it. Every user does this once, and the run ends when all are done.
 
 Environment: BENCH_USERS (how many users to wait for, default 300), BENCH_RESULT (a JSON file for the
 outcome: 5xx count, submissions confirmed, failures), BENCH_BARRIER_TIMEOUT (seconds, default 240).
@@ -8,6 +9,7 @@ outcome: 5xx count, submissions confirmed, failures), BENCH_BARRIER_TIMEOUT (sec
 import itertools
 import json
 import os
+import random
 import re
 import time
 
@@ -19,6 +21,7 @@ from locust.exception import StopUser
 PASSWORD = "bench-pw-2026"
 TARGET = int(os.environ.get("BENCH_USERS", "300"))
 BARRIER_TIMEOUT = float(os.environ.get("BENCH_BARRIER_TIMEOUT", "240"))
+WITHIN = float(os.environ.get("BENCH_WITHIN", "60"))  # submissions spread evenly over this many seconds
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 DUE_LINK = re.compile(r'href="(/reports/task/\d+/\d{4}-\d{2}-\d{2}/)"')
@@ -75,6 +78,7 @@ class Liaison(HttpUser):
         self.ok = self.log_in()
         state["logged_in"] += 1
         if state["logged_in"] >= TARGET:
+            state["all_in_at"] = time.time()
             all_in.set()
 
     def log_in(self) -> bool:
@@ -107,6 +111,7 @@ class Liaison(HttpUser):
         try:
             if self.ok:
                 all_in.wait(BARRIER_TIMEOUT)
+                gevent.sleep(random.uniform(0, WITHIN))
                 if self.submit():
                     state["submitted"] += 1
                 else:

@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -117,6 +118,12 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=300)
     parser.add_argument("--workers", type=int, default=5, help="gunicorn sync workers (2 × CPUs + 1)")
     parser.add_argument("--spawn-rate", type=float, default=50)
+    parser.add_argument(
+        "--within",
+        type=float,
+        default=60,
+        help="spread the submissions over this many seconds (0: all at once)",
+    )
     parser.add_argument("--run-time", type=int, default=420, help="upper bound in seconds")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--db", default="tongtui_bench")
@@ -132,6 +139,7 @@ def main() -> None:
         "DATABASE_URL": f"{args.pg}/{args.db}",
         "DB_CONN_MAX_AGE": "60",
         "MEDIA_ROOT": str(work / "media"),
+        "STATIC_ROOT": str(work),
         "DEBUG": "False",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DISPATCH_DUE_HORIZON_DAYS": "31",  # the current month's report shows as due on any day of the month
@@ -170,8 +178,21 @@ def main() -> None:
             **env,
             "BENCH_USERS": str(args.units),
             "BENCH_RESULT": str(result),
+            "BENCH_WITHIN": str(args.within),
             "BENCH_BARRIER_TIMEOUT": str(max(30, args.run_time - 60)),
         }
+        samples: list[tuple[float, float]] = []
+        sampling = threading.Event()
+
+        def sample() -> None:
+            while not sampling.wait(1):
+                try:
+                    samples.append((time.time(), server_cpu_seconds(server)))
+                except Exception:  # the server is stopping
+                    return
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         t0 = time.time()
         subprocess.run(
             [
@@ -203,6 +224,8 @@ def main() -> None:
         locust_seconds = time.time() - t0
         cpu = server_cpu_seconds(server)
         load = os.getloadavg()
+        sampling.set()
+        sampler.join()
         stop(server)
         server = None
         outcome = json.loads(result.read_text()) if result.exists() else {}
@@ -218,9 +241,11 @@ def main() -> None:
             }
             for r in rows
         }
-        burst = None
-        if outcome.get("first_submit") and outcome.get("last_submit"):
-            burst = round(outcome["last_submit"] - outcome["first_submit"], 1)
+        burst = burst_cpu = None
+        if outcome.get("all_in_at") and outcome.get("last_submit"):
+            burst = round(outcome["last_submit"] - outcome["all_in_at"], 1)
+            before = [c for t, c in samples if t <= outcome["all_in_at"]]
+            burst_cpu = round(cpu - (before[-1] if before else 0.0), 1)
         figures = {
             "units": args.units,
             "workers": args.workers,
@@ -228,7 +253,9 @@ def main() -> None:
             "load_average_1_5_15": [round(x, 1) for x in load],
             "server_cpu_seconds": round(cpu, 1),
             "locust_seconds": round(locust_seconds, 1),
-            "submit_burst_seconds": burst,
+            "within_seconds": args.within,
+            "submit_phase_seconds": burst,
+            "submit_phase_server_cpu_seconds": burst_cpu,
             "server_errors_5xx": outcome.get("5xx"),
             "locust": outcome,
             "database": db,
