@@ -26,6 +26,7 @@ from tongtui.supervision.signals.texts import Phrase, number
 from tongtui.supervision.signals.textsim import near_duplicate_flags
 
 CONTENT = ("progress", "done", "next_steps")
+EVIDENCE_WINDOW = datetime.timedelta(days=31)
 
 
 def _end_of(day: datetime.date) -> datetime.datetime:
@@ -125,13 +126,26 @@ def _indicators(plan: Plan, as_of: datetime.date, units: dict[int, int | None]) 
     return out
 
 
+def _with_reports(facts: TaskFacts, reports: tuple[ReportFact, ...]) -> TaskFacts:
+    """The task's reports, and its milestones' evidence: a milestone has none of its own, so one done on a day
+    counts as evidenced when a report with evidence covers that day or the month before it."""
+    with_files = [r.period_end for r in reports if r.evidence_hashes]
+    milestones = tuple(
+        replace(m, has_evidence=any(end >= m.done_on - EVIDENCE_WINDOW for end in with_files))
+        if m.evidence_required and m.done_on is not None
+        else m
+        for m in facts.milestones
+    )
+    return replace(facts, reports=reports, milestones=milestones)
+
+
 def run_integrity(plan: Plan, as_of: datetime.date | None = None) -> Run:
     """Every integrity flag of the plan's tasks, using only what was known at the end of `as_of`."""
     as_of = as_of or timezone.localdate()
     ids = list(Task.objects.filter(plan=plan).values_list("pk", flat=True))
     loaded = load_facts(ids, as_of)
     reports = _reports(plan, as_of)
-    facts = [replace(f, reports=tuple(reports.get(f.task_id, ()))) for f in loaded.facts]
+    facts = [_with_reports(f, tuple(reports.get(f.task_id, ()))) for f in loaded.facts]
     flags: list[Flag] = []
     for f in facts:
         flags.extend(task_flags(f, as_of))

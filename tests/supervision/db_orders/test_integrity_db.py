@@ -122,3 +122,17 @@ def test_the_command_writes_one_row_per_flag(cast, tmp_path):
     assert len(rows) == 2 and rows[1][0] == "1" and rows[1][2] == "区发改局"
     assert "佐证" in rows[1][6]
     assert not IntegrityFlag.objects.exists()  # exported, not stored, without --save
+
+
+def test_a_milestone_needing_evidence_counts_a_report_with_evidence_around_its_completion(cast):
+    from tongtui.plans.models import Milestone
+
+    Milestone.objects.create(task=cast.task_a, title="完成立项", due=D(2026, 4, 30), planned_progress=30,
+                             evidence_required=True, done_on=D(2026, 4, 20))  # fmt: skip
+    Milestone.objects.create(task=cast.task_c, title="完成招标", due=D(2026, 4, 30), planned_progress=30,
+                             evidence_required=True, done_on=D(2026, 4, 20))  # fmt: skip
+    r = filed(cast.task_a, cast.unit_a, D(2026, 4, 30), 30)
+    Attachment.objects.create(report=r, unit=cast.unit_a, file="x.pdf", original_name="批复.pdf", kind="pdf", size=1,
+                              sha256="cd" * 32)  # fmt: skip
+    flags = integrity_db.run_integrity(cast.plan, timezone.localdate()).flags
+    assert [f.task_id for f in flags if f.kind.value == "completion_without_evidence"] == [cast.task_c.pk]
