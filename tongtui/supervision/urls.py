@@ -5,7 +5,7 @@ from tongtui.supervision import views, views_desk, views_orders, views_spotcheck
 app_name = "supervision"
 
 urlpatterns = [
-    path("tasks/<int:task_pk>/light/", views.task_light, name="task-light"),
+    path("supervision/tasks/<int:task_pk>/light/", views.task_light, name="task-light"),
     # the office's desk, orders, admonitions, accountability, flags and spot checks
     path("supervision/desk/", views_desk.desk, name="desk"),
     path("supervision/flags/<int:pk>/decide/", views_desk.flag_decide, name="flag-decide"),
