@@ -75,7 +75,7 @@ def _verified(task: Task, as_of: datetime.date, milestones: list[tuple[datetime.
     points: dict[datetime.date, float] = {}
     for reviewed_at, progress in accepted:
         day = local_day(reviewed_at)
-        if day is not None:
+        if day is not None and progress is not None:
             points[day] = max(points.get(day, 0.0), float(progress))
     for day, planned in milestones:
         points[day] = max(points.get(day, 0.0), planned)

@@ -1,6 +1,7 @@
 """The lights of a plan as an .xlsx sheet: one row per task, as known on any date."""
 
 import datetime
+import os
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -63,11 +64,13 @@ def light_rows(tasks: QuerySet[Task], as_of: datetime.date) -> list[list[Any]]:
                 _pct(r.progress),
             ]
         )
-    rows.sort(key=lambda row: code_key(row[0]))
+    rows.sort(key=lambda row: code_key(str(row[0])))
     return rows
 
 
-def write_lights(tasks: QuerySet[Task], as_of: datetime.date, output: str | IO[bytes], *, title: str) -> int:
+def write_lights(
+    tasks: QuerySet[Task], as_of: datetime.date, output: str | os.PathLike[str] | IO[bytes], *, title: str
+) -> int:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
