@@ -47,7 +47,9 @@ class ProblemForm(forms.Form):
         label=_("Details"), required=False, widget=forms.Textarea(attrs={**TEXT, "rows": 4})
     )
     addressed_to = forms.ChoiceField(
-        label=_("Addressed to"), choices=AddressedTo.choices, widget=forms.RadioSelect
+        label=_("Addressed to"),
+        choices=AddressedTo.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     addressed_unit = forms.ModelChoiceField(
         label=_("Unit"),
@@ -56,7 +58,9 @@ class ProblemForm(forms.Form):
         widget=forms.Select(attrs=SELECT),
         help_text=_("When the problem is addressed to another unit."),
     )
-    answer_by = forms.DateField(label=_("Answer requested by"), widget=forms.DateInput(attrs=DATE))
+    answer_by = forms.DateField(
+        label=_("Answer requested by"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+    )
     unit = forms.ModelChoiceField(
         label=_("Raised by"), queryset=Unit.objects.none(), required=False, widget=forms.Select(attrs=SELECT)
     )
@@ -84,7 +88,7 @@ class ReopenForm(forms.Form):
         label=_("Why is it not solved?"), widget=forms.Textarea(attrs={**TEXT, "rows": 2})
     )
     answer_by = forms.DateField(
-        label=_("New requested date"), required=False, widget=forms.DateInput(attrs=DATE)
+        label=_("New requested date"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")
     )
 
 
@@ -95,7 +99,7 @@ class MeetingForm(forms.ModelForm):
         widgets = {
             "plan": forms.Select(attrs=SELECT),
             "title": forms.TextInput(attrs=TEXT),
-            "date": forms.DateInput(attrs=DATE),
+            "date": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
             "time": forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M"),
             "chair": forms.Select(attrs=SELECT),
             "scope": forms.Select(attrs=SELECT),
@@ -143,8 +147,13 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={**SELECT, "size": 4}),
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs=DATE))
-    kind = forms.ChoiceField(label=_("Tracked as"), choices=DecisionKind.choices, widget=forms.RadioSelect)
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    kind = forms.ChoiceField(
+        label=_("Tracked as"),
+        choices=DecisionKind.choices,
+        initial=DecisionKind.TASK,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
     task = forms.ModelChoiceField(
         label=_("Task"),
         queryset=Task.objects.none(),
