@@ -1,11 +1,13 @@
-"""The periodic job of rectification orders: deadline notices (approaching, overdue), hourly and idempotent."""
+"""Periodic jobs of the supervision records: deadline notices of rectification orders (hourly, idempotent) and
+the integrity flags of the active plans (daily; the office's verdicts are kept)."""
 
 import datetime
 
 from django_tasks import task
 
 from tongtui.dispatch.tasks import Periodic
-from tongtui.supervision import actions_orders
+from tongtui.plans.models import Plan
+from tongtui.supervision import actions_orders, integrity_db
 
 
 @task()
@@ -14,7 +16,20 @@ def order_deadline_sweep() -> dict[str, int]:
     return actions_orders.deadline_sweep()
 
 
-PERIODIC = [Periodic("supervision.order_deadline_sweep", datetime.timedelta(hours=1), order_deadline_sweep)]
+@task()
+def integrity_daily() -> dict[str, int]:
+    """弄虚作假信号: recompute and store the flags of every active plan."""
+    totals = {"new": 0, "updated": 0, "removed": 0}
+    for plan in Plan.objects.filter(status=Plan.Status.ACTIVE):
+        for k, v in integrity_db.refresh_plan(plan).items():
+            totals[k] += v
+    return totals
+
+
+PERIODIC = [
+    Periodic("supervision.order_deadline_sweep", datetime.timedelta(hours=1), order_deadline_sweep),
+    Periodic("supervision.integrity_daily", datetime.timedelta(days=1), integrity_daily),
+]
 
 
 def register() -> None:
