@@ -8,9 +8,12 @@ a monthly report cycle, the tasks in a mix of statuses, ~4 milestones each, ~10 
 (filed, some accepted, some late, some missing) and a few tasks running late. The data generation uses
 bulk_create and bypasses the actions: it is test data, not a journey.
 
+It also writes the tasks' history rows (created, assigned, closed) as simple_history would have.
+
 Then, each in its own process (so the figures are the recompute's alone), times the full recompute
 `recompute_all()` (facts loaded set-based in chunks + lights computed + TaskLight and LightHistory
-upserted), twice: into empty tables, then over the rows of the first run. Reports wall time, CPU time,
+upserted) three times: today into empty tables, today again over the rows of the first run, and as of
+30 June (the task status from history, only reports submitted by then; LightHistory rows only). Reports wall time, CPU time,
 peak resident memory, the number of SQL queries and the lights counted.
 """
 
@@ -162,6 +165,7 @@ def generate(n_tasks: int, seed: int) -> None:
                         else None,
                     )
                 )
+        Task.history.model.objects.bulk_create(history_rows(tasks, tz), batch_size=5000)  # type: ignore[attr-defined]
         Milestone.objects.bulk_create(milestones, batch_size=5000)
         ProgressReport.objects.bulk_create(reports, batch_size=5000)
     with connection.cursor() as cursor:
@@ -172,7 +176,42 @@ def generate(n_tasks: int, seed: int) -> None:
     )
 
 
-def run_recompute() -> None:
+def history_rows(tasks: list, tz: datetime.tzinfo) -> list:
+    """What simple_history would have recorded: created as a draft, assigned, and closed for closed tasks."""
+    from tongtui.plans.models import Task, TaskStatus
+
+    historical = Task.history.model  # type: ignore[attr-defined]
+    names = [f.attname for f in historical._meta.fields if not f.name.startswith("history_")]
+    rows = []
+    for t in tasks:
+        values = {n: getattr(t, n) for n in names if hasattr(t, n)}
+        created = datetime.datetime.combine(t.start, datetime.time(9), tzinfo=tz) - datetime.timedelta(days=3)
+        steps = [(TaskStatus.DRAFT, created), (TaskStatus.ASSIGNED, t.assigned_at)]
+        if t.status not in (TaskStatus.DRAFT, TaskStatus.ASSIGNED, TaskStatus.CLOSED):
+            steps.append((t.status, t.assigned_at + datetime.timedelta(days=5)))
+        if t.status == TaskStatus.CLOSED:
+            steps.append((TaskStatus.IN_PROGRESS, t.assigned_at + datetime.timedelta(days=5)))
+            steps.append(
+                (TaskStatus.CLOSED, datetime.datetime.combine(t.closed_on, datetime.time(17), tzinfo=tz))
+            )
+        if t.status == TaskStatus.DRAFT:
+            steps = steps[:1]
+        for i, (status, when) in enumerate(steps):
+            rows.append(
+                historical(
+                    **{
+                        **values,
+                        "status": status,
+                        "closed_on": t.closed_on if status == TaskStatus.CLOSED else None,
+                    },
+                    history_date=when,
+                    history_type="+" if i == 0 else "~",
+                )
+            )
+    return rows
+
+
+def run_recompute(as_of: str | None = None) -> None:
     """One recompute of every light, in this process; prints its figures as one line."""
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
@@ -182,7 +221,7 @@ def run_recompute() -> None:
     reset_queries()
     wall, cpu = time.perf_counter(), time.process_time()
     with CaptureQueriesContext(connection) as queries:
-        counts = recompute_all()
+        counts = recompute_all(datetime.date.fromisoformat(as_of) if as_of else None)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     total = sum(counts.values())
@@ -201,18 +240,32 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="reuse the database and its data")
     parser.add_argument("--phase", choices=["recompute"], help=argparse.SUPPRESS)
+    parser.add_argument("--as-of", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase == "recompute":
         _setup_django()
-        run_recompute()
+        run_recompute(args.as_of)
         return
     if not args.keep:
         recreate_database()
         _setup_django()
         generate(args.tasks, args.seed)
-    for label in ("first run (empty tables)", "second run (upsert over existing rows)"):
+    _setup_django()
+    from tongtui.supervision.models import LightHistory, TaskLight
+
+    TaskLight.objects.all().delete()
+    LightHistory.objects.all().delete()
+    runs = [
+        ("today, into empty tables", []),
+        ("today again, upserting over the first run's rows", []),
+        (
+            f"as of {YEAR}-06-30 (status from history, reports known then; history rows only)",
+            ["--as-of", f"{YEAR}-06-30"],
+        ),
+    ]
+    for label, extra in runs:
         print(label + ":", flush=True)
-        subprocess.run([sys.executable, __file__, "--phase", "recompute"], check=True)
+        subprocess.run([sys.executable, __file__, "--phase", "recompute", *extra], check=True)
 
 
 if __name__ == "__main__":
