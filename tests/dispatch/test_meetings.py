@@ -216,3 +216,12 @@ def test_the_hourly_dispatch_sweep_builds_due_packs(m):
     )  # fmt: skip
     reminder_sweep.call()
     assert Meeting.objects.get(pk=meeting.pk).pack
+
+
+def test_a_decision_cannot_be_due_before_the_meeting(m):
+    from tongtui.core.errors import ActionError
+
+    with pytest.raises(ActionError):
+        actions_meetings.add_decision(
+            m.meeting, by=m.user("office"), text="x", lead_unit=m.unit_a, deadline=D(2026, 4, 1)
+        )

@@ -42,8 +42,9 @@ def mt(d):
 
 def decide(d, unit):
     return actions_meetings.add_decision(
-        d.meeting, by=d.user("office"), text="落实配套资金", lead_unit=unit, deadline=D(2026, 4, 30)
-    )
+        d.meeting, by=d.user("office"), text="落实配套资金", lead_unit=unit,
+        deadline=d.meeting.date + datetime.timedelta(days=10),
+    )  # fmt: skip
 
 
 def assert_login_page(response):
@@ -252,3 +253,25 @@ def test_a_leader_cannot_create_a_meeting_through_the_api(d):
         format="json",
     )
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/meetings/", "/api/meetings/"])
+def test_the_meeting_list_takes_the_same_queries_for_1_or_4_meetings(mt, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = api(mt, "office") if url.startswith("/api/") else client(mt, "office")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx)
+
+    decide(mt, mt.unit_a)
+    one = count()
+    for i in range(3):
+        mt.meeting = actions_meetings.create_meeting(
+            by=mt.user("office"), plan=mt.plan, date=D(2026, 5, 1 + i), title=f"会{i}", chair=mt.leader
+        )
+        decide(mt, mt.unit_b)
+    assert count() == one

@@ -190,3 +190,28 @@ def test_an_unknown_step_is_404(d):
     assert (
         client(d, "office").post(reverse("dispatch:problem-step", args=[p.pk, "delete"])).status_code == 404
     )
+
+
+def _queries(c, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert c.get(url).status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.parametrize("url", ["/problems/?tab=all", "/api/problems/"])
+def test_the_problem_list_takes_the_same_queries_for_1_or_6_problems(d, url):
+    from rest_framework.test import APIClient
+
+    c = client(d, "office") if not url.startswith("/api/") else APIClient()
+    if url.startswith("/api/"):
+        c.force_authenticate(d.user("office"))
+    first = problem(d)
+    actions_problems.answer_problem(first, by=d.user("leader"), text="已答复")
+    one = _queries(c, url)
+    for _ in range(5):
+        p = problem(d, addressed_to="unit", addressed_unit=d.unit_b)
+        actions_problems.answer_problem(p, by=d.user("liaison_b"), text="收到")
+    assert _queries(c, url) == one

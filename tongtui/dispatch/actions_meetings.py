@@ -100,6 +100,8 @@ def add_decision(
     _require_office(by)
     if not text.strip():
         raise ActionError(_("Write what the meeting decided."))
+    if deadline < meeting.date:
+        raise ActionError(_("The deadline is before the meeting."))
     if task is not None and task.plan_id != meeting.plan_id:
         raise ActionError(_("The task belongs to another plan year."))
     co = [u for u in co_units if u.pk != lead_unit.pk]

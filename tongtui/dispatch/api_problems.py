@@ -8,7 +8,7 @@ import dataclasses
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -23,7 +23,7 @@ from tongtui.dispatch import actions_meetings, actions_problems
 from tongtui.dispatch.agenda_data import agenda_for
 from tongtui.dispatch.forms_problems import ProblemFilter
 from tongtui.dispatch.meeting_pack import build_pack, pack_title
-from tongtui.dispatch.models import Meeting, Problem
+from tongtui.dispatch.models import Decision, Meeting, Problem
 from tongtui.dispatch.serializers_problems import (
     AnswerBodySerializer,
     DecisionBodySerializer,
@@ -141,7 +141,10 @@ class MeetingViewSet(
     office_actions = ("create", "update", "partial_update", "minutes", "decisions", "generate_pack")
 
     def get_queryset(self) -> QuerySet[Meeting]:
-        qs = Meeting.objects.select_related("chair").prefetch_related("decisions__co_units")
+        decisions = Decision.objects.select_related("created_task", "created_milestone").prefetch_related(
+            "co_units"
+        )
+        qs = Meeting.objects.prefetch_related(Prefetch("decisions", queryset=decisions))
         return access.meetings_visible_to(self.request.user, qs).order_by("-date", "-pk")
 
     def get_serializer_class(self) -> Any:

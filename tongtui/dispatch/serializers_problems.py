@@ -146,7 +146,7 @@ class DecisionBodySerializer(serializers.Serializer):
 
 
 class MeetingSerializer(fields.ModelSerializer):
-    """调度会: date, chair, scope; its decisions; `pack` is the download address when a pack is stored."""
+    """调度会: date, chair, scope; its decisions; `pack` downloads the stored pack, or one built on the fly."""
 
     decisions = DecisionSerializer(many=True, read_only=True)
     pack = serializers.SerializerMethodField()
