@@ -78,16 +78,20 @@ def test_addressed_to_me_lists_what_the_leader_must_answer(d):
     )
 
 
-def test_a_unit_cannot_open_the_all_tab(d):
+def test_all_is_every_problem_for_the_office_and_what_a_unit_may_see_for_a_unit(d):
     p = problem(d, addressed_to="unit", addressed_unit=d.unit_b)
-    actions_problems.raise_problem(
+    other = actions_problems.raise_problem(
         d.task_c, by=d.user("office"), title="财政问题", addressed_to="office", answer_by=D(2026, 4, 1)
     )
-    response = client(d, "liaison_b").get(reverse("dispatch:problem-list") + "?tab=all")
-    assert response.context["tab"] == "mine"
-    everything = client(d, "office").get(reverse("dispatch:problem-list") + "?tab=all")
-    assert len(everything.context["page"].object_list) == 2
-    assert p in everything.context["page"].object_list
+    unit_view = client(d, "liaison_b").get(reverse("dispatch:problem-list") + "?tab=all")
+    assert list(unit_view.context["page"].object_list) == [p]
+    everything = client(d, "office").get(reverse("dispatch:problem-list"))
+    assert everything.context["tab"] == "all"
+    assert set(everything.context["page"].object_list) == {p, other}
+
+
+def test_a_leader_starts_on_what_is_addressed_to_them(d):
+    assert client(d, "leader").get(reverse("dispatch:problem-list")).context["tab"] == "to_me"
 
 
 def test_the_list_filters_by_status_and_overdue(d):
@@ -215,3 +219,20 @@ def test_the_problem_list_takes_the_same_queries_for_1_or_6_problems(d, url):
         p = problem(d, addressed_to="unit", addressed_unit=d.unit_b)
         actions_problems.answer_problem(p, by=d.user("liaison_b"), text="收到")
     assert _queries(c, url) == one
+
+
+def _panel(d, who):
+    from django.template import Context, Template
+
+    html = Template('{% include "dispatch/problems_task_panel.html" %}').render(
+        Context({"task": d.task_a, "user": d.user(who)})
+    )
+    return html
+
+
+def test_the_task_panel_offers_raising_to_the_tasks_units_and_counts_open_problems(d):
+    problem(d)
+    html = _panel(d, "liaison_a")
+    assert 'id="task-raise-problem"' in html and "(1)" in html
+    leader = _panel(d, "leader")
+    assert 'id="task-raise-problem"' not in leader and "(1)" in leader

@@ -1,5 +1,6 @@
-"""Problems (问题/困难): the list (mine / addressed to me / all), raising one from a task or a report, the
-problem page with answer, resolve and reopen."""
+"""Problems (问题/困难): the list (raised by my units / addressed to me / all I can see, which is every problem
+for the office and the leaders), raising one from a task or a report, the problem page with answer, resolve
+and reopen."""
 
 from typing import Any
 
@@ -7,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,20 +33,19 @@ def _error_text(exc: Exception) -> str:
     return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
-def _tabs(user: Any) -> list[str]:
-    tabs = ["mine", "to_me"]
-    if roles_of(user).sees_all:
-        tabs.append("all")
-    return tabs
+def _default_tab(user: Any) -> str:
+    roles = roles_of(user)
+    if roles.is_office:
+        return "all"
+    return "to_me" if roles.is_leader else "mine"
 
 
 @login_required
 def problem_list(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
-    tabs = _tabs(request.user)
-    tab = request.GET.get("tab") or ("all" if roles.is_office else "mine")
-    if tab not in tabs:
-        tab = tabs[0]
+    tab = request.GET.get("tab") or ""
+    if tab not in TAB_LABELS:
+        tab = _default_tab(request.user)
     if tab == "to_me":
         base = access_problems.problems_addressed_to(request.user)
     elif tab == "mine":
@@ -54,7 +55,10 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     qs = access_problems.problems_visible_to(request.user, base).select_related(
         "task", "unit", "addressed_unit", "addressed_leader"
     )
-    flt = ProblemFilter(request.GET, queryset=qs.order_by("status", "answer_by", "pk"))
+    first = Case(
+        When(status=ProblemStatus.OPEN, then=0), When(status=ProblemStatus.ANSWERED, then=1), default=2
+    )
+    flt = ProblemFilter(request.GET, queryset=qs.order_by(first, "answer_by", "pk"))
     page = Paginator(flt.qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -64,7 +68,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
         {
             "nav": "problems",
             "tab": tab,
-            "tabs": [(t, TAB_LABELS[t]) for t in tabs],
+            "tabs": list(TAB_LABELS.items()),
             "filter": flt,
             "page": page,
             "query": query.urlencode(),
@@ -76,7 +80,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
 TAB_LABELS = {
     "mine": gettext_lazy("Raised by my units"),
     "to_me": gettext_lazy("Addressed to me"),
-    "all": gettext_lazy("All"),
+    "all": gettext_lazy("All I can see"),
 }
 
 

@@ -29,3 +29,20 @@ def report_milestones(context: template.Context, report: ProgressReport | None) 
 def verified_progress(task: Task) -> Decimal | None:
     """{% verified_progress task as vp %}: the planned progress of the furthest milestone done."""
     return actions_milestones.verified_progress(task)
+
+
+@register.simple_tag(takes_context=True)
+def task_dispatch_panel(context: template.Context, task: Task) -> dict[str, Any]:
+    """{% task_dispatch_panel task as panel %}: verified progress, the user's visible open problems, may raise."""
+    from tongtui.dispatch.access_problems import problems_visible_to
+    from tongtui.dispatch.actions_problems import raising_units
+    from tongtui.dispatch.models import ProblemStatus
+
+    user = context.get("user")
+    roles = roles_of(user)
+    problems = problems_visible_to(user).filter(task=task).exclude(status=ProblemStatus.RESOLVED)
+    return {
+        "verified": actions_milestones.verified_progress(task),
+        "open_problems": problems.count(),
+        "can_raise": bool(raising_units(roles, task)),
+    }
