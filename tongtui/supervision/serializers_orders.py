@@ -6,9 +6,9 @@ from typing import Any
 from rest_framework import serializers
 
 from tongtui.api import fields
+from tongtui.dispatch.serializers import TaskIdField
 from tongtui.orgs.models import Unit
 from tongtui.plans.models import Plan
-from tongtui.plans.serializers import VisibleTaskField
 from tongtui.supervision.models import (
     Accountability,
     AccountabilityKind,
@@ -51,7 +51,7 @@ class OrderSerializer(fields.ModelSerializer):
 class IssueOrderSerializer(serializers.Serializer):
     plan = fields.PrimaryKeyRelatedField(queryset=Plan.objects.all())
     unit = fields.PrimaryKeyRelatedField(queryset=Unit.objects.all())
-    task = VisibleTaskField(required=False, allow_null=True)
+    task = TaskIdField(required=False, allow_null=True)
     problem = fields.CharField()
     requirement = fields.CharField()
     workdays = fields.IntegerField(min_value=1, max_value=250)
@@ -90,7 +90,7 @@ class AdmonitionSerializer(fields.ModelSerializer):
 class ScheduleAdmonitionSerializer(serializers.Serializer):
     plan = fields.PrimaryKeyRelatedField(queryset=Plan.objects.all())
     unit = fields.PrimaryKeyRelatedField(queryset=Unit.objects.all())
-    tasks = VisibleTaskField(many=True, required=False)
+    tasks = TaskIdField(many=True, required=False)
     reason = fields.CharField()
     scheduled_for = fields.DateField()
     talked_by = fields.CharField()
@@ -123,15 +123,20 @@ class AccountabilitySerializer(fields.ModelSerializer):
 class RecordAccountabilitySerializer(serializers.Serializer):
     plan = fields.PrimaryKeyRelatedField(queryset=Plan.objects.all())
     unit = fields.PrimaryKeyRelatedField(queryset=Unit.objects.all())
-    task = VisibleTaskField(required=False, allow_null=True)
+    task = TaskIdField(required=False, allow_null=True)
     order = fields.PrimaryKeyRelatedField(
         queryset=RectificationOrder.objects.all(), required=False, allow_null=True
     )
-    kind = serializers.ChoiceField(choices=AccountabilityKind.choices)
+    kind = fields.CharField(help_text="One of: " + ", ".join(AccountabilityKind.values))
     persons = fields.CharField()
     decided_by = fields.CharField()
     decided_on = fields.DateField()
     decision = fields.CharField()
+
+    def validate_kind(self, value: str) -> str:
+        if value not in AccountabilityKind.values:
+            raise serializers.ValidationError(f"Choose one of: {', '.join(AccountabilityKind.values)}.")
+        return value
 
 
 class FlagSerializer(fields.ModelSerializer):
