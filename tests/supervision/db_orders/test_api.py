@@ -173,3 +173,16 @@ def test_spot_checks_through_the_api(cast):
         post(office, f"/api/spot-checks/{check.pk}/items/999999/record/", {"result": "confirmed"}).status_code
         == 404
     )
+
+
+def test_an_unknown_accountability_kind_is_refused(cast):
+    r = post(cast.client("office"), "/api/accountability/", {
+        "plan": cast.plan.pk, "unit": cast.unit_a.pk, "kind": "fine", "persons": "p", "decided_by": "d",
+        "decided_on": "2026-11-02", "decision": "x"})  # fmt: skip
+    assert r.status_code == 400 and "kind" in r.json()
+
+
+def test_a_task_the_caller_cannot_see_does_not_exist_for_the_order(cast):
+    r = post(cast.client("office"), "/api/rectification-orders/", {"plan": cast.plan.pk, "unit": cast.unit_a.pk,
+             "task": 999999, "problem": "p", "requirement": "r", "workdays": 3})  # fmt: skip
+    assert r.status_code == 400 and "task" in r.json()

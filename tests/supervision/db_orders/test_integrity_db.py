@@ -136,3 +136,11 @@ def test_a_milestone_needing_evidence_counts_a_report_with_evidence_around_its_c
                               sha256="cd" * 32)  # fmt: skip
     flags = integrity_db.run_integrity(cast.plan, timezone.localdate()).flags
     assert [f.task_id for f in flags if f.kind.value == "completion_without_evidence"] == [cast.task_c.pk]
+
+
+def test_the_command_refuses_an_unknown_plan(cast, tmp_path):
+    import pytest
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("integrity", "--plan", "1999", "-o", str(tmp_path / "x.xlsx"))
