@@ -236,3 +236,10 @@ def test_the_task_panel_offers_raising_to_the_tasks_units_and_counts_open_proble
     assert 'id="task-raise-problem"' in html and "(1)" in html
     leader = _panel(d, "leader")
     assert 'id="task-raise-problem"' not in leader and "(1)" in leader
+
+
+def test_the_report_page_offers_raising_only_to_who_may_raise(d):
+    report = actions.start_or_get_draft(d.task_a, MARCH, by=d.user("liaison_a"))
+    url = reverse("dispatch:report-detail", args=[report.pk])
+    assert b'id="raise-problem-link"' in client(d, "liaison_a").get(url).content
+    assert b'id="raise-problem-link"' not in client(d, "leader").get(url).content
