@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from tongtui.orgs.models import Unit
 from tongtui.plans.models import Plan
 from tongtui.supervision import integrity_db
 from tongtui.supervision.exports import write_xlsx
@@ -34,10 +35,16 @@ class Command(BaseCommand):
             raise CommandError(f"No plan for {plan}.") from None
         run = integrity_db.run_integrity(plan_row, as_of or timezone.localdate())
         tasks = integrity_db.task_codes({f.task_id for f in run.flags if f.task_id is not None})
+        units = {
+            u.pk: u.label for u in Unit.objects.filter(pk__in={f.unit_id for f in run.flags if f.unit_id})
+        }
         labels = dict(FlagKindChoice.choices)
         rows = []
         for f in run.flags:
-            code, title, unit = tasks.get(f.task_id or 0, ("", "", ""))
+            code, title, lead = tasks.get(f.task_id or 0, ("", "", ""))
+            unit = units.get(
+                f.unit_id or 0, lead
+            )  # the unit that filed the flagged report, else the lead unit
             rows.append(
                 (
                     code,
