@@ -159,6 +159,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "tongtui.orgs.models.UnitKind",
+        "DecisionKindEnum": "tongtui.dispatch.models.meetings.DecisionKind",
+        "ReminderKindEnum": "tongtui.dispatch.models.reminders.ReminderKind",
+        "FlagKindEnum": "tongtui.supervision.models.integrity.FlagKindChoice",
+        "AccountabilityKindEnum": "tongtui.supervision.models.orders.AccountabilityKind",
+    },
 }
 
 LOGGING = {

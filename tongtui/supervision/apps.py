@@ -11,3 +11,6 @@ class SupervisionConfig(AppConfig):
         from tongtui.supervision import listeners, tasks  # noqa: F401  (listeners connect on import)
 
         tasks.register()
+        from tongtui.supervision import tasks_orders
+
+        tasks_orders.register()
