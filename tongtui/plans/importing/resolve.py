@@ -1,7 +1,5 @@
 """One read row -> one preview row: units, people, dates, checks, and what changes on an existing task."""
 
-import datetime
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -10,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from tongtui.plans.importing.book import Book, Options, Raw, Row, Unknown
 from tongtui.plans.importing.deadlines import is_plain_date, parse_date, parse_deadline, parse_schedule
+from tongtui.plans.importing.existing import load_existing
 from tongtui.plans.importing.labels import has_duty_marks, inline_units, parse_duty
 from tongtui.plans.importing.normalize import key, squash
 from tongtui.plans.importing.people import People, PersonHit
@@ -26,62 +25,6 @@ SOURCE_WORDS = {
 }
 TRUE_WORDS = {"是", "公开", "y", "yes", "true", "1", "√", "✓", "对"}
 FALSE_WORDS = {"否", "不公开", "n", "no", "false", "0", "×", "✗"}
-
-
-@dataclass
-class Existing:
-    """A task already in the plan, as much as a row can change of it."""
-
-    id: int
-    version: int
-    values: dict[str, Any]
-    co_ids: set[int] = field(default_factory=set)
-    milestones: list[tuple[str, datetime.date, Decimal]] = field(default_factory=list)
-
-
-def load_existing(plan: Any) -> dict[str, Existing]:
-    from tongtui.plans.models import CoUnit, Milestone, Task
-
-    if plan is None or plan.pk is None:
-        return {}
-    found: dict[str, Existing] = {}
-    by_id: dict[int, Existing] = {}
-    rows = Task.objects.filter(plan=plan).values(
-        "pk",
-        "version",
-        "code",
-        "title",
-        "category__name",
-        "goal",
-        "measures",
-        "deliverables",
-        "note",
-        "lead_unit_id",
-        "leader_id",
-        "owner_id",
-        "start",
-        "due",
-        "deadline_text",
-        "weight",
-        "source",
-        "is_public",
-        "parent__code",
-    )
-    for row in rows:
-        values = dict(row)
-        values["category"] = values.pop("category__name") or ""
-        values["parent"] = values.pop("parent__code") or ""
-        item = Existing(values.pop("pk"), values.pop("version"), values)
-        found[values["code"]] = by_id[item.id] = item
-    for task_id, unit_id in CoUnit.objects.filter(task__plan=plan).values_list("task_id", "unit_id"):
-        by_id[task_id].co_ids.add(unit_id)
-    for task_id, title, due, planned in (
-        Milestone.objects.filter(task__plan=plan)
-        .order_by("task_id", "seq", "due", "pk")
-        .values_list("task_id", "title", "due", "planned_progress")
-    ):
-        by_id[task_id].milestones.append((title, due, planned))
-    return found
 
 
 def source_of(text: str) -> str | None:

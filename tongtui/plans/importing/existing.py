@@ -1,0 +1,62 @@
+"""The plan's tasks as a preview compares them: loaded once, in three queries."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass
+class Existing:
+    """A task already in the plan, as much as a row can change of it."""
+
+    id: int
+    version: int
+    values: dict[str, Any]
+    co_ids: set[int] = field(default_factory=set)
+    milestones: list[tuple[str, datetime.date, Decimal]] = field(default_factory=list)
+
+
+def load_existing(plan: Any) -> dict[str, Existing]:
+    from tongtui.plans.models import CoUnit, Milestone, Task
+
+    if plan is None or plan.pk is None:
+        return {}
+    found: dict[str, Existing] = {}
+    by_id: dict[int, Existing] = {}
+    rows = Task.objects.filter(plan=plan).values(
+        "pk",
+        "version",
+        "code",
+        "title",
+        "category__name",
+        "goal",
+        "measures",
+        "deliverables",
+        "note",
+        "lead_unit_id",
+        "leader_id",
+        "owner_id",
+        "start",
+        "due",
+        "deadline_text",
+        "weight",
+        "source",
+        "is_public",
+        "parent__code",
+    )
+    for row in rows:
+        values = dict(row)
+        values["category"] = values.pop("category__name") or ""
+        values["parent"] = values.pop("parent__code") or ""
+        item = Existing(values.pop("pk"), values.pop("version"), values)
+        found[values["code"]] = by_id[item.id] = item
+    for task_id, unit_id in CoUnit.objects.filter(task__plan=plan).values_list("task_id", "unit_id"):
+        by_id[task_id].co_ids.add(unit_id)
+    for task_id, title, due, planned in (
+        Milestone.objects.filter(task__plan=plan)
+        .order_by("task_id", "seq", "due", "pk")
+        .values_list("task_id", "title", "due", "planned_progress")
+    ):
+        by_id[task_id].milestones.append((title, due, planned))
+    return found
