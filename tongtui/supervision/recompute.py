@@ -5,9 +5,11 @@ Derived data only: any of it can be thrown away and rebuilt from plans and dispa
 
 import datetime
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection as db_connection
 from django.db import transaction
 from django.utils import timezone
 
@@ -157,6 +159,43 @@ def iter_results(
         yield from evaluate(part, as_of, setups=setups)[1]
 
 
+class _Writer:
+    """Stores one chunk's lights in a thread of its own while the next chunk is being computed.
+
+    Used on PostgreSQL outside a transaction only: the thread has its own connection, which would neither
+    see rows of an open transaction nor share SQLite's single writer.
+    """
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lights-store")
+        self._pending: Future[None] | None = None
+
+    def _store(self, results: Sequence[LightResult], as_of: datetime.date) -> None:
+        try:
+            store(results, as_of)
+        finally:
+            db_connection.close()
+
+    def submit(self, results: Sequence[LightResult], as_of: datetime.date) -> None:
+        self.wait()
+        self._pending = self._pool.submit(self._store, results, as_of)
+
+    def wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self._pool.shutdown()
+
+
+def _may_overlap(n_chunks: int) -> bool:
+    return n_chunks > 1 and db_connection.vendor == "postgresql" and not db_connection.in_atomic_block
+
+
 def recompute_tasks(
     task_ids: Iterable[int], as_of: datetime.date | None = None, *, chunk: int = CHUNK, save: bool = True
 ) -> dict[str, int]:
@@ -165,12 +204,19 @@ def recompute_tasks(
     ids = sorted(set(task_ids))
     setups = Setups()
     counts: dict[str, int] = {}
-    for part in _chunks(ids, chunk):
-        _loaded, results = evaluate(part, as_of, setups=setups)
-        if save:
-            store(results, as_of)
-        for r in results:
-            counts[r.light.value] = counts.get(r.light.value, 0) + 1
+    writer = _Writer() if save and _may_overlap(-(-len(ids) // chunk)) else None
+    try:
+        for part in _chunks(ids, chunk):
+            _loaded, results = evaluate(part, as_of, setups=setups)
+            if writer is not None:
+                writer.submit(results, as_of)
+            elif save:
+                store(results, as_of)
+            for r in results:
+                counts[r.light.value] = counts.get(r.light.value, 0) + 1
+    finally:
+        if writer is not None:
+            writer.close()
     return counts
 
 
