@@ -1,7 +1,6 @@
 """Views of supervision: the task page's light and trajectory chart (an htmx partial)."""
 
 import datetime
-import json
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -44,7 +43,7 @@ def task_light(request: HttpRequest, task_pk: int) -> HttpResponse:
         "task": task,
         "chart": chart,
         "label": dict(LightState.choices).get(chart.light, chart.light),
-        "series_json": json.dumps(series, ensure_ascii=False),
+        "series": series,
         "history": [(d, light, dict(LightState.choices).get(light, light)) for d, light in chart.history],
     }
     return render(request, "supervision/_task_light.html", context)

@@ -23,7 +23,9 @@ def test_the_partial_shows_the_light_its_reasons_the_forecast_and_the_chart(ligh
     assert 'id="task-forecast"' in html
     assert "vendor/echarts/echarts.min.js" in html
     assert 'id="task-light-history"' in html
-    data = json.loads(re.search(r"var data = (\{.*?\});\n", html).group(1))
+    data = json.loads(
+        re.search(r'<script id="task-trajectory-data" type="application/json">(.*?)</script>', html).group(1)
+    )
     assert data["reported"] == [["2026-10-31", 20.0]]
     assert data["planned"][0] == ["2026-01-01", 0.0]
 
