@@ -28,7 +28,10 @@ def task_light(request: HttpRequest, task_pk: int) -> HttpResponse:
     series = {
         "planned": chart.planned,
         "reported": chart.reported,
-        "verified": chart.verified,
+        # verified progress holds until something new is verified: draw it on to the day shown
+        "verified": chart.verified + [(chart.as_of.isoformat(), chart.verified[-1][1])]
+        if chart.verified
+        else [],
         "names": {
             "planned": _("Planned"),
             "reported": _("Reported"),
