@@ -7,6 +7,7 @@ import pytest
 
 from tongtui.dispatch.importing.cells import (
     Month,
+    is_ratio_column,
     month_prefix,
     parse_date,
     parse_month,
@@ -101,3 +102,14 @@ def test_it_reads_dates_as_offices_write_them():
     assert parse_date("2026年3月25日") == datetime.date(2026, 3, 25)
     assert parse_date("2026/3/25") == datetime.date(2026, 3, 25)
     assert parse_date("2026-02-30") is None
+
+
+def test_a_column_of_excel_ratios_reads_1_as_100_percent():
+    assert is_ratio_column(["0.6", "1", "0", "0.35", ""])
+    assert parse_percent("1", ratios=True) == 100
+    assert parse_percent("0", ratios=True) == 0
+
+
+@pytest.mark.parametrize("cells", [["60", "100"], ["1", "0"], ["0.6", "60%"], ["", ""]])
+def test_a_column_of_percent_numbers_is_not_a_ratio_column(cells):
+    assert not is_ratio_column(cells)

@@ -56,6 +56,18 @@ def test_a_long_ledger_becomes_accepted_imported_reports(handed_out):
     assert last.history_change_reason == "import_reports 台账.xlsx"
 
 
+def test_a_percent_formatted_column_reads_100_percent_stored_as_1(handed_out):
+    cast = handed_out
+    data = xlsx(
+        ["编号", "任务名称", "月份", "完成比例", "进展情况"],
+        ["1", "地区生产总值增长6%左右", "2026年5月", 1, "全面完成"],
+        ["2", "一般公共预算收入增长5%", "2026年5月", 0.45, "稳步推进"],
+    )
+    run(cast, data)
+    assert reports(cast.task_a)[5].progress == 100
+    assert reports(cast.task_c)[5].progress == 45
+
+
 def test_a_wide_ledger_gives_one_report_per_filled_month_with_the_percentage_read_from_the_text(handed_out):
     cast = handed_out
     preview, result = run(cast, xlsx(*WIDE))

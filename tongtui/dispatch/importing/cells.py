@@ -26,8 +26,12 @@ class Progress:
     over: bool = False  # the text claims more than 100 %: kept as 100
 
 
-def parse_percent(text: str) -> Decimal | None:
-    """A cell that holds only a number or a percentage: "60", "60%", "0.6" (a ratio), "60.5 %"."""
+def parse_percent(text: str, *, ratios: bool = False) -> Decimal | None:
+    """A cell that holds only a number or a percentage: "60", "60%", "0.6" (a ratio), "60.5 %".
+
+    Excel stores a cell formatted as 60% as 0.6: a fraction between 0 and 1 is read as a ratio, and in a
+    column of ratios (`ratios`, see `is_ratio_column`) so are 0 and 1 (100 %).
+    """
     t = simplify(text).strip().rstrip("%").strip()
     if not t:
         return None
@@ -35,9 +39,27 @@ def parse_percent(text: str) -> Decimal | None:
         value = Decimal(t)
     except InvalidOperation:
         return None
-    if "%" not in simplify(text) and Decimal(0) < value <= Decimal(1) and "." in t:
-        value *= 100  # Excel stores a cell formatted as 60% as 0.6
+    if "%" not in simplify(text) and (ratios or (Decimal(0) < value <= Decimal(1) and "." in t)):
+        value *= 100
     return value
+
+
+def is_ratio_column(cells: list[str]) -> bool:
+    """True when a percentage column holds Excel ratios: no % signs, every number within 0–1, some fractional."""
+    values = []
+    for cell in cells:
+        t = simplify(cell).strip()
+        if not t:
+            continue
+        if "%" in t:
+            return False
+        try:
+            values.append(Decimal(t))
+        except InvalidOperation:
+            continue
+    return (
+        bool(values) and all(0 <= v <= 1 for v in values) and any(v != v.to_integral_value() for v in values)
+    )
 
 
 def parse_progress(text: str) -> Progress:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from tongtui.dispatch.importing.cells import (
     Month,
+    is_ratio_column,
     month_prefix,
     parse_date,
     parse_month,
@@ -206,10 +207,10 @@ def _col(layout: _Layout, name: str) -> int | None:
     return next((i for i, f in layout.fields.items() if f == name), None)
 
 
-def _progress_and_text(entry: Entry, percent_cell: str, text: str, label: str) -> None:
+def _progress_and_text(entry: Entry, percent_cell: str, text: str, label: str, ratios: bool = False) -> None:
     entry.done = text
     if percent_cell:
-        value = parse_percent(percent_cell)
+        value = parse_percent(percent_cell, ratios=ratios)
         if value is None:
             entry.errors.append(
                 _("Row %(row)s: the progress “%(text)s” in %(column)s is not a percentage.")
@@ -245,7 +246,9 @@ def _long_entries(grid: Grid, layout: _Layout, year: int, ref: str) -> list[Entr
     c_period, c_date = _col(layout, "period"), _col(layout, "date")
     c_progress, c_done = _col(layout, "progress"), _col(layout, "done")
     c_next, c_problems = _col(layout, "next_steps"), _col(layout, "problems")
-    for line in grid.lines[layout.body :]:
+    body = grid.lines[layout.body :]
+    ratios = is_ratio_column([_cell(line.cells, c_progress) for line in body])
+    for line in body:
         cells = line.cells
         code, title = normalize_code(_cell(cells, c_code)), squash(_cell(cells, c_title))
         period_text, date_text = _cell(cells, c_period), _cell(cells, c_date)
@@ -273,7 +276,7 @@ def _long_entries(grid: Grid, layout: _Layout, year: int, ref: str) -> list[Entr
         elif not entry.errors:
             entry.errors.append(_("Row %(row)s: the row names no period.") % {"row": entry.ref})
         label = layout.labels.get(c_progress if c_progress is not None else c_done or 0, "")
-        _progress_and_text(entry, percent, done, label)
+        _progress_and_text(entry, percent, done, label, ratios)
         out.append(entry)
     return out
 
@@ -286,7 +289,13 @@ def _wide_entries(grid: Grid, layout: _Layout, year: int, ref: str) -> list[Entr
     for col, (month, kind) in layout.months.items():
         by_month.setdefault((month.year or year, month.month), {})[kind] = col
     latest = max(by_month) if by_month else None
-    for line in grid.lines[layout.body :]:
+    body = grid.lines[layout.body :]
+    ratio_cols = {
+        col
+        for col, (_month, kind) in layout.months.items()
+        if kind == PROGRESS and is_ratio_column([_cell(line.cells, col) for line in body])
+    }
+    for line in body:
         cells = line.cells
         code, title = normalize_code(_cell(cells, c_code)), squash(_cell(cells, c_title))
         if not (code or title):
@@ -299,7 +308,7 @@ def _wide_entries(grid: Grid, layout: _Layout, year: int, ref: str) -> list[Entr
             entry = Entry(ref + str(line.number), label, code, title, datetime.date(y, m, 1))
             if (y, m) == latest:  # next steps and problems belong to the last month given
                 entry.next_steps, entry.problems = _cell(cells, c_next), _cell(cells, c_problems)
-            _progress_and_text(entry, percent, text, label)
+            _progress_and_text(entry, percent, text, label, cols.get(PROGRESS) in ratio_cols)
             out.append(entry)
     return out
 
