@@ -1,14 +1,18 @@
 """Every write to plans, tasks, milestones and indicators. One transaction each; history names the actor."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tongtui.core.errors import ActionError, Conflict, Forbidden
 from tongtui.core.history import clip_reason, save_with_history
@@ -332,3 +336,188 @@ def record_indicator_value(indicator: Indicator, *, by: Any, period: datetime.da
     row.note = note
     save_with_history(row, by=by, reason=reason)
     return row
+
+
+# -- bulk import ----------------------------------------------------------------------------------
+
+
+@dataclass
+class TaskDraft:
+    """A task to create in a bulk import. `parent` may be an existing task or another draft of the batch."""
+
+    ref: str  # names the row in error messages
+    fields: dict[str, Any]  # TASK_FIELDS except "parent"
+    parent: "Task | TaskDraft | None" = None
+    co_units: list[Unit] = dc_field(default_factory=list)
+    milestones: list[dict[str, Any]] = dc_field(default_factory=list)  # Milestone fields
+    indicators: list[dict[str, Any]] = dc_field(default_factory=list)  # Indicator fields
+    task: Task | None = None  # set by create_tasks
+
+
+def _depth(draft: TaskDraft) -> int:
+    depth, parent, seen = 0, draft.parent, {id(draft)}
+    while isinstance(parent, TaskDraft) and id(parent) not in seen:
+        seen.add(id(parent))
+        depth, parent = depth + 1, parent.parent
+    return depth
+
+
+def _field_errors(obj: models.Model, errors: list[str]) -> None:
+    """The model's own field rules and clean(), without a query: references are checked set-based."""
+    fks = [f.name for f in obj._meta.concrete_fields if f.is_relation]
+    try:
+        obj.full_clean(exclude=fks, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+
+
+def _reference_errors(objs: Sequence[tuple[str, models.Model]], found: dict[str, list[str]]) -> None:
+    """Every saved object a foreign key names exists: one query per key, not one per row and key."""
+    if not objs:
+        return
+    for f in objs[0][1]._meta.concrete_fields:
+        if not f.is_relation:
+            continue
+        ids = {getattr(o, f.attname) for _ref, o in objs} - {None}
+        if not ids:
+            continue
+        model: Any = f.related_model
+        existing = set(model._base_manager.filter(pk__in=ids).values_list("pk", flat=True))
+        for ref, obj in objs:
+            value = getattr(obj, f.attname)
+            if value is not None and value not in existing:
+                try:
+                    f.validate(value, obj)
+                except ValidationError as exc:
+                    found.setdefault(ref, []).extend(exc.messages)
+
+
+@transaction.atomic
+def create_tasks(*, by: Any, plan: Plan, drafts: list[TaskDraft], reason: str = "") -> list[Task]:
+    """Create many tasks at once with their co-units, milestones and indicators: the rules of create_task,
+    add_milestone and add_indicator checked over the whole batch first (errors as {ref: messages}, nothing
+    written), then a few inserts per tree level, history rows naming `by` and `reason`, and the roll-up of
+    the parents once at the end."""
+    _require_office(by)
+    for draft in drafts:
+        unknown = set(draft.fields) - (TASK_FIELDS - {"parent"})
+        if unknown:
+            raise TypeError(f"unknown task fields: {sorted(unknown)}")
+    tasks = [Task(plan=plan, **d.fields) for d in drafts]
+    for d, task in zip(drafts, tasks, strict=True):
+        d.task = task
+    for d, task in zip(drafts, tasks, strict=True):
+        task.parent = d.parent.task if isinstance(d.parent, TaskDraft) else d.parent
+    links: list[tuple[str, CoUnit]] = []
+    milestones: list[tuple[str, Milestone]] = []
+    indicators: list[tuple[str, Indicator]] = []
+    for d, task in zip(drafts, tasks, strict=True):
+        wanted = {u.pk: u for u in d.co_units if u.pk != task.lead_unit_id}
+        links += [(d.ref, CoUnit(task=task, unit=u)) for u in wanted.values()]
+        milestones += [(d.ref, Milestone(task=task, **m)) for m in d.milestones]
+        indicators += [(d.ref, Indicator(task=task, **i)) for i in d.indicators]
+    errors = _batch_errors(plan, drafts, links, milestones, indicators)
+    if errors:
+        raise ValidationError(errors)
+    who, why = by, clip_reason(reason)
+    levels: dict[int, list[Task]] = {}
+    for d, task in zip(drafts, tasks, strict=True):
+        levels.setdefault(_depth(d), []).append(task)
+    for depth in sorted(levels):
+        bulk_create_with_history(levels[depth], Task, default_user=who, default_change_reason=why)
+    for model, objs in ((CoUnit, links), (Milestone, milestones), (Indicator, indicators)):
+        if objs:
+            bulk_create_with_history([o for _r, o in objs], model, default_user=who, default_change_reason=why)
+    parent_ids = {t.parent_id for t in tasks if t.parent_id is not None}
+    changed = _rollup_many(plan, parent_ids, by=by)
+    _mark_changed({t.pk for t in tasks} | changed)
+    return tasks
+
+
+def _batch_errors(
+    plan: Plan,
+    drafts: list[TaskDraft],
+    links: list[tuple[str, CoUnit]],
+    milestones: list[tuple[str, Milestone]],
+    indicators: list[tuple[str, Indicator]],
+) -> dict[str, list[str]]:
+    """What full_clean would say for each object, checked over the batch: {ref: messages}."""
+    found: dict[str, list[str]] = {}
+    codes = [d.task.code for d in drafts if d.task is not None]
+    taken = set(Task.objects.filter(plan=plan, code__in=codes).values_list("code", flat=True))
+    seen: set[str] = set()
+    for d in drafts:
+        task = d.task
+        assert task is not None
+        messages: list[str] = []
+        _field_errors(task, messages)
+        if task.code in taken or task.code in seen:
+            messages.extend(task.unique_error_message(Task, ("plan", "code")).messages)
+        seen.add(task.code)
+        if messages:
+            found.setdefault(d.ref, []).extend(messages)
+    for group in (links, milestones, indicators):
+        for ref, obj in group:
+            messages = []
+            _field_errors(obj, messages)
+            if messages:
+                found.setdefault(ref, []).extend(messages)
+    saved = [(d.ref, d.task) for d in drafts if d.task is not None]
+    _reference_errors(saved, found)
+    _reference_errors(links, found)
+    return found
+
+
+def _rollup_many(plan: Plan, parent_ids: set[int], *, by: Any) -> set[int]:
+    """recompute_rollup for many parents at once: each affected task (and its ancestors) computed once,
+    deepest first, from one read of the plan's tree. Returns the ids whose progress changed."""
+    if not parent_ids:
+        return set()
+    rows = list(Task.objects.filter(plan=plan).values_list("pk", "parent_id", "weight", "progress", "status"))
+    parent_of = {pk: parent for pk, parent, _w, _p, _s in rows}
+    progress = {pk: p for pk, _parent, _w, p, _s in rows}
+    children: dict[int, list[tuple[int, Decimal]]] = {}
+    for pk, parent, weight, _p, status in rows:
+        if parent is not None and status != TaskStatus.CANCELLED:
+            children.setdefault(parent, []).append((pk, weight))
+
+    def depth(pk: int) -> int:
+        d, seen = 0, {pk}
+        while parent_of.get(pk) is not None and parent_of[pk] not in seen:
+            pk = parent_of[pk]  # type: ignore[assignment]
+            seen.add(pk)
+            d += 1
+        return d
+
+    affected: set[int] = set()
+    for pk in parent_ids:
+        node: int | None = pk
+        while node is not None and node not in affected:
+            affected.add(node)
+            node = parent_of.get(node)
+    changed: dict[int, Decimal] = {}
+    for pk in sorted(affected, key=depth, reverse=True):
+        value = weighted_progress((w, progress[c]) for c, w in children.get(pk, []))
+        if value is not None and value != progress[pk]:
+            progress[pk] = changed[pk] = value
+    if changed:
+        objs = list(Task.objects.filter(pk__in=changed))
+        now = timezone.now()
+        for obj in objs:
+            obj.progress, obj.updated_at = changed[obj.pk], now
+        bulk_update_with_history(
+            objs,
+            Task,
+            ["progress", "updated_at"],
+            default_user=by,
+            default_change_reason=clip_reason(_("progress rolled up from sub-tasks")),
+        )
+    return set(changed)
+
+
+def _mark_changed(task_ids: set[int]) -> None:
+    """Bulk inserts send no post_save: tell the supervision lights what a save would have told them."""
+    from tongtui.supervision.listeners import mark
+
+    for pk in sorted(task_ids):
+        mark(pk)

@@ -84,19 +84,20 @@ def test_a_failure_while_writing_rolls_everything_back(district, preview, monkey
         create_units=True,
     )
     assert book.ok
-    real = actions.create_task
-    calls = []
+    real = actions.bulk_create_with_history
+    written = []
 
-    def failing_third(**kwargs):
-        calls.append(kwargs["code"])
-        if len(calls) == 3:
+    def failing_on_milestones(objs, model, **kwargs):
+        if model is Milestone:
             raise ActionError("the database said no")
-        return real(**kwargs)
+        written.append(model)
+        return real(objs, model, **kwargs)
 
-    monkeypatch.setattr(importer.actions, "create_task", failing_third)
+    monkeypatch.setattr(actions, "bulk_create_with_history", failing_on_milestones)
     with pytest.raises(ImportFailed) as exc:
         apply_book(book, year=2028, by=district.cast.user("office"), filename="b.csv")
-    assert exc.value.messages == ["Row 4: the database said no"]
+    assert exc.value.messages == ["the database said no"]
+    assert Task in written  # the tasks were inserted before the failure
     assert counts() == before
     assert not Milestone.objects.filter(title="完成立项").exists()
 

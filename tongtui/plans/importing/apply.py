@@ -1,5 +1,5 @@
 """The preview -> tasks. All or nothing: one transaction, every write through plans/actions.py and
-orgs/actions.py, history reason "import <filename>". Also the staging of an upload between preview and confirm."""
+orgs/actions.py (new tasks in one bulk write, create_tasks), history reason "import <filename>". Also the staging of an upload between preview and confirm."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -119,14 +119,18 @@ class _Writer:
             return self.new_people[key(hit.name)]
         return self.people.get(hit.person_id)
 
-    def fields(self, row: Row, task: Task | None) -> dict[str, Any]:
-        """The task fields to write: everything for a new task, only what the row gives for an existing one."""
+    def fields(
+        self, row: Row, task: Task | None, parents: dict[str, actions.TaskDraft] | None = None
+    ) -> dict[str, Any]:
+        """The task fields to write: everything for a new task, only what the row gives for an existing one.
+        A new task's parent may be a draft among `parents` (created in the same import)."""
         f: dict[str, Any] = {"title": row.title}
         f.update(row.texts)
         if row.category:
             f["category"] = self.categories[row.category]
         if row.parent_code:
-            f["parent"] = self.tasks[row.parent_code]
+            drafted = (parents or {}).get(row.parent_code)
+            f["parent"] = drafted if drafted is not None else self.tasks[row.parent_code]
         if row.lead is not None and row.lead.kind in ("unit", "new"):
             f["lead_unit"] = self.unit_list(row.lead)[0]
         for attr in ("leader", "owner"):
@@ -147,6 +151,57 @@ class _Writer:
             for unit in self.unit_list(hit):
                 units.setdefault(unit.pk, unit)
         return list(units.values())
+
+    def write_all(self, rows: list[Row]) -> None:
+        """New tasks in one bulk write (parents before children); then the updates, row by row."""
+        drafts: dict[str, actions.TaskDraft] = {}
+        updates: list[Row] = []
+        for row in rows:
+            task = self.tasks.get(row.code)
+            if row.action == "unchanged" and task is not None:
+                self.result.unchanged += 1
+            elif task is None and row.code not in drafts:
+                drafts[row.code] = self.draft(row, drafts)
+            else:
+                updates.append(row)
+        try:
+            actions.create_tasks(by=self.by, plan=self.plan, drafts=list(drafts.values()), reason=self.reason)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            raise ImportFailed(
+                [
+                    _("Row %(row)s: %(error)s") % {"row": ref, "error": " ".join(messages)}
+                    for ref, messages in exc.message_dict.items()
+                ]
+            ) from exc
+        for code, draft in drafts.items():
+            assert draft.task is not None
+            self.tasks[code] = draft.task
+        self.result.created += len(drafts)
+        for row in updates:
+            try:
+                self.write(row)
+            except (ValidationError, Forbidden, Conflict) as exc:
+                raise ImportFailed(
+                    [_("Row %(row)s: %(error)s") % {"row": row.ref, "error": _flat(exc)}]
+                ) from exc
+
+    def draft(self, row: Row, drafts: dict[str, actions.TaskDraft]) -> actions.TaskDraft:
+        """A new task as create_tasks takes it; its parent may be a task or a draft of this import."""
+        fields = self.fields(row, None, parents=drafts)
+        parent = fields.pop("parent", None)
+        steps = [
+            {"title": s.title[:300], "due": s.due, "planned_progress": s.planned_progress, "seq": seq}
+            for seq, s in enumerate(row.milestones or [], start=1)
+        ]
+        return actions.TaskDraft(
+            ref=row.ref,
+            fields={"code": row.code, **fields},
+            parent=parent,
+            co_units=self.co_units(row),
+            milestones=steps,
+        )
 
     def write(self, row: Row) -> None:
         task = self.tasks.get(row.code)
@@ -220,13 +275,7 @@ def apply_book(book: Book, *, year: int, by: Any, filename: str, plan: Plan | No
             plan = plan or Plan.objects.filter(year=year).first() or actions.create_plan(by=by, year=year)
             writer = _Writer(book, plan, by, reason)
             writer.prepare()
-            for row in _ordered(book.rows):
-                try:
-                    writer.write(row)
-                except (ValidationError, Forbidden, Conflict) as exc:
-                    raise ImportFailed(
-                        [_("Row %(row)s: %(error)s") % {"row": row.ref, "error": _flat(exc)}]
-                    ) from exc
+            writer.write_all(_ordered(book.rows))
     except (ValidationError, Forbidden, Conflict) as exc:
         raise ImportFailed([_flat(exc)]) from exc
     return writer.result
