@@ -66,3 +66,17 @@ def test_a_plans_policy_sets_its_thresholds(lights):
     assert "behind_plan" not in found
     assert found["behind_plan_ratio"]["light"] == "yellow"  # about 75 % behind: short of the 90 % for red
     assert found["milestone_overdue"]["figures"]["working"] is False
+
+
+def test_a_policy_refuses_red_before_yellow(cast):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        LightPolicy(plan=cast.plan, yellow_behind=30, red_behind=10).full_clean()
+    assert "red_behind" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        LightPolicy(plan=cast.plan, behind_mode="ratio", yellow_behind=0, red_behind=50).full_clean()
+    LightPolicy(
+        plan=cast.plan, behind_mode="ratio", yellow_behind=0, yellow_inclusive=False, red_behind=0.5
+    ).full_clean()

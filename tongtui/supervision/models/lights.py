@@ -3,6 +3,7 @@
 Everything here is derived data: `supervision.recompute` can rebuild it from scratch at any time.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +81,21 @@ class LightPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.red_behind < self.yellow_behind:
+            errors["red_behind"] = _("Red must start at or beyond where yellow starts.")
+        if self.behind_mode == BehindMode.RATIO and self.red_behind > 1:
+            errors["red_behind"] = _(
+                "As a share of planned progress, give a number from 0 to 1 (0.5 for 50 %)."
+            )
+        if self.missed_cycles_red < self.missed_cycles_yellow:
+            errors["missed_cycles_red"] = _("Red must need at least as many missed reports as yellow.")
+        if self.forecast_slip_red_days < self.forecast_slip_yellow_days:
+            errors["forecast_slip_red_days"] = _("The red tolerance must be at least the yellow one.")
+        if errors:
+            raise ValidationError(errors)
 
     def rules(self) -> LightRules:
         return LightRules(
