@@ -3,8 +3,9 @@
 One query per kind of row (tasks, their past status from history, milestones, filed reports, report
 cycles, escalated problems), grouped by task in Python; never one query per task. With `as_of` only
 what was known that day counts: reports first submitted by then, milestones done by then, and, for a
-past date, the task's status, dates and closure as history recorded them at the end of that day (a task
-whose history starts later but which was assigned by then is taken in its first recorded state).
+past date, the task's status, dates, closure and roadmap as history recorded them at the end of that
+day (a task whose history starts later but which was assigned by then is taken in its first recorded
+state, with its roadmap as it stands).
 """
 
 import datetime
@@ -109,6 +110,8 @@ def _task_rows(ids: Sequence[int], as_of: datetime.date, past: bool) -> dict[int
     unseen = [tid for tid in rows if tid not in seen]
     if unseen:
         _before_history(rows, unseen, as_of)
+    for tid in seen:
+        rows[tid]["as_recorded"] = True
     return rows
 
 
@@ -118,7 +121,9 @@ def _before_history(rows: dict[int, dict[str, Any]], unseen: list[int], as_of: d
     A task assigned by then (its `assigned_at`) is taken in its first recorded state past draft, and as not
     closed yet if it closed later; any other task did not exist or was still a draft.
     """
-    assigned = [tid for tid in unseen if (day := local_day(rows[tid]["assigned_at"])) is not None and day <= as_of]
+    assigned = [
+        tid for tid in unseen if (day := local_day(rows[tid]["assigned_at"])) is not None and day <= as_of
+    ]
     first: dict[int, dict[str, Any]] = {}
     if assigned:
         historical = Task.history.model.objects.filter(_scope(assigned)).exclude(status=DRAFT)  # type: ignore[attr-defined]
@@ -139,27 +144,53 @@ def _before_history(rows: dict[int, dict[str, Any]], unseen: list[int], as_of: d
             row.update(status=IN_PROGRESS, closed_on=None)
 
 
-def _milestones(ids: Sequence[int], wanted: set[int], as_of: datetime.date) -> dict[int, list[MilestoneFact]]:
-    out: dict[int, list[MilestoneFact]] = defaultdict(list)
-    rows = Milestone.objects.filter(_scope(ids, "task")).values_list(
-        "task_id", "id", "due", "planned_progress", "done_on", "evidence_required", "title"
+def _milestone_fact(row: tuple[Any, ...], as_of: datetime.date) -> MilestoneFact:
+    mid, due, planned, done_on, evidence, title = row
+    return MilestoneFact(
+        due=due,
+        planned_progress=None if planned is None else float(planned),
+        done_on=done_on if done_on is not None and done_on <= as_of else None,
+        evidence_required=evidence,
+        milestone_id=mid,
+        title=title,
     )
-    for tid, mid, due, planned, done_on, evidence, title in rows.order_by("task_id", "due", "seq").iterator(
-        chunk_size=10000
-    ):
-        if tid not in wanted:
-            continue
-        done = done_on if done_on is not None and done_on <= as_of else None
-        out[tid].append(
-            MilestoneFact(
-                due=due,
-                planned_progress=None if planned is None else float(planned),
-                done_on=done,
-                evidence_required=evidence,
-                milestone_id=mid,
-                title=title,
-            )
+
+
+MILESTONE_FIELDS = ("id", "due", "planned_progress", "done_on", "evidence_required", "title")
+
+
+def _milestones(
+    ids: Sequence[int], wanted: set[int], as_of: datetime.date, as_recorded: set[int]
+) -> dict[int, list[MilestoneFact]]:
+    """The roadmap of each task: as history recorded it at the end of `as_of` for the tasks in `as_recorded`
+    (a milestone added later is left out, one deleted since is back, with its date and planned progress then),
+    as it stands now for the others (today, or a task entered after the fact)."""
+    out: dict[int, list[MilestoneFact]] = defaultdict(list)
+    current = [tid for tid in ids if tid in wanted and tid not in as_recorded]
+    if current:
+        keep = set(current)
+        rows = Milestone.objects.filter(_scope(current, "task")).values_list("task_id", *MILESTONE_FIELDS)
+        for row in rows.order_by("task_id", "due", "seq").iterator(chunk_size=10000):
+            if row[0] in keep:
+                out[row[0]].append(_milestone_fact(row[1:], as_of))
+    if as_recorded:
+        recorded = sorted(as_recorded)
+        historical = Milestone.history.model.objects.filter(  # type: ignore[attr-defined]
+            _scope(recorded, "task"), history_date__lt=end_of_day(as_of)
         )
+        seen: set[int] = set()
+        then = historical.order_by("id", "-history_date", "-history_id").values_list(
+            "task_id", "history_type", *MILESTONE_FIELDS
+        )
+        for row in then.iterator(chunk_size=10000):
+            tid, kind, mid = row[0], row[1], row[2]
+            if mid in seen:
+                continue
+            seen.add(mid)
+            if tid in as_recorded and kind != "-":
+                out[tid].append(_milestone_fact(row[2:], as_of))
+        for tid in recorded:
+            out[tid].sort(key=lambda m: m.due)
     return out
 
 
@@ -199,9 +230,9 @@ def _escalations(
     if not {"raised_at", "answered_at", "addressed_to", "escalated_at"} <= names:
         return out
     escalated = Q(addressed_to__in=("leader", "office")) | Q(escalated_at__isnull=False)
-    rows = problem.objects.filter(_scope(ids, "task"), escalated, raised_at__lt=end_of_day(as_of)).values_list(
-        "task_id", "id", "raised_at", "escalated_at", "answered_at"
-    )
+    rows = problem.objects.filter(
+        _scope(ids, "task"), escalated, raised_at__lt=end_of_day(as_of)
+    ).values_list("task_id", "id", "raised_at", "escalated_at", "answered_at")
     for tid, pid, raised_at, escalated_at, answered_at in rows:
         if tid not in wanted:
             continue
@@ -259,7 +290,8 @@ def load_facts(
     past = as_of < today()
     tasks = _task_rows(ids, as_of, past)
     wanted = set(tasks)
-    milestones = _milestones(ids, wanted, as_of)
+    as_recorded = {tid for tid, row in tasks.items() if row.get("as_recorded")}
+    milestones = _milestones(ids, wanted, as_of, as_recorded)
     reports = _reports(ids, wanted, as_of)
     escalations = _escalations(ids, wanted, as_of)
     cycles = _cycles(tasks, as_of, cal or calendar())

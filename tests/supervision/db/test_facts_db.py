@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 from tongtui.plans import actions as plan_actions
 from tongtui.plans.models import Milestone, Task
@@ -85,3 +86,27 @@ def test_a_plan_year_stands_in_for_a_missing_start(lights):
     Task.objects.filter(pk=lights.cast.task_a.pk).update(start=None)
     facts = facts_of(lights.cast.task_a, datetime.date(2026, 6, 1))
     assert facts.default_start == D(2026, 1, 1)
+
+
+def test_a_past_roadmap_comes_from_history(lights):
+    cast, office = lights.cast, lights.cast.user("office")
+    task = cast.task_a
+    Task.history.filter(id=task.pk).update(history_date=at(D(2026, 1, 5)))
+    Milestone.history.filter(task_id=task.pk).update(history_date=at(D(2026, 1, 6)))
+    plan_actions.update_milestone(lights.milestones[0], by=office, due=D(2026, 4, 30))  # moved in May
+    Milestone.history.filter(id=lights.milestones[0].pk, due=D(2026, 4, 30)).update(
+        history_date=at(D(2026, 5, 2))
+    )
+    plan_actions.add_milestone(
+        task, by=office, title="追加节点", due=D(2026, 5, 31), planned_progress=Decimal(40)
+    )
+    plan_actions.delete_milestone(lights.milestones[3], by=office)
+    in_april = facts_of(task, D(2026, 4, 1)).milestones
+    assert [m.due for m in in_april] == [D(2026, 3, 31), D(2026, 6, 30), D(2026, 9, 30), D(2026, 12, 31)]
+    now = facts_of(task, D(2026, 11, 27)).milestones
+    assert [m.due for m in now] == [D(2026, 4, 30), D(2026, 5, 31), D(2026, 6, 30), D(2026, 9, 30)]
+
+
+def test_a_task_entered_after_the_fact_keeps_its_roadmap(lights):
+    task = lights.cast.task_a  # its history (and its milestones') starts today; assigned on 5 January
+    assert len(facts_of(task, D(2026, 4, 1)).milestones) == 4
