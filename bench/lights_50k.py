@@ -8,7 +8,8 @@ a monthly report cycle, the tasks in a mix of statuses, ~4 milestones each, ~10 
 (filed, some accepted, some late, some missing) and a few tasks running late. The data generation uses
 bulk_create and bypasses the actions: it is test data, not a journey.
 
-It also writes the tasks' history rows (created, assigned, closed) as simple_history would have.
+It also writes the history rows of the tasks (created, assigned, closed) and of the milestones (created,
+marked done) as simple_history would have.
 
 Then, each in its own process (so the figures are the recompute's alone), times the full recompute
 `recompute_all()` (facts loaded set-based in chunks + lights computed + TaskLight and LightHistory
@@ -166,7 +167,8 @@ def generate(n_tasks: int, seed: int) -> None:
                     )
                 )
         Task.history.model.objects.bulk_create(history_rows(tasks, tz), batch_size=5000)  # type: ignore[attr-defined]
-        Milestone.objects.bulk_create(milestones, batch_size=5000)
+        milestones = Milestone.objects.bulk_create(milestones, batch_size=5000)
+        Milestone.history.model.objects.bulk_create(milestone_history(milestones, tz), batch_size=5000)  # type: ignore[attr-defined]
         ProgressReport.objects.bulk_create(reports, batch_size=5000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -208,6 +210,25 @@ def history_rows(tasks: list, tz: datetime.tzinfo) -> list:
                     history_type="+" if i == 0 else "~",
                 )
             )
+    return rows
+
+
+def milestone_history(milestones: list, tz: datetime.tzinfo) -> list:
+    """Each milestone recorded when its task was set up, and again on the day it was marked done."""
+    from tongtui.plans.models import Milestone
+
+    historical = Milestone.history.model  # type: ignore[attr-defined]
+    names = [f.attname for f in historical._meta.fields if not f.name.startswith("history_")]
+    rows = []
+    for m in milestones:
+        values = {n: getattr(m, n) for n in names if hasattr(m, n)}
+        created = datetime.datetime.combine(m.task.start, datetime.time(9), tzinfo=tz) - datetime.timedelta(
+            days=3
+        )
+        rows.append(historical(**{**values, "done_on": None}, history_date=created, history_type="+"))
+        if m.done_on is not None:
+            when = datetime.datetime.combine(m.done_on, datetime.time(18), tzinfo=tz)
+            rows.append(historical(**values, history_date=when, history_type="~"))
     return rows
 
 
