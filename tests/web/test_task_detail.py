@@ -178,5 +178,6 @@ def test_the_detail_page_runs_a_bounded_number_of_queries(cast, django_assert_ma
         actions.update_task(cast.task_a, by=office, note=f"第{i}次修改")
     client = cast.client("liaison_a")
     client.get(url(cast.task_a))
-    with django_assert_max_num_queries(16):
+    # 18: the problems panel (claimed vs verified progress, open problems) adds its own queries
+    with django_assert_max_num_queries(18):
         client.get(url(cast.task_a))
