@@ -427,7 +427,9 @@ def create_tasks(*, by: Any, plan: Plan, drafts: list[TaskDraft], reason: str = 
         bulk_create_with_history(levels[depth], Task, default_user=who, default_change_reason=why)
     for model, objs in ((CoUnit, links), (Milestone, milestones), (Indicator, indicators)):
         if objs:
-            bulk_create_with_history([o for _r, o in objs], model, default_user=who, default_change_reason=why)
+            bulk_create_with_history(
+                [o for _r, o in objs], model, default_user=who, default_change_reason=why
+            )
     parent_ids = {t.parent_id for t in tasks if t.parent_id is not None}
     changed = _rollup_many(plan, parent_ids, by=by)
     _mark_changed({t.pk for t in tasks} | changed)

@@ -206,6 +206,7 @@ def test_parents_roll_up_once_from_the_new_sub_tasks(district):
     ]
     created = actions.create_tasks(by=office, plan=cast.plan, drafts=drafts, reason="import b.csv")
     assert [t.parent_id for t in created] == [created[1].pk, mid.pk, mid.pk]
+    assert [t.history.get().parent_id for t in created] == [created[1].pk, mid.pk, mid.pk]
     mid.refresh_from_db()
     top.refresh_from_db()
     assert mid.progress == Decimal("22.50")  # (1 × 90 + 2 × 0 + 1 × 0) / 4

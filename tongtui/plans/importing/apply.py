@@ -204,6 +204,8 @@ class _Writer:
         )
 
     def write(self, row: Row) -> None:
+        """One row through the per-row actions: the updates (a new task here only when called directly,
+        as the tests do to compare the bulk write with the per-row one)."""
         task = self.tasks.get(row.code)
         if row.action == "unchanged" and task is not None:
             self.result.unchanged += 1
