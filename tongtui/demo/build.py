@@ -10,10 +10,12 @@ from typing import Any
 from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from tongtui.core.system import system_user
-from tongtui.demo import book_economy, book_green, book_people
+from tongtui.demo import book_economy, book_green, book_people, dispatch
+from tongtui.demo.clock import at
 from tongtui.demo.district import Org, build_org
 from tongtui.demo.state import Track, simulate
 from tongtui.demo.tasks import (
@@ -26,6 +28,7 @@ from tongtui.demo.tasks import (
     parse_steps,
     schedule_of,
 )
+from tongtui.dispatch.models import ProgressReport
 from tongtui.orgs.models import Person, Unit, UnitGroup
 from tongtui.plans import actions
 from tongtui.plans.models import Category, Indicator, Milestone, Plan, Task
@@ -69,6 +72,8 @@ def build_demo(
             plan = actions.create_plan(
                 by=by, year=year, title=f"示范区{year}年重点工作", categories=[c for c, _k in CATEGORIES]
             )
+            with at(datetime.date(year, 1, 4)):
+                dispatch.set_cycle(plan, by=by)
             tracks = build_tasks(org, plan, by=by, rng=rng)
             simulate(tracks, org, year=year, today=today, by=by, rng=rng)
     result = Result(year=year, built=built, logins=org.logins)
@@ -79,6 +84,13 @@ def build_demo(
         "tasks": plan_tasks.count(),
         "milestones": Milestone.objects.filter(task__plan__year=year).count(),
         "indicators": Indicator.objects.filter(task__plan__year=year).count(),
+        **{
+            f"reports {row['status']}": row["n"]
+            for row in ProgressReport.objects.filter(task__plan__year=year)
+            .values("status")
+            .annotate(n=Count("pk"))
+            .order_by("status")
+        },
     }
     result.seconds = time.monotonic() - started
     return result

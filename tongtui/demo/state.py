@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from tongtui.demo import reports
+from tongtui.demo.clock import at
 from tongtui.demo.district import Org
 from tongtui.demo.tasks import Spec
 from tongtui.orgs.models import Role
@@ -20,16 +22,6 @@ from tongtui.orgs.roles import Roles
 from tongtui.plans import actions
 from tongtui.plans.models import Indicator, Milestone, Task
 
-LAG_REASONS = [
-    "征地拆迁协调难度较大",
-    "上级资金尚未拨付到位",
-    "用地手续尚未办结",
-    "汛期降雨影响施工",
-    "招标程序延迟",
-    "设计方案调整",
-    "部分企业生产经营困难",
-    "配套管线迁改进展缓慢",
-]
 DAY = datetime.timedelta(days=1)
 
 
@@ -70,7 +62,7 @@ class Track:
 
 def simulate(
     tracks: list[Track], org: Org, *, year: int, today: datetime.date, by: Any, rng: random.Random
-) -> None:
+) -> reports.Story:
     as_of = min(max(today, datetime.date(year, 1, 1)), datetime.date(year, 12, 31))
     for track in tracks:
         if track.parent:
@@ -78,14 +70,26 @@ def simulate(
     for track in tracks:
         _choose_profile(track, as_of, rng)
     parents = [t for t in tracks if t.children]
+    story = reports.story_for(tracks, year=year, as_of=as_of)
+    people = reports.filers(org, by=by)
     for track in parents:
-        actions.assign_task(track.task, by=by)
-        _acknowledge(track, org, by=by, rng=rng, co_share=1.0)
+        with at(_handed_out(track)):
+            actions.assign_task(track.task, by=by)
+            _acknowledge(track, org, by=by, rng=rng, co_share=1.0)
     for track in tracks:
         if not track.children and track.profile != "draft":
-            _run(track, org, as_of, by=by, rng=rng)
+            _run(track, org, as_of, by=by, rng=rng, story=story, people=people)
     for track in parents:
-        _report_parent(track, as_of, by=by, rng=rng)
+        with at(as_of, 8):
+            _report_parent(track, as_of, by=by, rng=rng)
+    return story
+
+
+def _handed_out(track: Track) -> datetime.date:
+    """The day the office handed the task out: a few days before it starts, never before the plan year."""
+    start = track.task.start
+    assert start is not None
+    return max(start - 3 * DAY, datetime.date(start.year, 1, 5)) if start.month > 1 else start + 4 * DAY
 
 
 def _choose_profile(track: Track, as_of: datetime.date, rng: random.Random) -> None:
@@ -144,57 +148,63 @@ def _report_days(start: datetime.date, until: datetime.date) -> list[datetime.da
         month, year = (1, year + 1) if month == 12 else (month + 1, year)
 
 
-def _run(track: Track, org: Org, as_of: datetime.date, *, by: Any, rng: random.Random) -> None:
+def _run(
+    track: Track,
+    org: Org,
+    as_of: datetime.date,
+    *,
+    by: Any,
+    rng: random.Random,
+    story: reports.Story,
+    people: reports.Filers,
+) -> None:
     task, profile = track.task, track.profile
     assert task.start is not None
-    actions.assign_task(task, by=by)
-    if profile == "fresh":
-        return
-    _acknowledge(track, org, by=by, rng=rng)
+    with at(min(_handed_out(track), as_of)):
+        actions.assign_task(task, by=by)
+        if profile == "fresh":
+            return
+        _acknowledge(track, org, by=by, rng=rng)
     until = as_of
     if profile == "suspended":
         until = task.start + datetime.timedelta(days=140)
     elif profile == "closed":
         assert track.close_on is not None
         until = track.close_on
-    days = _report_days(task.start, until)
-    if profile == "lagging" and len(days) > 2 and rng.random() < 0.5:
-        days = days[:-1]  # the lagging unit missed its last report
-    _mark_milestones(track, until, by=by, rng=rng)
-    last = -1
-    for day in days:
-        value = max(last, round(track.actual(day)))
-        actions.record_progress(
-            task, by=by, progress=Decimal(value), note=_note(track, day, value, rng), on=day
-        )
-        last = value
+    skip_last = profile == "lagging" and rng.random() < 0.5
+    claimed = reports.file_reports(track, story, people, until=until, rng=rng, skip_last=skip_last)
     if profile == "closed":
         assert track.close_on is not None
-        actions.record_progress(
-            task,
-            by=by,
-            progress=Decimal(100),
-            on=track.close_on,
-            note="全部工作任务已完成,佐证材料已上传,申请销号。",
-        )
-        actions.request_completion(task, by=by, note="已完成全部目标任务,申请销号。")
-        if track.spec.state != "requested":
-            actions.close_task(
+        with at(track.close_on, 10):
+            _mark_milestones(track, until, by=by, rng=rng, claimed=claimed)
+            actions.record_progress(
                 task,
                 by=by,
-                on=track.close_on + rng.randint(1, 3) * DAY,
-                reason="经督查室核验,目标任务已完成,同意销号。",
+                progress=Decimal(100),
+                on=track.close_on,
+                note="全部工作任务已完成,佐证材料已上传,申请销号。",
             )
+            actions.request_completion(task, by=by, note="已完成全部目标任务,申请销号。")
+        if track.spec.state != "requested":
+            closed = track.close_on + rng.randint(1, 3) * DAY
+            with at(closed, 10):
+                actions.close_task(task, by=by, on=closed, reason="经督查室核验,目标任务已完成,同意销号。")
     elif profile == "suspended":
-        actions.suspend_task(task, by=by, reason="因规划调整,项目选址需重新论证,经区政府研究同意暂缓实施。")
+        with at(until, 10):
+            actions.suspend_task(
+                task, by=by, reason="因规划调整,项目选址需重新论证,经区政府研究同意暂缓实施。"
+            )
 
 
-def _mark_milestones(track: Track, until: datetime.date, *, by: Any, rng: random.Random) -> None:
-    """A milestone is done on the day the task's own clock reaches its due date."""
+def _mark_milestones(
+    track: Track, until: datetime.date, *, by: Any, rng: random.Random, claimed: set[int]
+) -> None:
+    """At closing: the milestones no report claimed (the last one, which needs evidence) are marked done on
+    the day the task's own clock reaches their due date."""
     start = track.task.start
     assert start is not None
     for milestone in track.milestones:
-        if float(milestone.planned_progress) >= 100 and track.profile != "closed":
+        if milestone.pk in claimed:
             continue
         day = start
         while day <= until and track.warped(day) < milestone.due:
@@ -223,33 +233,3 @@ def _report_parent(track: Track, as_of: datetime.date, *, by: Any, rng: random.R
 def _lagging_children(track: Track) -> str:
     late = [c.task.lead_unit.label for c in track.children if c.profile == "lagging" and c.task.lead_unit]
     return f"其中{'、'.join(late)}进度滞后,已督促加快推进。" if late else "各镇街均按计划推进。"
-
-
-def _note(track: Track, day: datetime.date, value: int, rng: random.Random) -> str:
-    """What the liaison writes in the monthly report."""
-    done = [m for m in track.milestones if m.done_on and m.done_on <= day]
-    upcoming = [m for m in track.milestones if not (m.done_on and m.done_on <= day)]
-    parts = [f"截至{day.month}月{day.day}日"]
-    indicator = track.indicator
-    if (
-        indicator is not None
-        and indicator.baseline == 0
-        and indicator.direction == Indicator.Direction.INCREASE
-    ):
-        reached = indicator.target * Decimal(value) / 100
-        whole = (
-            indicator.target == indicator.target.to_integral() and indicator.unit_of_measure[:1] not in "万亿"
-        )
-        shown = f"{int(reached)}" if whole else f"{reached.normalize():f}"[:4].rstrip(".")
-        parts.append(f",{indicator.name}累计完成{shown}{indicator.unit_of_measure},占年度目标的{value}%")
-    if done:
-        parts.append(f",“{done[-1].title}”已完成")
-    if upcoming:
-        parts.append(f",正在推进“{upcoming[0].title}”")
-    text = "".join(parts) + "。"
-    behind = track.planned(day) - value
-    if track.profile == "lagging" and behind > 8:
-        text += f"受{rng.choice(LAG_REASONS)}影响,进度滞后于计划约{behind:.0f}个百分点,已制定赶进度措施。"
-    elif track.profile == "ahead" and value - track.planned(day) > 5:
-        text += "进度快于计划。"
-    return text
