@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -523,3 +524,126 @@ def _mark_changed(task_ids: set[int]) -> None:
 
     for pk in sorted(task_ids):
         mark(pk)
+
+
+@dataclass
+class TaskChange:
+    """An existing task to change in a bulk import: what update_task and the milestone actions would do."""
+
+    ref: str
+    task: Task  # as loaded; its version must still be the stored one
+    fields: dict[str, Any]  # the changed TASK_FIELDS only
+    co_units: list[Unit] | None = None  # None: leave them as they are
+    milestones: list[dict[str, Any]] | None = None  # the whole schedule in order (with seq); None: leave it
+
+
+def _delete_with_history(objs: Sequence[models.Model], *, by: Any, reason: str) -> None:
+    """Delete loaded objects as Model.delete would (signals, cascades), their history naming `by`."""
+    if not objs:
+        return
+    for obj in objs:
+        obj._history_user = by  # type: ignore[attr-defined]
+        obj._change_reason = clip_reason(reason)  # type: ignore[attr-defined]
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    for obj in objs:
+        by_model.setdefault(type(obj), []).append(obj)
+    for model, group in by_model.items():
+        collector = Collector(using=router.db_for_write(model), origin=group[0])
+        collector.collect(group)
+        collector.delete()
+
+
+@transaction.atomic
+def update_tasks(*, by: Any, changes: list[TaskChange], reason: str = "") -> None:
+    """update_task, and the milestone actions, for many tasks at once: the batch checked first (errors as
+    {ref: messages}, nothing written), versions claimed together (Conflict if someone saved in between),
+    history rows naming `by` and `reason`, the parents rolled up once at the end."""
+    _require_office(by)
+    if not changes:
+        return
+    for change in changes:
+        unknown = set(change.fields) - TASK_FIELDS
+        if unknown:
+            raise TypeError(f"unknown task fields: {sorted(unknown)}")
+    charter = [c for c in changes if c.fields or c.co_units is not None]
+    stored = dict(
+        Task.objects.select_for_update()
+        .filter(pk__in=[c.task.pk for c in charter])
+        .values_list("pk", "version")
+    )
+    for c in charter:
+        if stored.get(c.task.pk) != c.task.version:
+            raise Conflict(
+                _("Someone else changed this task while you were editing it. Reload to see their changes."),
+                current_version=stored.get(c.task.pk) or 0,
+            )
+    parent_ids = {c.task.parent_id for c in charter if c.task.parent_id is not None}
+    now = timezone.now()
+    for c in charter:
+        for key, value in c.fields.items():
+            setattr(c.task, key, value)
+        c.task.version += 1
+        c.task.updated_at = now
+    linked: dict[int, list[CoUnit]] = {}
+    for link in CoUnit.objects.filter(task_id__in=[c.task.pk for c in changes if c.co_units is not None]):
+        linked.setdefault(link.task_id, []).append(link)
+    old_steps: dict[int, list[Milestone]] = {}
+    scheduled = [c.task.pk for c in changes if c.milestones is not None]
+    for m in Milestone.objects.filter(task_id__in=scheduled).order_by("seq", "due", "pk"):
+        old_steps.setdefault(m.task_id, []).append(m)
+    new_links: list[tuple[str, CoUnit]] = []
+    gone: list[models.Model] = []
+    added: list[tuple[str, Milestone]] = []
+    edited: list[tuple[str, Milestone]] = []
+    for c in changes:
+        task = c.task
+        if c.co_units is not None:
+            wanted = {u.pk: u for u in c.co_units if u.pk != task.lead_unit_id}
+            have = {link.unit_id: link for link in linked.get(task.pk, [])}
+            gone += [link for unit_id, link in have.items() if unit_id not in wanted]
+            new_links += [(c.ref, CoUnit(task=task, unit=u)) for pk, u in wanted.items() if pk not in have]
+        if c.milestones is not None:
+            old = old_steps.get(task.pk, [])
+            for m, step in zip(old, c.milestones, strict=False):
+                step_changes = {k: v for k, v in step.items() if getattr(m, k) != v}
+                if step_changes:
+                    for k, v in step_changes.items():
+                        setattr(m, k, v)
+                    edited.append((c.ref, m))
+            added += [(c.ref, Milestone(task=task, **step)) for step in c.milestones[len(old) :]]
+            gone += old[len(c.milestones) :]
+    found: dict[str, list[str]] = {}
+    for group in ([(c.ref, c.task) for c in charter], new_links, added, edited):
+        for ref, obj in group:
+            messages: list[str] = []
+            _field_errors(obj, messages)
+            if messages:
+                found.setdefault(ref, []).extend(messages)
+    _reference_errors([(c.ref, c.task) for c in charter], found)
+    _reference_errors(new_links, found)
+    if found:
+        raise ValidationError(found)
+    who, why = by, clip_reason(reason)
+    if charter:
+        names = sorted({k for c in charter for k in c.fields} | {"version", "updated_at"})
+        bulk_update_with_history(
+            [c.task for c in charter], Task, names, default_user=who, default_change_reason=why
+        )
+    _delete_with_history(gone, by=who, reason=why)
+    for model, objs in ((CoUnit, new_links), (Milestone, added)):
+        if objs:
+            bulk_create_with_history(
+                [o for _r, o in objs], model, default_user=who, default_change_reason=why
+            )
+    if edited:
+        bulk_update_with_history(
+            [m for _r, m in edited],
+            Milestone,
+            sorted({k for c in changes for step in c.milestones or [] for k in step}),
+            default_user=who,
+            default_change_reason=why,
+        )
+    parent_ids |= {c.task.parent_id for c in charter if c.task.parent_id is not None}
+    changed = _rollup_many(changes[0].task.plan, parent_ids, by=by)
+    touched = {c.task.pk for c in charter} | {m.task_id for _r, m in added + edited}
+    _mark_changed(touched | {m.task_id for m in gone if isinstance(m, Milestone)} | changed)

@@ -84,14 +84,26 @@ def per_row(book: Any, year: int, by: Any, filename: str) -> None:
             writer.write(row)
 
 
-def realistic_book(district: Any, preview: Any, tmp_path: Any) -> Any:
+def realistic_book(district: Any, preview: Any, tmp_path: Any, revised: bool = False) -> Any:
+    """The 127 real-world rows with a schedule on two rows in three; revised: a third of the rows retitled,
+    a third with other co-units, schedules shortened or lengthened."""
     grid = builder.table(builder.realworld_rows())
     grid[0] += ["时间节点"]
     for i, line in enumerate(grid[1:], start=1):
-        if not line[0].startswith("\x00"):
-            line.append("3月底前完成立项;6月底前开工建设;12月底前竣工投用" if i % 3 else "")
-    data = builder.write_xlsx(tmp_path / "book.xlsx", grid).read_bytes()
-    book = preview("book.xlsx", data, year=2027, create_units=True)
+        if line[0].startswith("\x00"):
+            continue
+        line.append("3月底前完成立项;6月底前开工建设;12月底前竣工投用" if i % 3 else "")
+        if revised and i % 3 == 0:
+            line[1] += "(修订)"
+        if revised and i % 3 == 1:
+            line[3] = "区财政局、区卫健局"
+        if revised and i % 4 == 0:
+            line[-1] = (
+                "6月底前开工建设" if i % 8 else "2月底前完成设计;3月底前完成立项;6月底前开工;12月底前投用"
+            )
+    name = "book2.xlsx" if revised else "book.xlsx"
+    data = builder.write_xlsx(tmp_path / name, grid).read_bytes()
+    book = preview(name, data, year=2027, create_units=True)
     assert book.ok, book.all_errors[:3]
     return book
 
@@ -118,6 +130,31 @@ def test_the_bulk_path_writes_what_the_per_row_path_wrote(district, preview, tmp
     users_and_reasons = {(user, reason) for _key, _type, user, reason in got["task_history"]}
     assert users_and_reasons == {("office", "import book.xlsx")}
     assert set(Counter(h[1] for h in got["milestone_history"])) == {"+"}
+
+
+def test_a_revised_book_changes_what_the_per_row_path_changed(district, preview, tmp_path):
+    office = district.cast.user("office")
+    apply_book(realistic_book(district, preview, tmp_path), year=2027, by=office, filename="book.xlsx")
+    revised = realistic_book(district, preview, tmp_path, revised=True)
+    assert Counter(r.action for r in revised.rows)["update"] > 80
+    with pytest.raises(Undo):
+        with transaction.atomic():
+            per_row(revised, 2027, office, "book2.xlsx")
+            expected = snapshot(2027)
+            raise Undo
+
+    result = apply_book(
+        realistic_book(district, preview, tmp_path, revised=True), year=2027, by=office, filename="book2.xlsx"
+    )
+    got = snapshot(2027)
+    assert result.updated > 80
+    for part in expected:
+        assert got[part] == expected[part], part
+    kinds = Counter(
+        (h[1], h[3]) for part in ("co_unit_history", "milestone_history") for h in got[part].elements()
+    )
+    assert kinds[("-", "import book2.xlsx")] > 10 and kinds[("~", "import book2.xlsx")] > 10
+    assert {h[2] for h in got["co_unit_history"]} == {"office"}
 
 
 def test_only_the_office_may_write_in_bulk(district):
