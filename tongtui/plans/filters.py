@@ -38,7 +38,9 @@ class TaskFilter(django_filters.FilterSet):
 
     class Meta:
         model = Task
-        fields = ["plan", "category", "unit", "lead_unit", "leader", "status", "parent", "top_level", "q", "light"]
+        fields = [
+            "plan", "category", "unit", "lead_unit", "leader", "status", "parent", "top_level", "q", "light",
+        ]
 
     def filter_queryset(self, queryset: QuerySet[Task]) -> QuerySet[Task]:
         # The stored light shows beside each task: read it in the same query, not one query per row.

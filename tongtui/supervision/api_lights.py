@@ -133,7 +133,9 @@ def computed_item(task: Task, result: LightResult, as_of: datetime.date, lang: s
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Traffic lights of the tasks you may see", parameters=[AS_OF], tags=["lights"]),
+    list=extend_schema(
+        summary="Traffic lights of the tasks you may see", parameters=[AS_OF], tags=["lights"]
+    ),
     retrieve=extend_schema(
         summary="A task's light, forecast and trajectories (planned, reported, verified)",
         parameters=[AS_OF],
@@ -150,7 +152,11 @@ class LightViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[Task]:
-        return tasks_visible_to(self.request.user).select_related("lead_unit", "light_state").order_by("plan", "code")
+        return (
+            tasks_visible_to(self.request.user)
+            .select_related("lead_unit", "light_state")
+            .order_by("plan", "code")
+        )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         as_of = parse_as_of(request)
