@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from tests.plans.importing import builder
-from tongtui.core.errors import Forbidden
+from tongtui.core.errors import Conflict, Forbidden
 from tongtui.orgs.models import Person, Unit
 from tongtui.plans import actions
 from tongtui.plans.actions import TaskDraft
@@ -304,3 +304,29 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(district):
 
     few, many = queries(100, 5), queries(200, 90)
     assert many < 30 and many - few <= 6  # a few more batches, never a query per row (39 per task before)
+
+
+def test_a_task_saved_by_someone_else_meanwhile_stops_the_whole_batch(district):
+    cast = district.cast
+    office = cast.user("office")
+    stale = Task.objects.get(pk=cast.task_a.pk)
+    actions.update_task(cast.task_a, by=office, title="别人刚改过")
+    changes = [
+        actions.TaskChange(ref="2", task=Task.objects.get(pk=cast.task_c.pk), fields={"title": "改乙"}),
+        actions.TaskChange(ref="3", task=stale, fields={"title": "改甲"}, co_units=[cast.unit_b]),
+    ]
+    history = Task.history.count()
+    with pytest.raises(Conflict):
+        actions.update_tasks(by=office, changes=changes, reason="import b.csv")
+    assert Task.history.count() == history
+    assert set(Task.objects.values_list("title", flat=True)) >= {"别人刚改过", "一般公共预算收入增长5%"}
+    assert list(cast.task_a.co_units.all()) == [cast.unit_c]
+
+
+def test_only_the_office_may_change_tasks_in_bulk(district):
+    cast = district.cast
+    change = actions.TaskChange(ref="2", task=cast.task_a, fields={"title": "改甲"})
+    with pytest.raises(Forbidden):
+        actions.update_tasks(by=cast.user("head_a"), changes=[change], reason="import b.csv")
+    cast.task_a.refresh_from_db()
+    assert cast.task_a.title == "地区生产总值增长6%左右"
