@@ -186,9 +186,12 @@ def test_the_worker_claims_the_hourly_sweep_once_and_runs_it(d):
     call_command("worker", "--once")
     job = PeriodicJob.objects.get(name="dispatch.reminder_sweep")
     assert job.next_run_at > job.last_claimed_at
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
-    call_command("worker", "--once")  # within the hour: not claimed again
-    assert DBTaskResult.objects.count() == 1
+    # other apps register periodic jobs of their own; each ran once and succeeded
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    ran = DBTaskResult.objects.count()
+    assert ran >= 1
+    call_command("worker", "--once")  # within the hour: nothing is claimed again
+    assert DBTaskResult.objects.count() == ran
 
 
 def test_only_one_of_two_claims_wins(d):

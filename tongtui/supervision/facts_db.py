@@ -91,6 +91,8 @@ def _task_rows(ids: Sequence[int], as_of: datetime.date, past: bool) -> dict[int
         "due",
         "closed_on",
         "assigned_at",
+        "progress",
+        "progress_on",
     )
     rows = {r["id"]: r for r in Task.objects.filter(_scope(ids)).values(*fields) if r["id"] in wanted}
     if not past:
@@ -99,7 +101,7 @@ def _task_rows(ids: Sequence[int], as_of: datetime.date, past: bool) -> dict[int
     historical = Task.history.model.objects.filter(_scope(ids), history_date__lt=end_of_day(as_of))  # type: ignore[attr-defined]
     seen: set[int] = set()
     then = historical.order_by("id", "-history_date", "-history_id").values(
-        "id", "status", "start", "due", "closed_on", "assigned_at", "lead_unit_id"
+        "id", "status", "start", "due", "closed_on", "assigned_at", "lead_unit_id", "progress", "progress_on"
     )
     for h in then.iterator(chunk_size=5000):
         tid = h["id"]
@@ -278,10 +280,39 @@ def _cycles(
     return out
 
 
+def _recorded_progress(
+    row: dict[str, Any], reports: list[ReportFact], as_of: datetime.date
+) -> ReportFact | None:
+    """The task's own recorded progress (记录进度 on the task page, or an import) as a reading.
+
+    Progress can be stated without a report; the light must not call such a task "never reported".
+    It counts only when it is newer than every filed report and was known by `as_of`.
+    """
+    on, progress = row.get("progress_on"), row.get("progress")
+    if on is None or progress is None or on > as_of:
+        return None
+    if any(r.period_end >= on for r in reports):
+        return None
+    return ReportFact(
+        period_end=on,
+        progress=float(progress),
+        submitted_at=on,
+        task_id=row["id"],
+        unit_id=row["lead_unit_id"],
+    )
+
+
 def load_facts(
-    task_ids: Iterable[int], as_of: datetime.date | None = None, *, cal: WorkCalendar | None = None
+    task_ids: Iterable[int],
+    as_of: datetime.date | None = None,
+    *,
+    cal: WorkCalendar | None = None,
+    include_recorded: bool = True,
 ) -> Loaded:
-    """TaskFacts of these tasks as known at the end of `as_of` (today when None), in a handful of queries."""
+    """TaskFacts of these tasks as known at the end of `as_of` (today when None), in a handful of queries.
+
+    With `include_recorded`, a task's progress recorded outside reports counts as its latest reading.
+    """
     ids = sorted(set(task_ids))
     loaded = Loaded()
     if not ids:
@@ -300,6 +331,9 @@ def load_facts(
         if row is None:
             continue
         closed_on = row["closed_on"]
+        task_reports = list(reports.get(tid, ()))
+        if include_recorded and (recorded := _recorded_progress(row, task_reports, as_of)) is not None:
+            task_reports.append(recorded)
         loaded.facts.append(
             TaskFacts(
                 task_id=tid,
@@ -307,7 +341,7 @@ def load_facts(
                 start=row["start"],
                 due=row["due"],
                 milestones=tuple(milestones.get(tid, ())),
-                reports=tuple(reports.get(tid, ())),
+                reports=tuple(task_reports),
                 escalations=tuple(escalations.get(tid, ())),
                 cycles=cycles.get(tid, ()),
                 closed_on=closed_on if closed_on is None or closed_on <= as_of else None,

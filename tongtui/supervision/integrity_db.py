@@ -143,7 +143,7 @@ def run_integrity(plan: Plan, as_of: datetime.date | None = None) -> Run:
     """Every integrity flag of the plan's tasks, using only what was known at the end of `as_of`."""
     as_of = as_of or timezone.localdate()
     ids = list(Task.objects.filter(plan=plan).values_list("pk", flat=True))
-    loaded = load_facts(ids, as_of)
+    loaded = load_facts(ids, as_of, include_recorded=False)
     reports = _reports(plan, as_of)
     facts = [_with_reports(f, tuple(reports.get(f.task_id, ()))) for f in loaded.facts]
     flags: list[Flag] = []

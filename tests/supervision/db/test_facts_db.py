@@ -110,3 +110,30 @@ def test_a_past_roadmap_comes_from_history(lights):
 def test_a_task_entered_after_the_fact_keeps_its_roadmap(lights):
     task = lights.cast.task_a  # its history (and its milestones') starts today; assigned on 5 January
     assert len(facts_of(task, D(2026, 4, 1)).milestones) == 4
+
+
+def test_progress_recorded_on_the_task_counts_as_the_latest_reading(lights):
+    task = lights.cast.task_a
+    lights.report(task, 3, 40, submitted=D(2026, 3, 26))
+    plan_actions.acknowledge_task(task, by=lights.cast.user("liaison_a"))
+    plan_actions.record_progress(
+        task, by=lights.cast.user("liaison_a"), progress=Decimal(70), on=D(2026, 5, 10)
+    )
+    facts = facts_of(task, D(2026, 5, 20))
+    assert sorted(r.progress for r in facts.reports) == [40.0, 70.0]
+    # not before it was recorded, and never for integrity checks, which look at reports alone
+    assert [r.progress for r in facts_of(task, D(2026, 5, 9)).reports] == [40.0]
+    (only_reports,) = load_facts([task.pk], D(2026, 5, 20), include_recorded=False).facts
+    assert [r.progress for r in only_reports.reports] == [40.0]
+
+
+def test_a_report_newer_than_the_recorded_progress_wins(lights):
+    task = lights.cast.task_a
+    plan_actions.acknowledge_task(task, by=lights.cast.user("liaison_a"))
+    plan_actions.record_progress(
+        task, by=lights.cast.user("liaison_a"), progress=Decimal(10), on=D(2026, 2, 10)
+    )
+    lights.report(task, 3, 40, submitted=D(2026, 3, 26))
+    task.refresh_from_db()
+    facts = facts_of(task, D(2026, 4, 1))
+    assert [r.progress for r in facts.reports] == [40.0]
