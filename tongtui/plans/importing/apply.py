@@ -82,12 +82,7 @@ class _Writer:
         self.units: dict[int, Unit] = {}
         self.people: dict[int, Person] = {}
         self.categories = {c.name: c for c in plan.categories.all()}
-        self.tasks = {
-            t.code: t
-            for t in Task.objects.filter(plan=plan)
-            .select_related("parent", "category", "lead_unit", "leader", "owner")
-            .prefetch_related("co_unit_links")
-        }
+        self.tasks = {t.code: t for t in Task.objects.filter(plan=plan)}
 
     def prepare(self) -> None:
         order = max((c.order for c in self.categories.values()), default=0)
@@ -185,6 +180,13 @@ class _Writer:
             assert draft.task is not None
             self.tasks[code] = draft.task
         self.result.created += len(drafts)
+        stored = [self.tasks[r.code].pk for r in updates if r.code not in drafts]
+        for task in (
+            Task.objects.filter(pk__in=stored)
+            .select_related("parent", "category", "lead_unit", "leader", "owner")
+            .prefetch_related("co_unit_links")
+        ):
+            self.tasks[task.code] = task  # what the rows are compared with, in a few queries
         changes = [self.change(row) for row in updates]
         try:
             actions.update_tasks(by=self.by, changes=changes, reason=self.reason)
