@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from tongtui.core.system import system_user
-from tongtui.demo import book_economy, book_green, book_people, dispatch
+from tongtui.demo import book_economy, book_green, book_people, dispatch, supervision
 from tongtui.demo.clock import at
 from tongtui.demo.district import Org, build_org
 from tongtui.demo.state import Track, simulate
@@ -32,6 +32,7 @@ from tongtui.dispatch.models import ProgressReport
 from tongtui.orgs.models import Person, Unit, UnitGroup
 from tongtui.plans import actions
 from tongtui.plans.models import Category, Indicator, Milestone, Plan, Task
+from tongtui.supervision import recompute
 
 SEED = 20260101
 BOOK: dict[str, list[Spec]] = {
@@ -75,10 +76,17 @@ def build_demo(
             with at(datetime.date(year, 1, 4)):
                 dispatch.set_cycle(plan, by=by)
             tracks = build_tasks(org, plan, by=by, rng=rng)
-            simulate(tracks, org, year=year, today=today, by=by, rng=rng)
+            story = simulate(tracks, org, year=year, today=today, by=by, rng=rng)
+            assert story.people is not None
+            if story.as_of == today:  # the plan year is under way: its problems, meetings and supervision
+                dispatch.problems_and_meetings(plan, org, story.people, today=today, by=by)
+                supervision.supervise(plan, org, story.people, today=today)
+            lights = recompute.recompute_plan(plan, today)
     result = Result(year=year, built=built, logins=org.logins)
+    if built:
+        result.counts.update({f"lights {k}": v for k, v in lights.items()})
     plan_tasks = Task.objects.filter(plan__year=year)
-    result.counts = {
+    result.counts |= {
         "units": Unit.objects.count(),
         "people": Person.objects.count(),
         "tasks": plan_tasks.count(),

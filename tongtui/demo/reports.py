@@ -83,6 +83,7 @@ class Story:
     seen_login_units: dict[int, int] = field(default_factory=dict)
     current_returned: bool = False
     counts: dict[str, int] = field(default_factory=dict)
+    people: Filers | None = None
 
 
 def filers(org: Org, *, by: Any) -> Filers:
@@ -107,9 +108,9 @@ def filers(org: Org, *, by: Any) -> Filers:
                 for other in type(person).objects.filter(user=user).exclude(pk=person.pk):
                     org_actions.update_person(other, by=by, user=None, reason="demo account moved")
                 org_actions.update_person(person, by=by, user=user, reason="demo account")
-            found[unit.pk] = User.objects.get(pk=person.user_id)
+            found[unit.pk] = User.objects.get(person=person)
     office_person = next(p for p in org.office if p.user_id)
-    return Filers(liaison=liaison, head=head, office=User.objects.get(pk=office_person.user_id))
+    return Filers(liaison=liaison, head=head, office=User.objects.get(person=office_person))
 
 
 def story_for(tracks: list["Track"], *, year: int, as_of: datetime.date) -> Story:
@@ -188,7 +189,10 @@ def file_reports(
         claims = [
             m
             for m in track.milestones
-            if m.pk not in claimed and m.pk in done_days and done_days[m.pk] <= day and m.due <= period.end
+            if m.pk not in claimed
+            and m.pk in done_days
+            and done_days[m.pk] <= max(day, period.end)  # done by the end of the month it reports on
+            and m.due <= period.end
         ]
         with at(day, 9 + rng.randint(0, 2), rng.randint(0, 59)):
             report = reports.start_or_get_draft(task, period, by=people.liaison[unit])

@@ -82,6 +82,7 @@ def simulate(
     for track in parents:
         with at(as_of, 8):
             _report_parent(track, as_of, by=by, rng=rng)
+    story.people = people
     return story
 
 

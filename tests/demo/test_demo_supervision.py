@@ -1,0 +1,45 @@
+from collections import Counter
+
+from tests.demo.conftest import TODAY
+from tongtui.supervision.models import (
+    Admonition,
+    IntegrityFlag,
+    RectificationOrder,
+    SpotCheck,
+    SpotCheckItem,
+    TaskLight,
+)
+
+
+def test_lights_are_mostly_green_or_yellow_and_a_few_red(built, db):
+    lights = Counter(TaskLight.objects.filter(task__plan__year=2026).values_list("light", flat=True))
+    total = sum(lights.values())
+    assert total == built.counts["tasks"]
+    assert lights["green"] + lights["yellow"] > 0.6 * total
+    assert 0.05 * total <= lights["red"] <= 0.25 * total
+
+
+def test_integrity_flags_find_the_planted_near_copies_and_the_stuck_task(built, db):
+    kinds = set(IntegrityFlag.objects.values_list("kind", flat=True))
+    assert {"text_matches_other_unit", "stuck_near_done"} <= kinds
+
+
+def test_one_order_is_open_with_a_deadline_and_one_verified(built, db):
+    orders = Counter(RectificationOrder.objects.values_list("status", flat=True))
+    assert orders == {"issued": 1, "passed": 1}
+    assert RectificationOrder.objects.get(status="issued").deadline > TODAY
+
+
+def test_an_admonition_was_held_with_commitments(built, db):
+    adm = Admonition.objects.get()
+    assert adm.status == "held" and adm.commitments and adm.tasks.exists()
+
+
+def test_a_spot_check_was_drawn_with_a_seed_and_two_items_verified(built, db):
+    check = SpotCheck.objects.get()
+    assert check.seed
+    results = Counter(SpotCheckItem.objects.filter(spot_check=check).values_list("result", flat=True))
+    assert (
+        results["pending"] < sum(results.values())
+        and sum(v for k, v in results.items() if k != "pending") == 2
+    )
