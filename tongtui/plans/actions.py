@@ -9,8 +9,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
-from django.db.models.deletion import Collector
 from django.db.models import F
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
@@ -20,7 +20,16 @@ from tongtui.core.history import clip_reason, save_with_history
 from tongtui.orgs.models import Unit
 from tongtui.orgs.roles import roles_of
 from tongtui.plans import rules
-from tongtui.plans.models import Category, CoUnit, Indicator, IndicatorValue, Milestone, Plan, Task, TaskStatus
+from tongtui.plans.models import (
+    Category,
+    CoUnit,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    Plan,
+    Task,
+    TaskStatus,
+)
 from tongtui.plans.rollup import weighted_progress
 
 TASK_FIELDS = {
