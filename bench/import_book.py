@@ -7,7 +7,7 @@ fresh database under bench/out/, writes bench/out/task_book_<rows>.xlsx (title r
 several ways, co-units, a collective name now and then, a three-step schedule per task), then times:
   1. `import_tasks --dry-run`  (read the file and build the preview; writes nothing)
   2. `import_tasks`            (the same, then the writes through the actions: the new tasks, co-units and
-                                milestones in one bulk write, plans.actions.create_tasks)
+                                milestones in one bulk write, plans.actions_bulk.create_tasks)
   3. `import_tasks` again      (the same file onto the same tasks: every row unchanged)
 each as its own process, reporting wall time, CPU time and peak resident memory of that process.
 With --trace, also the peak Python allocation of the preview (tracemalloc), in this process.

@@ -67,7 +67,9 @@ def test_a_stale_edit_is_refused_not_overwritten(cast):
     seen = cast.task_a.version
     actions.update_task(Task.objects.get(pk=cast.task_a.pk), by=cast.user("office"), version=seen, title="甲")
     with pytest.raises(Conflict):
-        actions.update_task(Task.objects.get(pk=cast.task_a.pk), by=cast.user("office"), version=seen, title="乙")
+        actions.update_task(
+            Task.objects.get(pk=cast.task_a.pk), by=cast.user("office"), version=seen, title="乙"
+        )
     assert Task.objects.get(pk=cast.task_a.pk).title == "甲"
 
 
@@ -87,8 +89,17 @@ def test_parent_progress_rolls_up_by_weight(cast):
     office = cast.user("office")
     parent = cast.task_a
     kids = [
-        actions.create_task(by=office, plan=cast.plan, parent=parent, code=f"1.{i}", title=f"子任务{i}",
-                            lead_unit=cast.unit_a, leader=cast.leader, owner=cast.owner, weight=Decimal(w))
+        actions.create_task(
+            by=office,
+            plan=cast.plan,
+            parent=parent,
+            code=f"1.{i}",
+            title=f"子任务{i}",
+            lead_unit=cast.unit_a,
+            leader=cast.leader,
+            owner=cast.owner,
+            weight=Decimal(w),
+        )
         for i, w in ((1, 3), (2, 1))
     ]
     for kid in kids:
@@ -101,8 +112,12 @@ def test_parent_progress_rolls_up_by_weight(cast):
 
 def test_due_before_start_is_invalid(cast):
     with pytest.raises(ValidationError):
-        actions.update_task(cast.task_a, by=cast.user("office"), start=datetime.date(2026, 6, 1),
-                            due=datetime.date(2026, 3, 1))
+        actions.update_task(
+            cast.task_a,
+            by=cast.user("office"),
+            start=datetime.date(2026, 6, 1),
+            due=datetime.date(2026, 3, 1),
+        )
 
 
 def test_the_office_acknowledges_on_behalf_of_a_unit(cast):
@@ -112,13 +127,17 @@ def test_the_office_acknowledges_on_behalf_of_a_unit(cast):
 
 
 def test_indicator_values_are_recorded_by_the_lead_unit_only(cast):
-    indicator = actions.add_indicator(cast.task_a, by=cast.user("office"), name="地区生产总值增速",
-                                      target=Decimal(6), unit_of_measure="%")
-    actions.record_indicator_value(indicator, by=cast.user("liaison_a"), period=datetime.date(2026, 6, 30),
-                                   value=Decimal("5.8"))
-    actions.record_indicator_value(indicator, by=cast.user("liaison_a"), period=datetime.date(2026, 6, 30),
-                                   value=Decimal("5.9"))
+    indicator = actions.add_indicator(
+        cast.task_a, by=cast.user("office"), name="地区生产总值增速", target=Decimal(6), unit_of_measure="%"
+    )
+    actions.record_indicator_value(
+        indicator, by=cast.user("liaison_a"), period=datetime.date(2026, 6, 30), value=Decimal("5.8")
+    )
+    actions.record_indicator_value(
+        indicator, by=cast.user("liaison_a"), period=datetime.date(2026, 6, 30), value=Decimal("5.9")
+    )
     assert list(indicator.values.values_list("value", flat=True)) == [Decimal("5.9")]
     with pytest.raises(Forbidden):
-        actions.record_indicator_value(indicator, by=cast.user("liaison_b"), period=datetime.date(2026, 6, 30),
-                                       value=Decimal(1))
+        actions.record_indicator_value(
+            indicator, by=cast.user("liaison_b"), period=datetime.date(2026, 6, 30), value=Decimal(1)
+        )

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.db import models
 
-
 REASON_MAX = 100  # simple_history's history_change_reason column
 
 

@@ -32,7 +32,9 @@ class Plan(models.Model):
 
 
 class Category(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="categories", verbose_name=_("plan"))
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="categories", verbose_name=_("plan")
+    )
     name = models.CharField(_("name"), max_length=100)
     order = models.PositiveIntegerField(_("order"), default=0)
     history = HistoricalRecords()
@@ -68,50 +70,86 @@ class TaskStatus(models.TextChoices):
 
 class TaskQuerySet(models.QuerySet):
     def with_related(self) -> "TaskQuerySet":
-        return self.select_related("plan", "category", "lead_unit", "leader", "owner", "parent").prefetch_related(
-            "co_units"
-        )
+        return self.select_related(
+            "plan", "category", "lead_unit", "leader", "owner", "parent"
+        ).prefetch_related("co_units")
 
 
 class Task(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("plan"))
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
         verbose_name=_("parent task"),
     )
     code = models.CharField(_("code"), max_length=40)
     title = models.CharField(_("title"), max_length=500)
     category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks", verbose_name=_("category"),
+        Category,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+        verbose_name=_("category"),
     )
     goal = models.TextField(_("goal"), blank=True)
     measures = models.TextField(_("measures"), blank=True)
     deliverables = models.TextField(_("deliverables"), blank=True)
     lead_unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="led_tasks", verbose_name=_("lead unit"),
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
+        verbose_name=_("lead unit"),
     )
     co_units = models.ManyToManyField(  # type: ignore[var-annotated]
-        Unit, blank=True, through="CoUnit", related_name="co_tasks", verbose_name=_("co-units"),
+        Unit,
+        blank=True,
+        through="CoUnit",
+        related_name="co_tasks",
+        verbose_name=_("co-units"),
     )
     leader = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="led_tasks",
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_tasks",
         verbose_name=_("responsible leader"),
     )
     owner = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="owned_tasks",
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_tasks",
         verbose_name=_("responsible person"),
     )
     start = models.DateField(_("start"), null=True, blank=True)
     due = models.DateField(_("due"), null=True, blank=True)
     deadline_text = models.CharField(_("deadline as written"), max_length=100, blank=True)
     weight = models.DecimalField(
-        _("weight"), max_digits=6, decimal_places=2, default=Decimal(1), validators=[MinValueValidator(Decimal(0))],
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal(0))],
     )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.WORK_REPORT)
-    status = models.CharField(_("status"), max_length=24, choices=TaskStatus.choices, default=TaskStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=24, choices=TaskStatus.choices, default=TaskStatus.DRAFT
+    )
     is_public = models.BooleanField(_("public"), default=False)
     progress = models.DecimalField(
-        _("progress"), max_digits=5, decimal_places=2, default=Decimal(0), validators=PERCENT,
+        _("progress"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=PERCENT,
     )
     progress_note = models.TextField(_("latest progress"), blank=True)
     progress_on = models.DateField(_("progress as of"), null=True, blank=True)
@@ -172,11 +210,20 @@ class Task(models.Model):
 
 
 class CoUnit(models.Model):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="co_unit_links", verbose_name=_("task"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="co_unit_links", verbose_name=_("unit"))
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="co_unit_links", verbose_name=_("task")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="co_unit_links", verbose_name=_("unit")
+    )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("acknowledged by"),
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
     )
     history = HistoricalRecords()
 
@@ -190,13 +237,18 @@ class CoUnit(models.Model):
 
 
 class Milestone(models.Model):
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("task"))
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("task")
+    )
     seq = models.PositiveIntegerField(_("order"), default=1)
     title = models.CharField(_("title"), max_length=300)
     due = models.DateField(_("due"))
     deliverable = models.CharField(_("deliverable"), max_length=300, blank=True)
     planned_progress = models.DecimalField(
-        _("planned progress"), max_digits=5, decimal_places=2, validators=PERCENT,
+        _("planned progress"),
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT,
         help_text=_("Progress the task should have reached when this milestone is done (0–100)."),
     )
     evidence_required = models.BooleanField(_("evidence required"), default=False)
@@ -219,12 +271,16 @@ class Indicator(models.Model):
         DECREASE = "decrease", _("Lower is better")
         REACH = "reach", _("Reach the target")
 
-    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("task"))
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("task")
+    )
     name = models.CharField(_("name"), max_length=200)
     unit_of_measure = models.CharField(_("unit of measure"), max_length=30, blank=True)
     baseline = models.DecimalField(_("baseline"), max_digits=18, decimal_places=4, null=True, blank=True)
     target = models.DecimalField(_("target"), max_digits=18, decimal_places=4)
-    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.INCREASE
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -237,7 +293,9 @@ class Indicator(models.Model):
 
 
 class IndicatorValue(models.Model):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator"))
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator")
+    )
     period = models.DateField(_("period end"))
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -247,7 +305,9 @@ class IndicatorValue(models.Model):
         ordering = ["indicator", "period"]
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
-        constraints = [models.UniqueConstraint(fields=["indicator", "period"], name="indicatorvalue_unique_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], name="indicatorvalue_unique_period")
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.period}: {self.value}"
@@ -265,13 +325,19 @@ class TaskImport(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="imports", verbose_name=_("plan"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     filename = models.CharField(_("file name"), max_length=255, blank=True)
     content = models.BinaryField(_("content"), blank=True, default=b"")
     pasted_text = models.TextField(_("pasted text"), blank=True)
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)
-    lead_rule = models.CharField(_("lead rule"), max_length=10, choices=LeadRule.choices, default=LeadRule.FIRST)
+    lead_rule = models.CharField(
+        _("lead rule"), max_length=10, choices=LeadRule.choices, default=LeadRule.FIRST
+    )
     create_units = models.BooleanField(_("create unknown units"), default=False)
     unit_mapping = models.JSONField(_("unit mapping"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

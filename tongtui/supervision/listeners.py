@@ -17,6 +17,7 @@ from django.dispatch import receiver
 
 from tongtui.dispatch.models import ProgressReport, ReportStatus
 from tongtui.plans.models import Milestone, Task
+from tongtui.plans.signals import tasks_changed
 
 log = logging.getLogger(__name__)
 _local = threading.local()
@@ -80,3 +81,9 @@ def report_saved(sender: Any, instance: ProgressReport, raw: bool = False, **kwa
 def problem_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
         mark(getattr(instance, "task_id", None))
+
+
+@receiver(tasks_changed, dispatch_uid="supervision.tasks_changed")
+def tasks_bulk_changed(sender: Any, task_ids: list[int], **kwargs: Any) -> None:
+    for task_id in task_ids:
+        mark(task_id)

@@ -8,7 +8,7 @@ import pytest
 from tests.plans.importing import builder
 from tongtui.core.errors import ActionError
 from tongtui.orgs.models import Person, Unit
-from tongtui.plans import actions
+from tongtui.plans import actions_bulk
 from tongtui.plans.importing import apply as importer
 from tongtui.plans.importing.apply import ImportFailed, apply_book
 from tongtui.plans.models import Category, Milestone, Plan, Task
@@ -84,7 +84,7 @@ def test_a_failure_while_writing_rolls_everything_back(district, preview, monkey
         create_units=True,
     )
     assert book.ok
-    real = actions.bulk_create_with_history
+    real = actions_bulk.bulk_create_with_history
     written = []
 
     def failing_on_milestones(objs, model, **kwargs):
@@ -93,7 +93,7 @@ def test_a_failure_while_writing_rolls_everything_back(district, preview, monkey
         written.append(model)
         return real(objs, model, **kwargs)
 
-    monkeypatch.setattr(actions, "bulk_create_with_history", failing_on_milestones)
+    monkeypatch.setattr(actions_bulk, "bulk_create_with_history", failing_on_milestones)
     with pytest.raises(ImportFailed) as exc:
         apply_book(book, year=2028, by=district.cast.user("office"), filename="b.csv")
     assert exc.value.messages == ["the database said no"]

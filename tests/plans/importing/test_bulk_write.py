@@ -1,4 +1,4 @@
-"""The bulk write path of an import (actions.create_tasks): the same rows and history as the per-row actions,
+"""The bulk write path of an import (actions_bulk.create_tasks): the same rows and history as the per-row actions,
 the office only, nothing written when one row is invalid, the roll-up of parents once at the end."""
 
 import datetime
@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from tests.plans.importing import builder
 from tongtui.core.errors import Conflict, Forbidden
 from tongtui.orgs.models import Person, Unit
-from tongtui.plans import actions
-from tongtui.plans.actions import TaskDraft
+from tongtui.plans import actions, actions_bulk
+from tongtui.plans.actions_bulk import TaskDraft
 from tongtui.plans.importing.apply import ImportFailed, _ordered, _Writer, apply_book
 from tongtui.plans.models import Category, CoUnit, Indicator, Milestone, Plan, Task
 
@@ -162,7 +162,9 @@ def test_only_the_office_may_write_in_bulk(district):
     draft = TaskDraft(ref="1", fields={"code": "9", "title": "新任务", "lead_unit": cast.unit_a})
     before = Task.objects.count()
     with pytest.raises(Forbidden):
-        actions.create_tasks(by=cast.user("head_a"), plan=cast.plan, drafts=[draft], reason="import b.csv")
+        actions_bulk.create_tasks(
+            by=cast.user("head_a"), plan=cast.plan, drafts=[draft], reason="import b.csv"
+        )
     assert Task.objects.count() == before
 
 
@@ -209,7 +211,9 @@ def test_batch_validation_applies_the_models_rules(district):
     ]
     before = Task.objects.count()
     with pytest.raises(ValidationError) as exc:
-        actions.create_tasks(by=cast.user("office"), plan=cast.plan, drafts=drafts, reason="import b.csv")
+        actions_bulk.create_tasks(
+            by=cast.user("office"), plan=cast.plan, drafts=drafts, reason="import b.csv"
+        )
     errors = exc.value.message_dict
     assert set(errors) == {"2", "3", "4", "5", "6", "7"}
     assert errors["2"] == errors["4"] == ["Key task with this Plan and Code already exists."]
@@ -241,7 +245,7 @@ def test_parents_roll_up_once_from_the_new_sub_tasks(district):
         new,
         TaskDraft(ref="4", fields={"code": "5-1-3", "title": "新子项二"}, parent=mid),
     ]
-    created = actions.create_tasks(by=office, plan=cast.plan, drafts=drafts, reason="import b.csv")
+    created = actions_bulk.create_tasks(by=office, plan=cast.plan, drafts=drafts, reason="import b.csv")
     assert [t.parent_id for t in created] == [created[1].pk, mid.pk, mid.pk]
     assert [t.history.get().parent_id for t in created] == [created[1].pk, mid.pk, mid.pk]
     mid.refresh_from_db()
@@ -268,7 +272,7 @@ def test_co_units_milestones_and_indicators_get_history_naming_the_actor_and_fil
         milestones=[{"title": "完成立项", "due": D(2026, 3, 31), "planned_progress": Decimal(50), "seq": 1}],
         indicators=[{"name": "完成投资", "target": Decimal(10), "unit_of_measure": "亿元"}],
     )
-    (task,) = actions.create_tasks(by=office, plan=cast.plan, drafts=[draft], reason="import b.csv")
+    (task,) = actions_bulk.create_tasks(by=office, plan=cast.plan, drafts=[draft], reason="import b.csv")
     assert sorted(task.co_units.values_list("pk", flat=True)) == sorted([cast.unit_b.pk, cast.unit_c.pk])
     rows = [
         *task.history.all(),
@@ -299,7 +303,7 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(district):
             for i in range(first, first + n)
         ]
         with CaptureQueriesContext(connection) as ctx:
-            actions.create_tasks(by=office, plan=cast.plan, drafts=drafts, reason="import b.csv")
+            actions_bulk.create_tasks(by=office, plan=cast.plan, drafts=drafts, reason="import b.csv")
         return len(ctx.captured_queries)
 
     few, many = queries(100, 5), queries(200, 90)
@@ -312,12 +316,12 @@ def test_a_task_saved_by_someone_else_meanwhile_stops_the_whole_batch(district):
     stale = Task.objects.get(pk=cast.task_a.pk)
     actions.update_task(cast.task_a, by=office, title="别人刚改过")
     changes = [
-        actions.TaskChange(ref="2", task=Task.objects.get(pk=cast.task_c.pk), fields={"title": "改乙"}),
-        actions.TaskChange(ref="3", task=stale, fields={"title": "改甲"}, co_units=[cast.unit_b]),
+        actions_bulk.TaskChange(ref="2", task=Task.objects.get(pk=cast.task_c.pk), fields={"title": "改乙"}),
+        actions_bulk.TaskChange(ref="3", task=stale, fields={"title": "改甲"}, co_units=[cast.unit_b]),
     ]
     history = Task.history.count()
     with pytest.raises(Conflict):
-        actions.update_tasks(by=office, changes=changes, reason="import b.csv")
+        actions_bulk.update_tasks(by=office, changes=changes, reason="import b.csv")
     assert Task.history.count() == history
     assert set(Task.objects.values_list("title", flat=True)) >= {"别人刚改过", "一般公共预算收入增长5%"}
     assert list(cast.task_a.co_units.all()) == [cast.unit_c]
@@ -325,8 +329,8 @@ def test_a_task_saved_by_someone_else_meanwhile_stops_the_whole_batch(district):
 
 def test_only_the_office_may_change_tasks_in_bulk(district):
     cast = district.cast
-    change = actions.TaskChange(ref="2", task=cast.task_a, fields={"title": "改甲"})
+    change = actions_bulk.TaskChange(ref="2", task=cast.task_a, fields={"title": "改甲"})
     with pytest.raises(Forbidden):
-        actions.update_tasks(by=cast.user("head_a"), changes=[change], reason="import b.csv")
+        actions_bulk.update_tasks(by=cast.user("head_a"), changes=[change], reason="import b.csv")
     cast.task_a.refresh_from_db()
     assert cast.task_a.title == "地区生产总值增长6%左右"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from tongtui.core.errors import Conflict, Forbidden
 from tongtui.orgs import actions as org_actions
 from tongtui.orgs.models import Person, Unit
-from tongtui.plans import actions
+from tongtui.plans import actions, actions_bulk
 from tongtui.plans.importing.book import Book, Options, Row, build_book
 from tongtui.plans.importing.deadlines import Step
 from tongtui.plans.importing.normalize import key
@@ -120,7 +120,7 @@ class _Writer:
         return self.people.get(hit.person_id)
 
     def fields(
-        self, row: Row, task: Task | None, parents: dict[str, actions.TaskDraft] | None = None
+        self, row: Row, task: Task | None, parents: dict[str, actions_bulk.TaskDraft] | None = None
     ) -> dict[str, Any]:
         """The task fields to write: everything for a new task, only what the row gives for an existing one.
         A new task's parent may be a draft among `parents` (created in the same import)."""
@@ -155,7 +155,7 @@ class _Writer:
     def write_all(self, rows: list[Row]) -> None:
         """New tasks in one bulk write (parents before children), then the changes to existing tasks in
         another."""
-        drafts: dict[str, actions.TaskDraft] = {}
+        drafts: dict[str, actions_bulk.TaskDraft] = {}
         updates: list[Row] = []
         for row in rows:
             task = self.tasks.get(row.code)
@@ -166,7 +166,9 @@ class _Writer:
             else:
                 updates.append(row)
         try:
-            actions.create_tasks(by=self.by, plan=self.plan, drafts=list(drafts.values()), reason=self.reason)
+            actions_bulk.create_tasks(
+                by=self.by, plan=self.plan, drafts=list(drafts.values()), reason=self.reason
+            )
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):
                 raise
@@ -189,7 +191,7 @@ class _Writer:
             self.tasks[task.code] = task  # what the rows are compared with, in a few queries
         changes = [self.change(row) for row in updates]
         try:
-            actions.update_tasks(by=self.by, changes=changes, reason=self.reason)
+            actions_bulk.update_tasks(by=self.by, changes=changes, reason=self.reason)
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):
                 raise
@@ -201,13 +203,13 @@ class _Writer:
             ) from exc
         self.result.updated += len(changes)
 
-    def change(self, row: Row) -> actions.TaskChange:
+    def change(self, row: Row) -> actions_bulk.TaskChange:
         """An existing task's changes as update_tasks takes them (what write() would do for the row)."""
         task = self.tasks[row.code]
         co = self.co_units(row)
         current = {link.unit_id for link in task.co_unit_links.all()}
         new_co = co if row.co and {u.pk for u in co} - {task.lead_unit_id} != current else None
-        return actions.TaskChange(
+        return actions_bulk.TaskChange(
             ref=row.ref,
             task=task,
             fields=self.fields(row, task),
@@ -222,11 +224,11 @@ class _Writer:
             for seq, s in enumerate(row.milestones or [], start=1)
         ]
 
-    def draft(self, row: Row, drafts: dict[str, actions.TaskDraft]) -> actions.TaskDraft:
+    def draft(self, row: Row, drafts: dict[str, actions_bulk.TaskDraft]) -> actions_bulk.TaskDraft:
         """A new task as create_tasks takes it; its parent may be a task or a draft of this import."""
         fields = self.fields(row, None, parents=drafts)
         parent = fields.pop("parent", None)
-        return actions.TaskDraft(
+        return actions_bulk.TaskDraft(
             ref=row.ref,
             fields={"code": row.code, **fields},
             parent=parent,
