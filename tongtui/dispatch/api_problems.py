@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -68,6 +69,8 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     def get_queryset(self) -> QuerySet[Problem]:
         user = self.request.user
         box = self.request.query_params.get("box") if self.action == "list" else None
+        if box is not None and box not in ("mine", "to_me"):
+            raise ValidationError({"box": ["Choose mine or to_me."]})
         base = None
         if box == "to_me":
             base = access.problems_addressed_to(user)

@@ -78,7 +78,7 @@ class TrajectorySerializer(serializers.Serializer):
 
 def parse_as_of(request: Request) -> datetime.date | None:
     raw = request.query_params.get("as_of")
-    if not raw:
+    if raw is None:
         return None
     try:
         return datetime.date.fromisoformat(raw)
