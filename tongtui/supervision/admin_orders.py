@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from tongtui.supervision.models import (
     Accountability,
     Admonition,
+    ChaseNotice,
     IntegrityFlag,
     RectificationOrder,
     SpotCheck,
@@ -32,6 +33,13 @@ class RectificationOrderAdmin(ReadOnlyAdmin):
     list_display = ["unit", "task", "issued_on", "deadline", "status", "extensions"]
     list_filter = ["status", "plan"]
     search_fields = ["problem", "unit__name"]
+
+
+@admin.register(ChaseNotice)
+class ChaseNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["number", "unit", "subject", "issued_on", "reply_due", "status"]
+    list_filter = ["status", "plan"]
+    search_fields = ["subject", "unit__name"]
 
 
 @admin.register(Admonition)

@@ -13,6 +13,7 @@ from tongtui.supervision.models import (
     Accountability,
     AccountabilityKind,
     Admonition,
+    ChaseNotice,
     CheckResult,
     IntegrityFlag,
     RectificationOrder,
@@ -219,3 +220,43 @@ class RecordCheckSerializer(serializers.Serializer):
 class OpenOrderSerializer(serializers.Serializer):
     workdays = fields.IntegerField(min_value=1, max_value=250, required=False, default=10)
     requirement = fields.CharField(required=False, allow_blank=True, default="")
+
+
+class ChaseSerializer(fields.ModelSerializer):
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    number = serializers.CharField(read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChaseNotice
+        fields = [
+            "id", "number", "plan", "unit", "unit_name", "tasks", "subject", "content", "issued_on", "workdays",
+            "reply_due", "status", "overdue", "reply_text", "replied_at", "closed_at", "close_note",
+            "reissued_from",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_overdue(self, obj: ChaseNotice) -> bool:
+        return obj.is_overdue()
+
+
+class IssueChaseSerializer(serializers.Serializer):
+    plan = fields.PrimaryKeyRelatedField(queryset=Plan.objects.all())
+    unit = fields.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    tasks = TaskIdField(many=True, required=False)
+    subject = fields.CharField(max_length=200)
+    content = fields.CharField()
+    workdays = fields.IntegerField(min_value=1, max_value=60, default=3)
+
+
+class ReplyChaseSerializer(serializers.Serializer):
+    text = fields.CharField()
+
+
+class CloseChaseSerializer(serializers.Serializer):
+    note = fields.CharField(required=False, allow_blank=True, default="")
+
+
+class ReissueChaseSerializer(serializers.Serializer):
+    content = fields.CharField()
+    workdays = fields.IntegerField(min_value=1, max_value=60, default=3)

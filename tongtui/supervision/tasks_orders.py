@@ -7,13 +7,19 @@ from django_tasks import task
 
 from tongtui.dispatch.tasks import Periodic
 from tongtui.plans.models import Plan
-from tongtui.supervision import actions_orders, integrity_db
+from tongtui.supervision import actions_chases, actions_orders, integrity_db
 
 
 @task()
 def order_deadline_sweep() -> dict[str, int]:
     """限期整改: tell units of deadlines two working days ahead, and units and the office once overdue."""
     return actions_orders.deadline_sweep()
+
+
+@task()
+def chase_overdue_sweep() -> dict[str, int]:
+    """督办通知: tell the unit and the office once when a reply is late."""
+    return actions_chases.overdue_sweep()
 
 
 @task()
@@ -28,6 +34,7 @@ def integrity_daily() -> dict[str, int]:
 
 PERIODIC = [
     Periodic("supervision.order_deadline_sweep", datetime.timedelta(hours=1), order_deadline_sweep),
+    Periodic("supervision.chase_overdue_sweep", datetime.timedelta(hours=1), chase_overdue_sweep),
     Periodic("supervision.integrity_daily", datetime.timedelta(days=1), integrity_daily),
 ]
 

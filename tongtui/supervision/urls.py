@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongtui.supervision import views, views_desk, views_orders, views_spotchecks
+from tongtui.supervision import views, views_chases, views_desk, views_orders, views_spotchecks
 
 app_name = "supervision"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("supervision/orders/", views_orders.order_list, name="order-list"),
     path("supervision/orders/new/", views_orders.order_create, name="order-create"),
     path("supervision/orders/<int:pk>/", views_orders.order_detail, name="order-detail"),
+    path("supervision/chases/", views_chases.chase_list, name="chase-list"),
+    path("supervision/chases/new/", views_chases.chase_create, name="chase-create"),
+    path("supervision/chases/<int:pk>/", views_chases.chase_detail, name="chase-detail"),
     path("supervision/files/<int:pk>/", views_orders.order_file, name="file"),
     path("supervision/admonitions/", views_orders.admonition_list, name="admonition-list"),
     path("supervision/admonitions/new/", views_orders.admonition_create, name="admonition-create"),

@@ -22,7 +22,9 @@ from tongtui.supervision import actions_spotchecks
 from tongtui.supervision.exports import write_xlsx
 from tongtui.supervision.forms_orders import DecideFlagForm
 from tongtui.supervision.models import (
+    OPEN_CHASE,
     OPEN_ORDER,
+    ChaseNotice,
     FlagKindChoice,
     FlagStatus,
     IntegrityFlag,
@@ -68,6 +70,13 @@ def open_orders(plan: Plan, unit: int | None) -> QuerySet[RectificationOrder]:
     if unit:
         qs = qs.filter(unit_id=unit)
     return qs.select_related("unit", "task").order_by("deadline", "pk")
+
+
+def open_chases(plan: Plan, unit: int | None) -> QuerySet[ChaseNotice]:
+    qs = ChaseNotice.objects.filter(plan=plan, status__in=OPEN_CHASE)
+    if unit:
+        qs = qs.filter(unit_id=unit)
+    return qs.select_related("unit").order_by("reply_due", "pk")
 
 
 def flags_to_verify(plan: Plan, unit: int | None, kind: str | None) -> QuerySet[IntegrityFlag]:
@@ -125,6 +134,7 @@ def desk(request: HttpRequest) -> HttpResponseBase:
             "lagging": lagging_rows, "lagging_count": lights.count(),
             "orders": list(orders[:ROWS]), "orders_count": orders.count(),
             "overdue_count": orders.filter(status__in=WAITING_FOR_UNIT, deadline__lt=timezone.localdate()).count(),
+            "chases": list(open_chases(plan, unit)[:ROWS]),
             "flags": list(flags[:ROWS]), "flags_count": flags.count(), "lang": lang,
             "late_units": units, "office": roles_of(request.user).is_office, "decide_form": DecideFlagForm(),
             "query": request.GET.urlencode(),

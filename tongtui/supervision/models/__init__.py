@@ -1,3 +1,4 @@
+from tongtui.supervision.models.chases import OPEN_CHASE, ChaseNotice, ChaseStatus
 from tongtui.supervision.models.integrity import FlagKindChoice, FlagStatus, IntegrityFlag
 from tongtui.supervision.models.lights import LightHistory, LightPolicy, LightState, TaskLight
 from tongtui.supervision.models.orders import (
@@ -13,7 +14,10 @@ from tongtui.supervision.models.orders import (
 from tongtui.supervision.models.spotchecks import CheckResult, SpotCheck, SpotCheckItem
 
 __all__ = [
+    "OPEN_CHASE",
     "OPEN_ORDER",
+    "ChaseNotice",
+    "ChaseStatus",
     "Accountability",
     "AccountabilityKind",
     "Admonition",
