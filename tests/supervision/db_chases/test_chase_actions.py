@@ -84,7 +84,9 @@ def test_the_unit_cannot_close(cast, chase):
 
 def test_reissuing_closes_the_old_notice_and_gives_a_new_number(cast, chase):
     chases.reply_chase(chase, by=cast.user("liaison_a"), text="正在补报")
-    new = chases.reissue_chase(chase, by=cast.user("office"), content="回复不实，请再次说明", issued_on=D(2026, 10, 12))
+    new = chases.reissue_chase(
+        chase, by=cast.user("office"), content="回复不实，请再次说明", issued_on=D(2026, 10, 12)
+    )
     chase.refresh_from_db()
     assert chase.status == ChaseStatus.CLOSED and new.number in chase.close_note
     assert new.number == "督办〔2026〕2号" and new.reissued_from == chase
