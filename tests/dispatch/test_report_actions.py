@@ -273,3 +273,15 @@ def test_indicator_values_are_saved_with_the_report(d):
         report, by=d.user("liaison_a"), version=report.version, indicator_values={indicator.pk: None}
     )
     assert not report.indicator_values.exists()
+
+
+def test_a_report_accepted_before_its_period_ends_records_progress_on_the_day_it_was_filed(d):
+    today = timezone.localdate()
+    start = today.replace(day=1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    current = Period(start, end, end)
+    report = filed(d, period=current, progress=55)
+    actions.sign_off(report, by=d.user("head_a"))
+    actions.accept_report(report, by=d.user("office"))
+    d.task_a.refresh_from_db()
+    assert d.task_a.progress_on == min(today, end)

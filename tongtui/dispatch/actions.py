@@ -314,7 +314,8 @@ def accept_report(report: ProgressReport, *, by: Any, note: str = "") -> Progres
             by=by,
             progress=report.progress,
             note=report.done,
-            on=report.period_end,
+            # a report accepted before its period ends speaks for the day it was filed, not a future day
+            on=min(report.period_end, timezone.localdate(report.submitted_at or timezone.now())),
             reason=_("report accepted: %(report)s") % {"report": report},
         )
     notify(
