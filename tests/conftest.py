@@ -18,6 +18,8 @@ from django.test import Client
 from tongtui.orgs.models import Membership, Person, Role, Unit
 from tongtui.plans.models import Category, Plan, Task
 
+pytest_plugins = ["tests.browser_fixtures"]
+
 
 class Cast:
     def __init__(self) -> None:

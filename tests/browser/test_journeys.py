@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, log_in
+from tests.browser_fixtures import PHONE, log_in
 from tongtui.plans import actions
 from tongtui.plans.models import TaskStatus
 

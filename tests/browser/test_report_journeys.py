@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, log_in
+from tests.browser_fixtures import PHONE, log_in
 from tongtui.dispatch import actions, actions_cycles
 from tongtui.dispatch.due import due_for
 from tongtui.dispatch.models import Attachment, ReportStatus

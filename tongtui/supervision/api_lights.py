@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import translation
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -139,7 +139,12 @@ def computed_item(task: Task, result: LightResult, as_of: datetime.date, lang: s
     retrieve=extend_schema(
         summary="A task's light, forecast and trajectories (planned, reported, verified)",
         parameters=[AS_OF],
-        responses={200: TrajectorySerializer},
+        responses={
+            200: TrajectorySerializer,
+            400: OpenApiResponse(description="as_of is not a date (YYYY-MM-DD)."),
+            401: OpenApiResponse(description="Not logged in."),
+            404: OpenApiResponse(description="No such task, or you may not see it."),
+        },
         tags=["lights"],
     ),
 )

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser_fixtures import log_in
 from tests.supervision.db.conftest import D
 from tongtui.supervision.recompute import recompute_plan
 

@@ -1,4 +1,5 @@
-"""Playwright fixtures: Debian's Chromium driven through the sync API against pytest-django's live server."""
+"""Playwright fixtures, registered once for the whole run from tests/conftest.py (a session-scoped browser
+must not be defined twice): Debian's Chromium driven through the sync API against pytest-django's live server."""
 
 import os
 from pathlib import Path
@@ -17,11 +18,7 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run beside one unless told.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def browser_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The vendored files live in tongtui/static; serve them even if settings do not list that folder yet.
@@ -36,6 +33,8 @@ def chromium():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run beside one unless told.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
@@ -43,7 +42,7 @@ def chromium():
 
 
 @pytest.fixture
-def open_page(chromium, live_server):
+def open_page(chromium, live_server, browser_settings):
     """open_page(viewport) -> a fresh page in its own context, with the live server as base URL."""
     contexts = []
 
