@@ -180,6 +180,8 @@ class BrokenBackend:
 # the worker
 
 
+# the queue worker closes its database connection between rounds: no wrapping transaction
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_claims_the_hourly_sweep_once_and_runs_it(d):
     from django_tasks_db.models import DBTaskResult
 

@@ -115,6 +115,10 @@ def wipe_domain_data() -> None:
         if model._meta.db_table in existing
     ]
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=True)
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        # rows written earlier in this transaction leave deferred FK checks pending; TRUNCATE refuses those
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     connection.ops.execute_sql_flush(statements)
 
 

@@ -1,3 +1,4 @@
+import pytest
 from django.core.management import call_command
 
 from tongtui.dispatch.models import PeriodicJob
@@ -5,6 +6,8 @@ from tongtui.supervision.facts_db import today
 from tongtui.supervision.models import LightHistory, TaskLight
 
 
+# the queue worker closes its database connection between rounds: no wrapping transaction
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_recomputes_every_light_once_a_day(lights):
     call_command("worker", "--once")
     assert TaskLight.objects.count() == 2

@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
@@ -79,7 +79,8 @@ class Command(BaseCommand):
             signal.signal(signal.SIGTERM, stop)
             signal.signal(signal.SIGINT, stop)
         while self.running:
-            close_old_connections()
+            if not connection.in_atomic_block:  # inside a caller's transaction (tests) the connection is theirs
+                close_old_connections()
             for name in enqueue_due():
                 self.stdout.write(f"{timezone.now():%Y-%m-%d %H:%M:%S} started {name}")
             run_queue(worker_id)
