@@ -44,6 +44,6 @@ def office_token(cast, keep_connection) -> str:
 
 
 @schema.parametrize()
-@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_the_api_keeps_to_its_schema(case, office_token):
     case.call_and_validate(headers={"Authorization": f"Token {office_token}"})

@@ -63,3 +63,9 @@ def test_an_unknown_api_address_answers_404_in_json(cast, api, method):
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert "detail" in response.json()
+
+
+def test_an_address_with_a_line_break_answers_404_in_json(cast, api):
+    response = api("office").post("/api/meetings/.%0A/pack/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
