@@ -1,4 +1,4 @@
-"""Builds task-book files in every format from ../shared/data/realworld_tasks.csv (127 rows transcribed from
+"""Builds task-book files in every format from tests/data/realworld_tasks.csv (127 rows transcribed from
 published government documents), and small hand-made books for single behaviours."""
 
 import csv
@@ -10,8 +10,8 @@ from docx import Document
 from docx.shared import Pt
 from openpyxl import Workbook
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared"
-REALWORLD = SHARED / "data" / "realworld_tasks.csv"
+DATA = Path(__file__).resolve().parents[2] / "data"
+REALWORLD = DATA / "realworld_tasks.csv"
 
 # (header, column of realworld_tasks.csv)
 LEDGERISH = [
