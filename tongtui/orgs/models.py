@@ -101,6 +101,9 @@ class Person(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    must_change_password = models.BooleanField(
+        _("must change the password at next login"), default=False
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -110,6 +113,33 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}({self.title})" if self.title else self.name
+
+
+class Post(models.Model):
+    """A post in a unit that task books name instead of a person (区应急管理局负责人, 局长).
+
+    Recorded once per unit; when the office names who holds it, every task that names the post follows.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="posts", verbose_name=_("unit"))
+    title = models.CharField(_("post"), max_length=50)
+    holder = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts", verbose_name=_("held by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["unit__order", "unit__name", "title"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        constraints = [models.UniqueConstraint(fields=["unit", "title"], name="post_unique_title")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.unit.label}{self.title}"
 
 
 class Role(models.TextChoices):

@@ -11,6 +11,7 @@ class ReminderKind(models.TextChoices):
     AFTER = "after", _("After the deadline")
     ESCALATED_HEAD = "escalated_head", _("Escalated to the unit head")
     ESCALATED_LEADER = "escalated_leader", _("Escalated to the leader in charge")
+    ACKNOWLEDGE = "acknowledge", _("Acknowledgement due")
 
 
 class Reminder(models.Model):

@@ -22,6 +22,14 @@ class ChaseStatus(models.TextChoices):
 OPEN_CHASE = (ChaseStatus.ISSUED, ChaseStatus.REPLIED)
 
 
+class ChaseLevel(models.TextChoices):
+    """三色督办单: blue when a deadline nears, yellow when behind schedule, red when overdue."""
+
+    BLUE = "blue", _("Blue: deadline approaching")
+    YELLOW = "yellow", _("Yellow: behind schedule")
+    RED = "red", _("Red: overdue")
+
+
 class ChaseNotice(models.Model):
     """督办通知: what is chased (reports missing, a milestone overdue…) and why; the unit's written reply."""
 
@@ -30,6 +38,7 @@ class ChaseNotice(models.Model):
     tasks = models.ManyToManyField(Task, blank=True, related_name="+", verbose_name=_("tasks"))  # type: ignore[var-annotated]
     year = models.PositiveSmallIntegerField(_("year"), editable=False)
     seq = models.PositiveIntegerField(_("sequence number"), editable=False)
+    level = models.CharField(_("level"), max_length=10, choices=ChaseLevel.choices, default=ChaseLevel.YELLOW)
     subject = models.CharField(_("subject"), max_length=200)
     content = models.TextField(_("content"))
     issued_on = models.DateField(_("issued on"))

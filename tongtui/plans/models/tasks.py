@@ -1,3 +1,5 @@
+"""Plan years, categories, key tasks and what hangs off them: co-units, milestones, indicators."""
+
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -6,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tongtui.orgs.models import Person, Unit
+from tongtui.orgs.models import Person, Post, Unit, UnitGroup
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
@@ -20,6 +22,11 @@ class Plan(models.Model):
     year = models.PositiveIntegerField(_("year"), unique=True, validators=[MinValueValidator(2000)])
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    acknowledge_workdays = models.PositiveSmallIntegerField(
+        _("working days to acknowledge"),
+        default=3,
+        help_text=_("Units acknowledge (签收) an assigned task within this many working days."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -106,12 +113,25 @@ class Task(models.Model):
         related_name="led_tasks",
         verbose_name=_("lead unit"),
     )
+    lead_text = models.CharField(
+        _("lead unit as written"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the task book says when it names no single unit (各相关部门) or an unknown one."),
+    )
     co_units = models.ManyToManyField(  # type: ignore[var-annotated]
         Unit,
         blank=True,
         through="CoUnit",
         related_name="co_tasks",
         verbose_name=_("co-units"),
+    )
+    co_groups = models.ManyToManyField(  # type: ignore[var-annotated]
+        UnitGroup,
+        blank=True,
+        through="CoGroup",
+        related_name="tasks",
+        verbose_name=_("co-unit groups"),
     )
     leader = models.ForeignKey(
         Person,
@@ -129,9 +149,30 @@ class Task(models.Model):
         related_name="owned_tasks",
         verbose_name=_("responsible person"),
     )
+    leader_post = models.ForeignKey(
+        Post,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leader_tasks",
+        verbose_name=_("responsible leader's post"),
+    )
+    owner_post = models.ForeignKey(
+        Post,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owner_tasks",
+        verbose_name=_("responsible person's post"),
+    )
+    leader_text = models.CharField(_("responsible leader as written"), max_length=100, blank=True)
+    owner_text = models.CharField(_("responsible person as written"), max_length=100, blank=True)
     start = models.DateField(_("start"), null=True, blank=True)
     due = models.DateField(_("due"), null=True, blank=True)
     deadline_text = models.CharField(_("deadline as written"), max_length=100, blank=True)
+    original_due = models.DateField(
+        _("original due date"), null=True, blank=True, help_text=_("The due date before the first extension.")
+    )
     weight = models.DecimalField(
         _("weight"),
         max_digits=6,
@@ -155,6 +196,8 @@ class Task(models.Model):
     progress_on = models.DateField(_("progress as of"), null=True, blank=True)
     lead_acknowledged_at = models.DateTimeField(_("lead unit acknowledged at"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    assignment_no = models.PositiveIntegerField(_("assignment number"), null=True, blank=True, editable=False)
+    ack_due = models.DateField(_("acknowledge by"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -168,7 +211,10 @@ class Task(models.Model):
         ordering = ["plan", "code"]
         verbose_name = _("key task")
         verbose_name_plural = _("key tasks")
-        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="task_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="task_unique_code"),
+            models.UniqueConstraint(fields=["plan", "assignment_no"], name="task_unique_assignment_no"),
+        ]
         indexes = [
             models.Index(fields=["plan", "status"]),
             models.Index(fields=["plan", "lead_unit"]),
@@ -225,6 +271,14 @@ class CoUnit(models.Model):
         related_name="+",
         verbose_name=_("acknowledged by"),
     )
+    via_group = models.ForeignKey(
+        UnitGroup,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("named through the group"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -236,6 +290,28 @@ class CoUnit(models.Model):
         return f"{self.task.code} · {self.unit}"
 
 
+class CoGroup(models.Model):
+    """A collective name the task book gives as co-units (各镇街): kept as written; its member units are
+    co-units of the task through it, and follow the group when the office fills or changes it."""
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="co_group_links", verbose_name=_("task")
+    )
+    group = models.ForeignKey(
+        UnitGroup, on_delete=models.PROTECT, related_name="task_links", verbose_name=_("unit group")
+    )
+    written = models.CharField(_("as written"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("co-unit group")
+        verbose_name_plural = _("co-unit groups")
+        constraints = [models.UniqueConstraint(fields=["task", "group"], name="cogroup_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} · {self.written or self.group}"
+
+
 class Milestone(models.Model):
     task = models.ForeignKey(
         Task, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("task")
@@ -243,6 +319,9 @@ class Milestone(models.Model):
     seq = models.PositiveIntegerField(_("order"), default=1)
     title = models.CharField(_("title"), max_length=300)
     due = models.DateField(_("due"))
+    original_due = models.DateField(
+        _("original due date"), null=True, blank=True, help_text=_("The due date before the first extension.")
+    )
     deliverable = models.CharField(_("deliverable"), max_length=300, blank=True)
     planned_progress = models.DecimalField(
         _("planned progress"),
@@ -311,43 +390,3 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.period}: {self.value}"
-
-
-from django.conf import settings  # noqa: E402  (kept with TaskImport, the only model here that names a login)
-
-
-class TaskImport(models.Model):
-    """An uploaded task book kept between its preview and its confirmation (not a domain record: no history)."""
-
-    class LeadRule(models.TextChoices):
-        FIRST = "first", _("The first unit listed under 责任单位 leads")
-        NONE = "none", _("No lead unit: all units listed are equal, the office chooses the lead")
-
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="imports", verbose_name=_("plan"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    filename = models.CharField(_("file name"), max_length=255, blank=True)
-    content = models.BinaryField(_("content"), blank=True, default=b"")
-    pasted_text = models.TextField(_("pasted text"), blank=True)
-    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
-    lead_rule = models.CharField(
-        _("lead rule"), max_length=10, choices=LeadRule.choices, default=LeadRule.FIRST
-    )
-    create_units = models.BooleanField(_("create unknown units"), default=False)
-    unit_mapping = models.JSONField(_("unit mapping"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
-    summary = models.JSONField(_("summary"), default=dict, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("task book import")
-        verbose_name_plural = _("task book imports")
-
-    def __str__(self) -> str:
-        return self.filename or str(_("pasted text"))
