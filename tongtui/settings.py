@@ -1,6 +1,7 @@
 """Tongtui settings: one module, read from environment variables through strict helpers."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -101,7 +102,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["TEST"] = {"NAME": envstr("TEST_SQLITE_NAME", "") or None}
+    # Tests run on a file, not in memory, so that parallel requests in the race tests each get a connection
+    # of their own with SQLite's real locking (an in-memory database shares one cache and refuses at once).
+    DATABASES["default"]["TEST"] = {
+        "NAME": envstr("TEST_SQLITE_NAME", "")
+        or str(Path(tempfile.gettempdir()) / f"tongtui-test-{os.getpid()}.sqlite3")
+    }
 else:
     DATABASES["default"]["TEST"] = {"NAME": envstr("TEST_DB_NAME", "") or None}
 

@@ -6,12 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongtui.core.errors import ActionError, Conflict, Forbidden
 from tongtui.core.history import clip_reason, save_with_history
+from tongtui.core.workdays import add_workdays
 from tongtui.orgs.models import Unit
 from tongtui.orgs.roles import roles_of
 from tongtui.plans import rules
@@ -46,6 +47,9 @@ TASK_FIELDS = {
     "is_public",
     "note",
 }
+
+
+OPEN_STATES = tuple(s for s in TaskStatus.values if s not in (TaskStatus.CLOSED, TaskStatus.CANCELLED))
 
 
 def _require_office(by: Any) -> None:
@@ -150,6 +154,35 @@ def _claim_version(task: Task, version: int | None) -> None:
     task.version = Task.objects.values_list("version", flat=True).get(pk=task.pk)
 
 
+def _claim_state(task: Task, *allowed: str, **still: Any) -> None:
+    """Take the task for a transition: a conditional UPDATE that succeeds only while the task is still in
+    one of the `allowed` statuses (and matches `still`, e.g. lead_acknowledged_at__isnull=True).
+
+    The UPDATE holds the row until the transaction ends, so of two clicks or two people at once exactly one
+    gets here; the other finds the task moved on and is refused with a Conflict naming its state now. The
+    task is then reloaded, so that the save that follows writes today's row and not the one the caller saw.
+    """
+    qs = Task.objects.filter(pk=task.pk, **still)
+    if allowed:
+        qs = qs.filter(status__in=allowed)
+    if qs.update(version=F("version") + 1) == 0:
+        row = Task.objects.filter(pk=task.pk).values("status", "version").first() or {"status": "", "version": 0}
+        task.status = row["status"]
+        raise Conflict(
+            _("This was already done or the task has moved on: it is now “%(status)s”. Reload the page.")
+            % {"status": task.get_status_display()},
+            current_version=row["version"],
+        )
+    task.refresh_from_db()
+
+
+def _next_assignment_no(plan_id: int) -> int:
+    # The plan row is locked so that two tasks assigned at once do not take the same number.
+    Plan.objects.select_for_update().filter(pk=plan_id).values_list("pk", flat=True).first()
+    last = Task.objects.filter(plan_id=plan_id).aggregate(m=Max("assignment_no"))["m"]
+    return (last or 0) + 1
+
+
 @transaction.atomic
 def assign_task(task: Task, *, by: Any, reason: str = "") -> Task:
     """交办: hand the task to its units. Needs a lead unit, a responsible leader and a responsible person."""
@@ -160,9 +193,18 @@ def assign_task(task: Task, *, by: Any, reason: str = "") -> Task:
         raise ActionError(
             _("The task cannot be assigned without: %(missing)s.") % {"missing": "、".join(missing)}
         )
-    _claim_version(task, None)
+    _claim_state(task, TaskStatus.DRAFT)
+    missing = task.missing_for_assignment()
+    if missing:  # someone cleared a field since the caller loaded the task
+        raise ActionError(
+            _("The task cannot be assigned without: %(missing)s.") % {"missing": "、".join(missing)}
+        )
+    now = timezone.now()
     task.status = TaskStatus.ASSIGNED
-    task.assigned_at = timezone.now()
+    task.assigned_at = now
+    if task.assignment_no is None:
+        task.assignment_no = _next_assignment_no(task.plan_id)
+    task.ack_due = add_workdays(timezone.localdate(now), task.plan.acknowledge_workdays)
     save_with_history(task, by=by, reason=reason or _("assigned"))
     return task
 
@@ -187,17 +229,25 @@ def acknowledge_task(task: Task, *, by: Any, unit: Unit | None = None) -> Task:
     if unit_id == task.lead_unit_id:
         if task.lead_acknowledged_at:
             raise ActionError(_("The lead unit has already acknowledged this task."))
-        _claim_version(task, None)
+        try:
+            _claim_state(task, lead_unit_id=unit_id, lead_acknowledged_at__isnull=True)
+        except Conflict:
+            raise Conflict(
+                _("The lead unit has already acknowledged this task."), current_version=task.version
+            ) from None
+        if task.status == TaskStatus.DRAFT:
+            raise ActionError(_("The task has not been assigned yet."))
         task.lead_acknowledged_at = now
         if task.status == TaskStatus.ASSIGNED:
             task.status = TaskStatus.ACKNOWLEDGED
         save_with_history(task, by=by, reason=_("acknowledged by the lead unit"))
     else:
+        claimed = CoUnit.objects.filter(task=task, unit_id=unit_id, acknowledged_at__isnull=True).update(
+            acknowledged_at=now, acknowledged_by_id=roles.person_id
+        )
+        if not claimed:
+            raise Conflict(_("Your unit has already acknowledged this task."), current_version=task.version)
         link = task.co_unit_links.get(unit_id=unit_id)
-        if link.acknowledged_at:
-            raise ActionError(_("Your unit has already acknowledged this task."))
-        link.acknowledged_at = now
-        link.acknowledged_by_id = roles.person_id
         save_with_history(link, by=by, reason=_("acknowledged by a co-unit"))
     return task
 
@@ -215,10 +265,11 @@ def record_progress(
     """The lead unit states the task's visible progress (形象进度) and what has been done."""
     if not rules.may_report(roles_of(by), task.lead_unit_id):
         raise Forbidden(_("Only the lead unit or the office can record progress."))
-    _require_status(task, TaskStatus.ACKNOWLEDGED, TaskStatus.IN_PROGRESS, TaskStatus.ASSIGNED)
+    open_states = (TaskStatus.ACKNOWLEDGED, TaskStatus.IN_PROGRESS, TaskStatus.ASSIGNED)
+    _require_status(task, *open_states)
     if task.status == TaskStatus.ASSIGNED and not roles_of(by).is_office:
         raise ActionError(_("Acknowledge the task before reporting on it."))
-    _claim_version(task, None)
+    _claim_state(task, *open_states)
     task.progress = Decimal(progress)
     task.progress_note = note
     task.progress_on = on or timezone.localdate()
@@ -234,7 +285,7 @@ def request_completion(task: Task, *, by: Any, note: str = "") -> Task:
     if not rules.may_request_completion(roles_of(by), task.lead_unit_id):
         raise Forbidden(_("Only the lead unit's head can ask for the task to be closed."))
     _require_status(task, TaskStatus.IN_PROGRESS)
-    _claim_version(task, None)
+    _claim_state(task, TaskStatus.IN_PROGRESS)
     task.status = TaskStatus.COMPLETION_REQUESTED
     save_with_history(task, by=by, reason=note or _("completion requested"))
     return task
@@ -245,7 +296,7 @@ def close_task(task: Task, *, by: Any, on: datetime.date | None = None, reason: 
     """销号: the office verifies and closes the task."""
     _require_office(by)
     _require_status(task, TaskStatus.COMPLETION_REQUESTED, TaskStatus.IN_PROGRESS)
-    _claim_version(task, None)
+    _claim_state(task, TaskStatus.COMPLETION_REQUESTED, TaskStatus.IN_PROGRESS)
     task.status = TaskStatus.CLOSED
     task.closed_on = on or timezone.localdate()
     task.progress = Decimal(100)
@@ -261,7 +312,7 @@ def return_completion(task: Task, *, by: Any, reason: str) -> Task:
     _require_status(task, TaskStatus.COMPLETION_REQUESTED)
     if not reason.strip():
         raise ActionError(_("Give the reason for sending the task back."))
-    _claim_version(task, None)
+    _claim_state(task, TaskStatus.COMPLETION_REQUESTED)
     task.status = TaskStatus.IN_PROGRESS
     save_with_history(task, by=by, reason=reason)
     return task
@@ -271,7 +322,7 @@ def return_completion(task: Task, *, by: Any, reason: str) -> Task:
 def suspend_task(task: Task, *, by: Any, reason: str) -> Task:
     _require_office(by)
     _require_status(task, TaskStatus.ASSIGNED, TaskStatus.ACKNOWLEDGED, TaskStatus.IN_PROGRESS)
-    _claim_version(task, None)
+    _claim_state(task, TaskStatus.ASSIGNED, TaskStatus.ACKNOWLEDGED, TaskStatus.IN_PROGRESS)
     task.status = TaskStatus.SUSPENDED
     save_with_history(task, by=by, reason=reason)
     return task
@@ -281,7 +332,7 @@ def suspend_task(task: Task, *, by: Any, reason: str) -> Task:
 def resume_task(task: Task, *, by: Any, reason: str = "") -> Task:
     _require_office(by)
     _require_status(task, TaskStatus.SUSPENDED)
-    _claim_version(task, None)
+    _claim_state(task, TaskStatus.SUSPENDED)
     task.status = TaskStatus.IN_PROGRESS if task.lead_acknowledged_at else TaskStatus.ASSIGNED
     save_with_history(task, by=by, reason=reason or _("resumed"))
     return task
@@ -294,7 +345,7 @@ def cancel_task(task: Task, *, by: Any, reason: str) -> Task:
         raise ActionError(_("The task is already closed or cancelled."))
     if not reason.strip():
         raise ActionError(_("Give the reason for cancelling the task."))
-    _claim_version(task, None)
+    _claim_state(task, *OPEN_STATES)
     task.status = TaskStatus.CANCELLED
     save_with_history(task, by=by, reason=reason)
     if task.parent is not None:
