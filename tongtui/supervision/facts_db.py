@@ -302,6 +302,14 @@ def _recorded_progress(
     )
 
 
+def _measured_from(row: dict[str, Any]) -> datetime.date:
+    """Where a task without a start date is measured from: the day it was assigned (交办), not 1 January,
+    so that a task assigned in December is not "92 points behind" on its first day; never before the plan year."""
+    year_start = datetime.date(row["plan__year"], 1, 1)
+    assigned = local_day(row["assigned_at"])
+    return max(assigned, year_start) if assigned is not None else year_start
+
+
 def load_facts(
     task_ids: Iterable[int],
     as_of: datetime.date | None = None,
@@ -345,7 +353,7 @@ def load_facts(
                 escalations=tuple(escalations.get(tid, ())),
                 cycles=cycles.get(tid, ()),
                 closed_on=closed_on if closed_on is None or closed_on <= as_of else None,
-                default_start=datetime.date(row["plan__year"], 1, 1),
+                default_start=_measured_from(row),
                 unit_id=row["lead_unit_id"],
             )
         )

@@ -70,6 +70,21 @@ def test_cycles_owed_start_with_the_assignment(lights):
     assert all(c.due_on < D(2026, 11, 27) for c in cycles)
 
 
+def test_a_task_without_a_start_is_measured_from_its_assignment(lights):
+    task = lights.cast.task_c  # no milestones, due 31 December
+    Task.objects.filter(pk=task.pk).update(start=None, assigned_at=at(D(2026, 12, 6)))
+    assert facts_of(task, D(2026, 12, 7)).default_start == D(2026, 12, 6)
+    _, (result,) = evaluate([task.pk], D(2026, 12, 7))
+    assert result.light != "red", [r.code for r in result.reasons]
+    assert result.planned is not None and result.planned < 10
+
+
+def test_a_task_assigned_before_its_plan_year_is_measured_from_1_january(lights):
+    task = lights.cast.task_c
+    Task.objects.filter(pk=task.pk).update(start=None, assigned_at=at(D(2025, 12, 20)))
+    assert facts_of(task, D(2026, 3, 1)).default_start == D(2026, 1, 1)
+
+
 def test_it_loads_many_tasks_in_the_same_few_queries(lights, django_assert_max_num_queries):
     cast = lights.cast
     office = cast.user("office")
@@ -84,8 +99,14 @@ def test_it_loads_many_tasks_in_the_same_few_queries(lights, django_assert_max_n
     assert len(loaded.facts) == 31
 
 
-def test_a_plan_year_stands_in_for_a_missing_start(lights):
+def test_the_assignment_day_stands_in_for_a_missing_start(lights):
     Task.objects.filter(pk=lights.cast.task_a.pk).update(start=None)
+    facts = facts_of(lights.cast.task_a, datetime.date(2026, 6, 1))
+    assert facts.default_start == D(2026, 1, 5)
+
+
+def test_the_plan_year_stands_in_for_a_task_never_assigned(lights):
+    Task.objects.filter(pk=lights.cast.task_a.pk).update(start=None, assigned_at=None)
     facts = facts_of(lights.cast.task_a, datetime.date(2026, 6, 1))
     assert facts.default_start == D(2026, 1, 1)
 

@@ -90,8 +90,8 @@ class TaskFacts:
 
     `status` and `closed_on` are the task's as they stood on the evaluation date (for a past date,
     take them from history). `missed_cycles`, when given, is used as is (e.g. computed in SQL);
-    otherwise it is counted from `cycles` and `reports`. `default_start` (the plan year's 1 January)
-    stands in for a missing start.
+    otherwise it is counted from `cycles` and `reports`. `default_start` (the day the task was assigned,
+    or the plan year's 1 January for a task never assigned) stands in for a missing start.
     """
 
     task_id: int
