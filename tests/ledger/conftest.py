@@ -6,7 +6,11 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tongtui.dispatch.models import AddressedTo, Problem, ProgressReport, ReportStatus
 from tongtui.plans.models import CoUnit, Milestone, Task
+from tongtui.supervision.models import TaskLight
+
+NOW = datetime.datetime(2026, 5, 1, 8, tzinfo=datetime.UTC)
 
 
 def read(data: bytes | str) -> Worksheet:
@@ -24,7 +28,8 @@ def rows_of(sheet: Worksheet) -> list[dict]:
 
 @pytest.fixture
 def many_tasks(cast):
-    """Tasks with co-units and milestones, to show the export's query count does not grow with them."""
+    """Tasks with co-units, milestones, a light, reports and a problem, to show the export's query count does
+    not grow with them."""
 
     def make(n: int) -> None:
         for i in range(n):
@@ -41,6 +46,26 @@ def many_tasks(cast):
             )
             CoUnit.objects.create(task=task, unit=cast.unit_b)
             CoUnit.objects.create(task=task, unit=cast.unit_c)
+            TaskLight.objects.create(
+                task=task, light="red" if i % 2 else "green", as_of=datetime.date(2026, 5, 1), computed_at=NOW
+            )
+            for month, status in ((3, ReportStatus.ACCEPTED), (4, ReportStatus.SUBMITTED)):
+                ProgressReport.objects.create(
+                    task=task,
+                    unit=cast.unit_a,
+                    period_start=datetime.date(2026, month, 1),
+                    period_end=datetime.date(2026, month, 28),
+                    status=status,
+                    next_steps=f"{month}月后继续推进",
+                    problems=f"{month}月资金未到位",
+                )
+            Problem.objects.create(
+                task=task,
+                unit=cast.unit_a,
+                title="用地指标未落实",
+                addressed_to=AddressedTo.OFFICE,
+                answer_by=datetime.date(2026, 5, 10),
+            )
             for month, planned in ((3, 30), (12, 100)):
                 Milestone.objects.create(
                     task=task,

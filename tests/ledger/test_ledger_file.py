@@ -5,12 +5,13 @@ from decimal import Decimal
 from django.utils import translation
 
 from tests.ledger.conftest import read, rows_of
+from tongtui.orgs.roles import roles_of
 from tongtui.plans.ledger import HEADERS, code_key, milestone_text, write_ledger
 from tongtui.plans.models import Milestone, Source, Task, TaskStatus
 
 EXPECTED = (
-    "编号 板块 重点任务 工作目标 主要举措 成果形式 牵头单位 配合单位 责任领导 责任人 开始时间 完成时限 时间节点 权重 "
-    "任务来源 上级任务编号 最新进展 进度(%) 进展日期 状态"
+    "编号 序号 板块 重点任务 工作目标 主要举措 成果形式 牵头单位 配合单位 责任领导 责任人 开始时间 完成时限 时间节点 权重 "
+    "任务来源 上级任务编号 最新进展 存在问题 下步计划 进度(%) 进展日期 状态 亮灯"
 ).split()
 
 
@@ -29,9 +30,9 @@ def test_the_header_row_is_exactly_what_the_importer_reads(cast):
 def test_row_one_is_the_merged_title_with_the_export_date(cast):
     sheet = export(cast, exported_on=datetime.date(2026, 11, 27))
     assert sheet["A1"].value == "2026年重点工作台账"
-    assert "2026-11-27" in sheet["R1"].value
+    assert "2026-11-27" in sheet["V1"].value
     merged = {str(r) for r in sheet.merged_cells.ranges}
-    assert merged == {"A1:Q1", "R1:T1"}
+    assert merged == {"A1:U1", "V1:X1"}
 
 
 def test_there_is_one_row_per_task_with_parents_before_children(cast):
@@ -78,7 +79,7 @@ def test_co_units_are_listed_by_full_name_joined_with_a_dunhao(cast):
 
 def test_dates_are_real_excel_dates_shown_as_year_month_day(cast):
     sheet = export(cast)
-    for column in ("K", "L"):
+    for column in ("L", "M"):
         cell = sheet[f"{column}3"]
         assert cell.is_date and cell.number_format == "yyyy-mm-dd"
 
@@ -114,19 +115,19 @@ def test_codes_sort_as_numbers():
 
 def test_the_sheet_is_ready_to_print(cast):
     sheet = export(cast)
-    assert sheet.freeze_panes == "D3"
-    assert sheet.auto_filter.ref == "A2:T4"
+    assert sheet.freeze_panes == "E3"
+    assert sheet.auto_filter.ref == "A2:X4"
     assert sheet.print_title_rows == "$1:$2"
     assert sheet.page_setup.orientation == "landscape"
     assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert (int(sheet.page_setup.fitToWidth), int(sheet.page_setup.fitToHeight)) == (1, 0)
-    header = sheet["C2"]
+    header = sheet["D2"]
     assert header.font.b and header.fill.fgColor.rgb.endswith("DCE6F1") and header.border.left.style == "thin"
-    cell = sheet["E3"]
+    cell = sheet["F3"]
     assert cell.alignment.wrap_text and cell.border.bottom.style == "thin"
-    widths = {c: sheet.column_dimensions[c].width for c in "ACK"}
-    assert widths["A"] < widths["K"] < widths["C"]
+    widths = {c: sheet.column_dimensions[c].width for c in "ADL"}
+    assert widths["A"] < widths["L"] < widths["D"]
 
 
 def test_a_liaisons_scope_is_whatever_queryset_is_passed(cast):
@@ -134,17 +135,31 @@ def test_a_liaisons_scope_is_whatever_queryset_is_passed(cast):
     assert [r["编号"] for r in rows] == ["2"]
 
 
+# tasks, co-units, co-unit groups, milestones; lights; open problems, the latest report's problems; next steps
+QUERIES = 8
+
+
+def office_viewer(cast):
+    user = cast.user("office")
+    roles_of(user)  # worked out once per request, before the export
+    return user
+
+
 def test_the_export_runs_a_fixed_number_of_queries_for_5_tasks(cast, many_tasks, django_assert_num_queries):
     many_tasks(5)
-    with django_assert_num_queries(3):
-        write_ledger(cast.plan, Task.objects.all(), io.BytesIO())
+    viewer = office_viewer(cast)
+    with django_assert_num_queries(QUERIES):
+        write_ledger(cast.plan, Task.objects.all(), io.BytesIO(), viewer=viewer)
 
 
 def test_the_export_runs_a_fixed_number_of_queries_for_50_tasks(cast, many_tasks, django_assert_num_queries):
     many_tasks(50)
     buffer = io.BytesIO()
-    with django_assert_num_queries(3):
-        rows = write_ledger(cast.plan, Task.objects.with_related(), buffer)
+    viewer = office_viewer(cast)
+    with django_assert_num_queries(QUERIES):
+        rows = write_ledger(cast.plan, Task.objects.with_related(), buffer, viewer=viewer)
     assert rows == 2 + 50 + 25
     last = {r["编号"]: r for r in rows_of(read(buffer.getvalue()))}["9.50"]
     assert last["配合单位"] == "城关街道办事处、区财政局"
+    assert (last["亮灯"], last["下步计划"]) == ("红", "3月后继续推进")
+    assert last["存在问题"] == "1.用地指标未落实\n2.4月资金未到位"

@@ -8,7 +8,8 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
@@ -19,20 +20,26 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tongtui.plans.models import CoUnit, Milestone, Plan, Task
+from tongtui.core.officefiles import write_cell
+from tongtui.orgs.models import Person, Post
+from tongtui.plans.models import CoGroup, CoUnit, Milestone, Plan, Task
 
 HEADERS = (
-    "编号", "板块", "重点任务", "工作目标", "主要举措", "成果形式", "牵头单位", "配合单位", "责任领导", "责任人",
-    "开始时间", "完成时限", "时间节点", "权重", "任务来源", "上级任务编号", "最新进展", "进度(%)", "进展日期", "状态",
+    "编号", "序号", "板块", "重点任务", "工作目标", "主要举措", "成果形式", "牵头单位", "配合单位", "责任领导", "责任人",
+    "开始时间", "完成时限", "时间节点", "权重", "任务来源", "上级任务编号", "最新进展", "存在问题", "下步计划", "进度(%)",
+    "进展日期", "状态", "亮灯",
 )  # fmt: skip
+# 编号 comes before 序号: an importer that meets both takes the first as the task's code.
+# Columns that apps above plans fill (floors: plans does not import them); empty until one registers.
+PROVIDED = ("存在问题", "下步计划", "亮灯")
 # (narrowest, widest) column width in Excel character units; a Chinese character counts two.
 WIDTHS = (
-    (5, 7), (7, 7), (12, 16), (12, 16), (14, 18), (8, 10), (8, 10), (8, 12), (6.5, 7), (6.5, 7),
-    (10, 10), (10, 10), (16, 20), (5, 5), (8, 8), (7, 7), (14, 18), (6, 6), (10, 10), (7, 7),
+    (5, 7), (4.5, 5), (7, 7), (12, 16), (12, 16), (14, 18), (8, 10), (8, 10), (8, 12), (6.5, 7), (6.5, 7),
+    (10, 10), (10, 12), (16, 20), (5, 5), (8, 8), (7, 7), (14, 18), (12, 16), (12, 16), (6, 6),
+    (10, 10), (7, 7), (5, 5),
 )  # fmt: skip
-CENTERED = {"编号", "责任领导", "责任人", "开始时间", "完成时限", "权重", "任务来源", "上级任务编号", "进度(%)",
-            "进展日期", "状态"}  # fmt: skip
-DATE_FORMAT = "yyyy-mm-dd"
+CENTERED = {"编号", "序号", "责任领导", "责任人", "开始时间", "完成时限", "权重", "任务来源", "上级任务编号", "进度(%)",
+            "进展日期", "状态", "亮灯"}  # fmt: skip
 FONT = "宋体"
 LINE_HEIGHT = 14.5  # points per line of 10-point text
 THIN = Side(style="thin", color="808080")
@@ -40,13 +47,46 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 
 
+@dataclass(frozen=True)
+class Shaded:
+    """A cell value with a background colour (a traffic light): the text prints, the colour shows it."""
+
+    text: str
+    fill: str  # RGB hex, e.g. "FFC7CE"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# task ids and the user the ledger is for (None: nobody in particular, so only what anyone who sees the task
+# may see) -> a value (text or Shaded) per task id; set-based: one or two queries whatever the number of tasks.
+ColumnProvider = Callable[[Sequence[int], Any], Mapping[int, Any]]
+_providers: dict[str, ColumnProvider] = {}
+
+
+def provide_column(header: str, provider: ColumnProvider) -> None:
+    """Let an app above plans fill one of the PROVIDED columns (called from its AppConfig.ready)."""
+    if header not in PROVIDED:
+        raise ValueError(f"The ledger has no provided column {header!r}.")
+    _providers[header] = provider
+
+
+def provided_values(task_ids: Sequence[int], viewer: Any = None) -> dict[str, Mapping[int, Any]]:
+    return {
+        header: _providers[header](task_ids, viewer) if header in _providers else {} for header in PROVIDED
+    }
+
+
 def ledger_tasks(tasks: QuerySet[Task]) -> QuerySet[Task]:
     """The tasks with everything a row shows, in a fixed number of queries."""
     return (
-        tasks.select_related("category", "lead_unit", "leader", "owner", "parent")
+        tasks.select_related(
+            "category", "lead_unit", "leader", "owner", "parent", "leader_post__unit", "owner_post__unit"
+        )
         .prefetch_related(None)
         .prefetch_related(
             Prefetch("co_unit_links", queryset=CoUnit.objects.select_related("unit").order_by("pk")),
+            Prefetch("co_group_links", queryset=CoGroup.objects.select_related("group").order_by("pk")),
             Prefetch("milestones", queryset=Milestone.objects.order_by("due", "seq", "pk")),
         )
     )
@@ -85,12 +125,24 @@ def percent(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def moved(due: datetime.date, original: datetime.date | None) -> str:
+    """'2026-09-30(原定2026-06-30)' for a date that was extended, else the date."""
+    if original is None or original == due:
+        return f"{due:%Y-%m-%d}"
+    return f"{due:%Y-%m-%d}(原定{original:%Y-%m-%d})"
+
+
 def milestone_text(milestones: Iterable[Milestone], year: int) -> str:
-    """'3月31日前完成立项(25%);\\n6月30日前开工建设(50%)'; the year is written when it is not the plan's."""
+    """'3月31日前完成立项(25%);\\n6月30日(原定5月31日)前开工建设(50%)'; the year is written when it is not the
+    plan's; an extended milestone shows its original date too."""
+
+    def written(day: datetime.date) -> str:
+        return f"{day.year}年{day.month}月{day.day}日" if day.year != year else f"{day.month}月{day.day}日"
+
     steps = []
     for m in milestones:
-        prefix = f"{m.due.year}年" if m.due.year != year else ""
-        steps.append(f"{prefix}{m.due.month}月{m.due.day}日前{m.title}({percent(m.planned_progress)}%)")
+        was = f"(原定{written(m.original_due)})" if m.original_due and m.original_due != m.due else ""
+        steps.append(f"{written(m.due)}{was}前{m.title}({percent(m.planned_progress)}%)")
     return ";\n".join(steps)
 
 
@@ -98,30 +150,64 @@ def number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral() else float(value)
 
 
-def task_row(task: Task, year: int) -> list[Any]:
+def lead_text(task: Task) -> str:
+    return task.lead_unit.name if task.lead_unit else task.lead_text
+
+
+def co_unit_text(task: Task) -> str:
+    """The groups as the document wrote them (各镇街), then the co-units no group brought, joined with 、."""
+    groups = [link.written or link.group.name for link in task.co_group_links.all()]
+    units = [link.unit.name for link in task.co_unit_links.all() if link.via_group_id is None]
+    return "、".join(groups + units)
+
+
+def person_text(person: Person | None, post: Post | None, written: str) -> str:
+    """The person's name, else the post the book named (区应急管理局负责人), else the name as written."""
+    if person is not None:
+        return person.name
+    if post is not None:
+        return post.label
+    return written
+
+
+def deadline(task: Task) -> datetime.date | str:
+    if task.due is None:
+        return task.deadline_text
+    if task.original_due is not None and task.original_due != task.due:
+        return moved(task.due, task.original_due)
+    return task.due
+
+
+def task_row(
+    task: Task, year: int, seq: int = 0, provided: Mapping[str, Mapping[int, Any]] | None = None
+) -> list[Any]:
     """The cells of one task, in HEADERS order. Call under the language the labels should use."""
-    co_units = "、".join(link.unit.name for link in task.co_unit_links.all())
+    extra = {h: (provided or {}).get(h, {}).get(task.pk, "") for h in PROVIDED}
     return [
         task.code,
+        seq,
         task.category.name if task.category else "",
         task.title,
         task.goal,
         task.measures,
         task.deliverables,
-        task.lead_unit.name if task.lead_unit else "",
-        co_units,
-        task.leader.name if task.leader else "",
-        task.owner.name if task.owner else "",
+        lead_text(task),
+        co_unit_text(task),
+        person_text(task.leader, task.leader_post, task.leader_text),
+        person_text(task.owner, task.owner_post, task.owner_text),
         task.start,
-        task.due or task.deadline_text,
+        deadline(task),
         milestone_text(task.milestones.all(), year),
         number(task.weight),
         task.get_source_display(),
         task.parent.code if task.parent else "",
         task.progress_note,
+        extra["存在问题"],
+        extra["下步计划"],
         number(task.progress),
         task.progress_on,
         task.get_status_display(),
+        extra["亮灯"],
     ]
 
 
@@ -141,11 +227,17 @@ def write_ledger(
     file: IO[bytes] | str | os.PathLike[str],
     *,
     exported_on: datetime.date | None = None,
+    viewer: Any = None,
 ) -> int:
-    """Write the plan's ledger for these tasks to a file (path or binary stream); return the number of rows."""
+    """Write the plan's ledger for these tasks to a file (path or binary stream); return the number of rows.
+
+    `tasks` is the scope; `viewer` is the user it is for, so that a column about more than the task itself
+    shows what they may see (the open problems; without a viewer, none of them)."""
     exported_on = exported_on or timezone.localdate()
+    ordered = tree_order(ledger_tasks(tasks.filter(plan=plan)))
+    provided = provided_values([t.pk for t in ordered], viewer)
     with translation.override("zh-hans"):
-        rows = [task_row(t, plan.year) for t in tree_order(ledger_tasks(tasks.filter(plan=plan)))]
+        rows = [task_row(t, plan.year, seq, provided) for seq, t in enumerate(ordered, start=1)]
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -180,8 +272,7 @@ def _title(sheet: Worksheet, plan: Plan, exported_on: datetime.date) -> None:
     date_from = get_column_letter(len(HEADERS) - 2)
     sheet.merge_cells(f"A1:{get_column_letter(len(HEADERS) - 3)}1")
     sheet.merge_cells(f"{date_from}1:{last}1")
-    title = sheet["A1"]
-    title.value = plan.title if plan.title.endswith("台账") else f"{plan.title}台账"
+    title = write_cell(sheet, 1, 1, plan.title if plan.title.endswith("台账") else f"{plan.title}台账")
     title.font = Font(name="黑体", size=16, bold=True)
     title.alignment = Alignment(horizontal="center", vertical="center")
     stamp = sheet[f"{date_from}1"]
@@ -205,7 +296,7 @@ def _header(sheet: Worksheet, widths: list[float]) -> None:
 def _data_row(sheet: Worksheet, r: int, values: list[Any], widths: list[float]) -> None:
     font = Font(name=FONT, size=10)
     for c, value in enumerate(values, start=1):
-        cell = sheet.cell(row=r, column=c, value=value)
+        cell = write_cell(sheet, r, c, str(value) if isinstance(value, Shaded) else value)
         cell.font = font
         cell.border = BORDER
         centered = HEADERS[c - 1] in CENTERED
@@ -214,8 +305,9 @@ def _data_row(sheet: Worksheet, r: int, values: list[Any], widths: list[float]) 
             vertical="center" if centered else "top",
             wrap_text=True,
         )
-        if isinstance(value, datetime.date):
-            cell.number_format = DATE_FORMAT
+        if isinstance(value, Shaded):
+            cell.fill = PatternFill("solid", fgColor=value.fill)
+            cell.font = Font(name=FONT, size=10, bold=True)
     lines = max(_lines(v, w) for v, w in zip(values, widths, strict=True))
     sheet.row_dimensions[r].height = lines * LINE_HEIGHT + 4
 
@@ -223,7 +315,7 @@ def _data_row(sheet: Worksheet, r: int, values: list[Any], widths: list[float]) 
 def _layout(sheet: Worksheet, widths: list[float], *, last_row: int) -> None:
     for c, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(c)].width = width
-    sheet.freeze_panes = "D3"  # the header rows and the code, category and task columns stay in view
+    sheet.freeze_panes = "E3"  # the header rows and the code, number, category and task columns stay in view
     sheet.auto_filter.ref = f"A2:{get_column_letter(len(HEADERS))}{max(last_row, 2)}"
     sheet.print_title_rows = "1:2"
     setup = sheet.page_setup

@@ -14,3 +14,7 @@ class SupervisionConfig(AppConfig):
         from tongtui.supervision import tasks_orders
 
         tasks_orders.register()
+        from tongtui.plans.ledger import provide_column
+        from tongtui.supervision.ledger_columns import lights
+
+        provide_column("亮灯", lights)

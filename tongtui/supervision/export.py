@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from tongtui.core.officefiles import append_row, sheet_title
 from tongtui.plans.ledger import code_key
 from tongtui.plans.models import Task
 from tongtui.supervision.models import LightState
@@ -74,18 +75,16 @@ def write_lights(
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = _("Lights")
-    sheet.append([title])
+    sheet.title = sheet_title(_("Lights"))
+    append_row(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([_("As of %(date)s") % {"date": as_of.isoformat()}])
-    sheet.append(headers())
-    for cell in sheet[3]:
+    append_row(sheet, [_("As of %(date)s") % {"date": as_of.isoformat()}])
+    for cell in append_row(sheet, headers()):
         cell.font = Font(bold=True)
     rows = light_rows(tasks, as_of)
     light_names = {str(label): value for value, label in LightState.choices}
     for row in rows:
-        sheet.append(row)
-        r = sheet.max_row
+        r = append_row(sheet, row)[0].row
         fill = FILLS.get(light_names.get(row[3], ""), "")
         if fill:
             sheet.cell(r, 4).fill = PatternFill("solid", fgColor=fill)

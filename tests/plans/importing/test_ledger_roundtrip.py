@@ -72,7 +72,16 @@ def test_an_exported_ledger_imports_back_unchanged(district):
         ("1-1", "unchanged"),
         ("2", "unchanged"),
     ]
-    assert book.ignored_columns == ["最新进展", "进度(%)", "进展日期", "状态"]
+    assert book.ignored_columns == [
+        "序号",
+        "最新进展",
+        "存在问题",
+        "下步计划",
+        "进度(%)",
+        "进展日期",
+        "状态",
+        "亮灯",
+    ]
     history = sum(t.history.count() for t in plan.tasks.all())
     result = apply_book(book, year=2026, by=district.cast.user("office"), filename="ledger.xlsx")
     assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
@@ -87,22 +96,16 @@ def test_an_edited_ledger_updates_the_same_tasks(district):
     sheet.cell(3, column["重点任务"], "地区生产总值增长6.5%左右")
     sheet.cell(4, column["时间节点"], "6月30日前完成前期(50%);\n12月31日前开工(100%)")
     sheet.cell(5, column["最新进展"], "这一列不导入")
-    sheet.append(
-        [
-            "3",
-            "产业转型升级",
-            "新增任务",
-            "",
-            "",
-            "",
-            "区发改局",
-            "",
-            "王副区长",
-            "陈责任",
-            None,
-            datetime.date(2026, 9, 30),
-        ]
-    )
+    new_row = {
+        "编号": "3",
+        "板块": "产业转型升级",
+        "重点任务": "新增任务",
+        "牵头单位": "区发改局",
+        "责任领导": "王副区长",
+        "责任人": "陈责任",
+        "完成时限": datetime.date(2026, 9, 30),
+    }
+    sheet.append([new_row.get(header) for header in HEADERS])
     buffer = io.BytesIO()
     workbook.save(buffer)
     book = read_book("ledger.xlsx", buffer.getvalue(), Options(year=2026), plan=plan)

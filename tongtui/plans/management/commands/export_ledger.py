@@ -31,5 +31,5 @@ class Command(BaseCommand):
         if output.suffix.lower() != ".xlsx":
             raise CommandError("The ledger is written as .xlsx: give a file name ending in .xlsx.")
         user = actor_for_command(options["by"])
-        rows = write_ledger(plan, tasks_visible_to(user), output)
+        rows = write_ledger(plan, tasks_visible_to(user), output, viewer=user)
         self.stdout.write(f"{rows} tasks written to {output}")
