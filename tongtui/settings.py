@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tongtui.plans",
     "tongtui.dispatch",
     "tongtui.supervision",
+    "tongtui.setup",
     "tongtui.api",
 ]
 
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tongtui.orgs.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -3,6 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from tongtui.setup.urls import account_urlpatterns
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -12,4 +14,6 @@ urlpatterns = [
     path("", include("tongtui.plans.urls")),
     path("", include("tongtui.dispatch.urls")),
     path("", include("tongtui.supervision.urls")),
+    path("", include("tongtui.setup.urls")),
+    *account_urlpatterns,
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

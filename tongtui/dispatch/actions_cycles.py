@@ -1,5 +1,6 @@
 """Writes to report cycles and reminder policies: the supervision office's settings."""
 
+import datetime
 from typing import Any
 
 from django.db import transaction
@@ -91,3 +92,43 @@ def set_reminder_policy(plan: Plan, *, by: Any, reason: str = "", **fields: Any)
         setattr(policy, key, value)
     save_with_history(policy, by=by, reason=reason)
     return policy
+
+
+def _same_day_in(year: int, day: datetime.date | None) -> datetime.date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=year, day=28)
+
+
+@transaction.atomic
+def copy_cycles(
+    source: Plan, target: Plan, categories: dict[int, Category], *, by: Any, reason: str = ""
+) -> list[ReportCycle]:
+    """Copy the source year's plan- and category-scoped cycles and its reminder policy to the target year.
+
+    `categories` maps each source category's id to its copy in the target year; a cycle whose category
+    was not copied is left out, and so are task-scoped cycles (tasks are not copied). A start date moves
+    to the same day of the target year.
+    """
+    _require_office(by)
+    copied = []
+    shift = target.year - source.year
+    for cycle in ReportCycle.objects.filter(plan=source, task__isnull=True).order_by("pk"):
+        category = None
+        if cycle.category_id is not None:
+            category = categories.get(cycle.category_id)
+            if category is None:
+                continue
+        fields = {name: getattr(cycle, name) for name in CYCLE_FIELDS}
+        if cycle.starts_on is not None:
+            fields["starts_on"] = _same_day_in(cycle.starts_on.year + shift, cycle.starts_on)
+        copied.append(set_report_cycle(by=by, plan=target, category=category, reason=reason, **fields))
+    policy = ReminderPolicy.objects.filter(plan=source).first()
+    if policy is not None:
+        set_reminder_policy(
+            target, by=by, reason=reason, **{name: getattr(policy, name) for name in POLICY_FIELDS}
+        )
+    return copied
