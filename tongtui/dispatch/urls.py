@@ -3,6 +3,7 @@ import datetime
 from django.urls import path, register_converter
 
 from tongtui.dispatch import views, views_meetings, views_milestones, views_problems, views_reports
+from tongtui.dispatch.views_bulk import bulk, bulk_result
 
 
 class DateConverter:
@@ -48,4 +49,6 @@ urlpatterns = [
     path("meetings/<int:pk>/pack/", views_meetings.meeting_pack, name="meeting-pack"),
     path("meetings/<int:pk>/minutes/", views_meetings.meeting_minutes, name="meeting-minutes"),
     path("meetings/<int:pk>/decisions/", views_meetings.meeting_decision, name="meeting-decision"),
+    path("tasks/bulk/", bulk, name="bulk"),
+    path("tasks/bulk/done/", bulk_result, name="bulk-result"),
 ]

@@ -176,11 +176,37 @@ def _claim_state(task: Task, *allowed: str, **still: Any) -> None:
     task.refresh_from_db()
 
 
-def _next_assignment_no(plan_id: int) -> int:
-    # The plan row is locked so that two tasks assigned at once do not take the same number.
+def assignment_numbers(plan_id: int, count: int) -> list[int]:
+    """The plan's next `count` assignment numbers. The plan row is locked until the transaction ends, so that
+    tasks assigned at once (one by one or in a batch) never take the same number."""
     Plan.objects.select_for_update().filter(pk=plan_id).values_list("pk", flat=True).first()
-    last = Task.objects.filter(plan_id=plan_id).aggregate(m=Max("assignment_no"))["m"]
-    return (last or 0) + 1
+    last = Task.objects.filter(plan_id=plan_id).aggregate(m=Max("assignment_no"))["m"] or 0
+    return list(range(last + 1, last + 1 + count))
+
+
+def _next_assignment_no(plan_id: int) -> int:
+    return assignment_numbers(plan_id, 1)[0]
+
+
+def acknowledge_due(plan: Plan, now: datetime.datetime) -> datetime.date:
+    """The day units must acknowledge a task assigned now by: the plan's number of working days."""
+    return add_workdays(timezone.localdate(now), plan.acknowledge_workdays)
+
+
+def mark_assigned(task: Task, *, now: datetime.datetime, number: int | None, ack_due: datetime.date) -> None:
+    """What 交办 writes on a task (in memory; the caller claims and saves): its status, when, its number in
+    the plan (a task keeps the one it has) and the day its units must acknowledge by."""
+    task.status = TaskStatus.ASSIGNED
+    task.assigned_at = now
+    if task.assignment_no is None:
+        task.assignment_no = number
+    task.ack_due = ack_due
+
+
+def unassignable(missing: list[str]) -> ActionError:
+    return ActionError(
+        _("The task cannot be assigned without: %(missing)s.") % {"missing": "、".join(missing)}
+    )
 
 
 @transaction.atomic
@@ -190,21 +216,14 @@ def assign_task(task: Task, *, by: Any, reason: str = "") -> Task:
     _require_status(task, TaskStatus.DRAFT)
     missing = task.missing_for_assignment()
     if missing:
-        raise ActionError(
-            _("The task cannot be assigned without: %(missing)s.") % {"missing": "、".join(missing)}
-        )
+        raise unassignable(missing)
     _claim_state(task, TaskStatus.DRAFT)
     missing = task.missing_for_assignment()
     if missing:  # someone cleared a field since the caller loaded the task
-        raise ActionError(
-            _("The task cannot be assigned without: %(missing)s.") % {"missing": "、".join(missing)}
-        )
+        raise unassignable(missing)
     now = timezone.now()
-    task.status = TaskStatus.ASSIGNED
-    task.assigned_at = now
-    if task.assignment_no is None:
-        task.assignment_no = _next_assignment_no(task.plan_id)
-    task.ack_due = add_workdays(timezone.localdate(now), task.plan.acknowledge_workdays)
+    number = _next_assignment_no(task.plan_id) if task.assignment_no is None else None
+    mark_assigned(task, now=now, number=number, ack_due=acknowledge_due(task.plan, now))
     save_with_history(task, by=by, reason=reason or _("assigned"))
     return task
 

@@ -101,6 +101,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "plan": filterset.form.cleaned_data.get("plan") if filterset.is_valid() else None,
         "query": query,
         "export_query": export_query.urlencode(),
+        "bulk_query": export_query,  # the filter, carried by the bulk form for "all tasks matching it"
         "page": page,
         "sort": sort,
         "per_page": page.paginator.per_page,

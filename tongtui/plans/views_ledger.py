@@ -3,12 +3,23 @@
 import io
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 
 from tongtui.plans.ledger import write_ledger
+from tongtui.plans.models import Plan, Task
 from tongtui.plans.views import task_filter_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def ledger_file(plan: Plan, tasks: QuerySet[Task]) -> FileResponse:
+    """The plan's ledger of these tasks (already narrowed to what the user may see) as an .xlsx download."""
+    buffer = io.BytesIO()
+    write_ledger(plan, tasks, buffer)
+    buffer.seek(0)
+    name = plan.title if plan.title.endswith("台账") else f"{plan.title}台账"
+    return FileResponse(buffer, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
 
 
 @login_required
@@ -17,8 +28,4 @@ def ledger_download(request: HttpRequest) -> FileResponse:
     plan = filterset.form.cleaned_data.get("plan") if filterset.is_valid() else None
     if plan is None:
         raise Http404("No such plan")
-    buffer = io.BytesIO()
-    write_ledger(plan, filterset.qs, buffer)
-    buffer.seek(0)
-    name = plan.title if plan.title.endswith("台账") else f"{plan.title}台账"
-    return FileResponse(buffer, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
+    return ledger_file(plan, filterset.qs)

@@ -32,3 +32,54 @@
     if (first) first.focus();
   });
 })();
+
+// Bulk work on the task list: a box in the header (or the bar, on a phone) ticks the page, "all tasks matching
+// the filter" ticks the page and counts them all, the bar shows how many are selected, and the operations wait
+// for a selection. Without JavaScript the boxes and buttons still post the same form.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("tt-js");
+
+  function boxes() {
+    return Array.prototype.slice.call(document.querySelectorAll('input[name="task"][form="bulk-form"]'));
+  }
+
+  function update() {
+    var form = document.getElementById("bulk-form");
+    if (!form) return;
+    var all = document.getElementById("bulk-all");
+    var list = boxes();
+    var ticked = list.filter(function (b) { return b.checked; }).length;
+    var n = all && all.checked ? parseInt(form.getAttribute("data-total"), 10) : ticked;
+    var count = document.getElementById("bulk-count");
+    if (count) {
+      count.textContent = count.getAttribute("data-template").replace("__N__", String(n));
+      count.hidden = false;
+    }
+    Array.prototype.forEach.call(form.querySelectorAll('button[name="op"]'), function (b) { b.disabled = n === 0; });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-bulk-page]"), function (page) {
+      page.checked = ticked > 0 && ticked === list.length;
+      page.indeterminate = ticked > 0 && ticked < list.length;
+    });
+    form.classList.toggle("tt-bulk-active", n > 0);
+  }
+
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    var all = document.getElementById("bulk-all");
+    if (el.hasAttribute && el.hasAttribute("data-bulk-page")) {
+      boxes().forEach(function (b) { b.checked = el.checked; });
+      if (!el.checked && all) all.checked = false;
+    } else if (el.id === "bulk-all") {
+      if (el.checked) boxes().forEach(function (b) { b.checked = true; });
+    } else if (el.name === "task" && el.getAttribute("form") === "bulk-form") {
+      if (!el.checked && all) all.checked = false;
+    } else {
+      return;
+    }
+    update();
+  });
+  document.addEventListener("DOMContentLoaded", update);
+  document.addEventListener("htmx:afterSettle", update);
+  window.addEventListener("pageshow", update);  // a page restored from the back/forward cache keeps its ticks
+})();
