@@ -1,7 +1,8 @@
 """API for report cycles, progress reports (with evidence upload), contributions and reviews.
 
 Reads go through dispatch.access (an outsider gets 404), writes through dispatch.actions; an action's
-refusal of someone who can see the report is a 403, a stale version a 409.
+refusal of someone who can see the report is a 403, a stale version or a step someone else took a moment
+ago a 409.
 """
 
 from typing import Any
@@ -19,7 +20,7 @@ from rest_framework.response import Response
 from tongtui.api import fields
 from tongtui.api.schema import CONFLICT
 from tongtui.api.views import ApiViewSet
-from tongtui.dispatch import access, actions, actions_cycles, actions_milestones, api_problems
+from tongtui.dispatch import access, actions, actions_cycles, actions_milestones, api_problems, api_requests
 from tongtui.dispatch import due as duelist
 from tongtui.dispatch.evidence import CONTENT_TYPES
 from tongtui.dispatch.models import Attachment, ProgressReport, ReportCycle, ReportStatus
@@ -196,7 +197,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @extend_schema(
         summary="Upload an evidence file (multipart, field `file`)",
         request={"multipart/form-data": UploadSerializer},
-        responses={201: AttachmentSerializer},
+        responses={201: AttachmentSerializer, 409: CONFLICT},
         tags=["reports"],
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
@@ -210,7 +211,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @extend_schema(
         summary="Claim the milestones done this period (evidence first where required); done once accepted",
         request=ClaimSerializer,
-        responses={200: ClaimedSerializer(many=True)},
+        responses={200: ClaimedSerializer(many=True), 409: CONFLICT},
         tags=["reports"],
     )
     @action(detail=True, methods=["post"])
@@ -226,7 +227,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @extend_schema(
         summary="A co-unit adds (or rewrites) its part of the lead unit's report",
         request=ContributeSerializer,
-        responses={200: ContributionSerializer},
+        responses={200: ContributionSerializer, 409: CONFLICT},
         tags=["reports"],
     )
     @action(detail=False, methods=["post"])
@@ -254,7 +255,9 @@ class EvidenceFilter(django_filters.FilterSet):
     report = fields.IntegerFilter(field_name="report_id", label="Report id")
 
 
-@extend_schema_view(destroy=extend_schema(responses={204: OpenApiResponse(description="Removed.")}))
+@extend_schema_view(
+    destroy=extend_schema(responses={204: OpenApiResponse(description="Removed."), 409: CONFLICT})
+)
 class EvidenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ApiViewSet):
     """Evidence (佐证材料) of the reports the user may see. Upload through /reports/{id}/evidence/."""
 
@@ -285,4 +288,5 @@ routes = [
     ("reports", ReportViewSet, "report"),
     ("evidence", EvidenceViewSet, "evidence"),
     *api_problems.routes,
+    *api_requests.routes,
 ]

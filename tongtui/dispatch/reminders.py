@@ -5,6 +5,12 @@ every outstanding report, set-based, and is idempotent: a reminder row is unique
 recipient, kind, round), so running the sweep twice, or on two workers at once, sends nothing twice.
 In-app notifications are written in the same transaction as the reminder row; e-mail is claimed with a
 conditional UPDATE and sent once (retried by the next sweep only if sending raised).
+
+The same sweep chases acknowledgements (签收): each unit of an assigned task that has not acknowledged it by
+its `ack_due` is reminded by the same policy (before, on the day, then in rounds, escalating to the unit
+head and, for the lead unit, to the leader in charge). These rows are of kind ACKNOWLEDGE, keyed on the
+deadline (period_start = period_end = due = ack_due) with the step in `seq`, so they are idempotent in the
+same way; a lead unit that disputes the task is not chased while the office decides.
 """
 
 import datetime
@@ -21,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongtui.core.workdays import WorkCalendar, calendar
+from tongtui.dispatch.acknowledging import owed
 from tongtui.dispatch.due import Scheduler, outstanding, reportable_tasks
 from tongtui.dispatch.models import Notification, Reminder, ReminderKind, ReminderPolicy
 from tongtui.dispatch.schedule import Period, period_label
@@ -130,8 +137,10 @@ class _People:
         for m in rows.select_related("person__user"):
             self.by_unit[(m.unit_id, m.role)].append(m.person)
 
-    def recipients(self, kind: str, task: Task) -> list[Person]:
-        unit = task.lead_unit_id or 0
+    def recipients(self, kind: str, task: Task, unit_id: int | None = None) -> list[Person]:
+        """Who gets a reminder of this kind: the liaisons (or, without one, the heads) of the unit — the
+        lead unit unless another is given —, its heads when escalated, the task's leader at the end."""
+        unit = unit_id or task.lead_unit_id or 0
         if kind == K.ESCALATED_LEADER:
             return [task.leader] if task.leader is not None else []
         heads = self.by_unit[(unit, Role.UNIT_HEAD)]
@@ -188,10 +197,18 @@ def deliver_email(reminder: Reminder, *, title: str, url: str) -> bool:
 
 def _retry_emails(since: datetime.datetime, today: datetime.date, cal: WorkCalendar) -> None:
     pending = Reminder.objects.filter(emailed_at__isnull=True, sent_at__gte=since).exclude(email="")
-    for reminder in pending.select_related("task")[:500]:
+    for reminder in pending.select_related("task__lead_unit")[:500]:
         reminder_task = reminder.task
         period = Period(reminder.period_start, reminder.period_end, reminder.due)
         late = max(0, cal.workdays_between(reminder.due, today))
+        if reminder.kind == K.ACKNOWLEDGE:
+            step = ack_step(reminder.seq)
+            deliver_email(
+                reminder,
+                title=_ack_message(step.kind, reminder_task, reminder.due, late),
+                url=_ack_url(step.kind, reminder_task),
+            )
+            continue
         deliver_email(
             reminder,
             title=_message(reminder.kind, reminder_task, period, late),
@@ -219,6 +236,7 @@ def sweep(now: datetime.datetime | None = None, *, batch: int = 2000) -> int:
             break
         last_pk = chunk[-1].pk
         created += _sweep_tasks(chunk, today, ahead, scheduler, policies)
+    created += _sweep_acknowledgements(today, today + datetime.timedelta(days=ahead), cal, policies, batch)
     _retry_emails(now - datetime.timedelta(days=2), today, cal)
     return created
 
@@ -233,9 +251,11 @@ def _sweep_tasks(
     sent: set[tuple[int, datetime.date, int, str, int]] = set()
     counts: dict[tuple[int, datetime.date, int], int] = defaultdict(int)
     earliest = min(p.start for _t, p, _r in pending)
-    for row in Reminder.objects.filter(
-        task_id__in={t.pk for t, _p, _r in pending}, period_start__gte=earliest
-    ).values("task_id", "period_start", "recipient_id", "kind", "seq"):
+    for row in (
+        Reminder.objects.filter(task_id__in={t.pk for t, _p, _r in pending}, period_start__gte=earliest)
+        .exclude(kind=K.ACKNOWLEDGE)
+        .values("task_id", "period_start", "recipient_id", "kind", "seq")
+    ):
         sent.add((row["task_id"], row["period_start"], row["recipient_id"], row["kind"], row["seq"]))
         counts[(row["task_id"], row["period_start"], row["recipient_id"])] += 1
     created = 0
@@ -249,6 +269,102 @@ def _sweep_tasks(
                 if (*key, step.kind, step.seq) in sent or counts[key] >= policy.max_per_period:
                     continue
                 reminder = _create(task, period, person, step, policy, title, url)
+                if reminder is None:
+                    continue
+                counts[key] += 1
+                created += 1
+                transaction.on_commit(partial(deliver_email, reminder, title=title, url=url))
+    return created
+
+
+# Acknowledgements (签收). One kind, ACKNOWLEDGE; the step is kept in `seq`.
+ACK_SEQ: dict[str, int] = {K.BEFORE: 0, K.ON_DAY: 1, K.ESCALATED_HEAD: 2, K.ESCALATED_LEADER: 3}
+ACK_AFTER = 10  # round n after the deadline is seq 10 + n
+
+
+def ack_seq(step: Step) -> int:
+    return ACK_AFTER + step.seq if step.kind == K.AFTER else ACK_SEQ[step.kind]
+
+
+def ack_step(seq: int) -> Step:
+    if seq >= ACK_AFTER:
+        return Step(K.AFTER, seq - ACK_AFTER)
+    return Step(next(kind for kind, n in ACK_SEQ.items() if n == seq))
+
+
+def _ack_message(kind: str, task: Task, due: datetime.date, late: int) -> str:
+    values = {
+        "task": f"{task.code} {task.title}",
+        "due": f"{due:%Y-%m-%d}",
+        "late": late,
+        "unit": task.lead_unit,
+    }
+    if kind == K.BEFORE:
+        return _("Acknowledge by %(due)s: %(task)s") % values
+    if kind == K.ON_DAY:
+        return _("Acknowledge today: %(task)s") % values
+    if kind == K.AFTER:
+        return _("Acknowledgement %(late)s working days late (due %(due)s): %(task)s") % values
+    if kind == K.ESCALATED_HEAD:
+        return (
+            _("Your unit has not acknowledged a task, %(late)s working days late (due %(due)s): %(task)s")
+            % values
+        )
+    return (
+        _(
+            "A task you are in charge of is not acknowledged by its lead unit %(unit)s, "
+            "%(late)s working days late: %(task)s"
+        )
+        % values
+    )
+
+
+def _ack_url(kind: str, task: Task) -> str:
+    if kind == K.ESCALATED_LEADER:
+        return reverse("task-detail", args=[task.pk])
+    return reverse("dispatch:acknowledge-list")
+
+
+def _sweep_acknowledgements(
+    today: datetime.date, until: datetime.date, cal: WorkCalendar, policies: dict[int, Policy], batch: int
+) -> int:
+    """Remind every unit that owes an acknowledgement due by `until` (set-based, a batch at a time)."""
+    rows = list(owed(due_by=until, paused=True))
+    created = 0
+    for start in range(0, len(rows), batch):
+        created += _remind_acknowledgements(rows[start : start + batch], today, cal, policies)
+    return created
+
+
+def _remind_acknowledgements(
+    rows: list[tuple], today: datetime.date, cal: WorkCalendar, policies: dict[int, Policy]
+) -> int:
+    tasks = Task.objects.select_related("leader__user", "lead_unit").in_bulk({r[0] for r in rows})
+    people = _People({r[1] for r in rows})
+    sent: set[tuple[int, datetime.date, int, int]] = set()
+    counts: dict[tuple[int, datetime.date, int], int] = defaultdict(int)
+    for row in Reminder.objects.filter(task_id__in=list(tasks), kind=K.ACKNOWLEDGE).values(
+        "task_id", "period_start", "recipient_id", "seq"
+    ):
+        sent.add((row["task_id"], row["period_start"], row["recipient_id"], row["seq"]))
+        counts[(row["task_id"], row["period_start"], row["recipient_id"])] += 1
+    created = 0
+    for task_id, unit_id, is_lead, due, _no, _disputed in rows:
+        task = tasks[task_id]
+        policy = policies.get(task.plan_id, Policy())
+        late = max(0, cal.workdays_between(due, today))
+        period = Period(due, due, due)
+        for step in steps_due(policy, due, today, cal):
+            if step.kind == K.ESCALATED_LEADER and not is_lead:
+                continue  # the leader hears about the lead unit; co-units stay with their own heads
+            seq = ack_seq(step)
+            title, url = _ack_message(step.kind, task, due, late), _ack_url(step.kind, task)
+            for person in people.recipients(step.kind, task, unit_id):
+                key = (task.pk, due, person.pk)
+                if (*key, seq) in sent or counts[key] >= policy.max_per_period:
+                    continue
+                reminder = _create(task, period, person, Step(K.ACKNOWLEDGE, seq), policy, title, url)
+                sent.add((*key, seq))
                 if reminder is None:
                     continue
                 counts[key] += 1

@@ -2,7 +2,14 @@ import datetime
 
 from django.urls import path, register_converter
 
-from tongtui.dispatch import views, views_meetings, views_milestones, views_problems, views_reports
+from tongtui.dispatch import (
+    views,
+    views_meetings,
+    views_milestones,
+    views_problems,
+    views_reports,
+    views_requests,
+)
 from tongtui.dispatch.views_bulk import bulk, bulk_result
 
 
@@ -49,6 +56,13 @@ urlpatterns = [
     path("meetings/<int:pk>/pack/", views_meetings.meeting_pack, name="meeting-pack"),
     path("meetings/<int:pk>/minutes/", views_meetings.meeting_minutes, name="meeting-minutes"),
     path("meetings/<int:pk>/decisions/", views_meetings.meeting_decision, name="meeting-decision"),
+    path("acknowledge/", views_requests.acknowledge_list, name="acknowledge-list"),
+    path("acknowledge/all/", views_requests.acknowledge_many, name="acknowledge-all"),
+    path("acknowledge/<int:task_pk>/<int:unit_pk>/", views_requests.acknowledge_one, name="acknowledge-one"),
+    path("requests/", views_requests.request_list, name="request-list"),
+    path("requests/new/", views_requests.request_new, name="request-new"),
+    path("requests/<int:pk>/", views_requests.request_detail, name="request-detail"),
+    path("requests/<int:pk>/<slug:step>/", views_requests.request_step, name="request-step"),
     path("tasks/bulk/", bulk, name="bulk"),
     path("tasks/bulk/done/", bulk_result, name="bulk-result"),
 ]
