@@ -1,5 +1,12 @@
-"""Bulk writes for the task-book import: the same rules and history as the per-row actions, set-based."""
+"""Bulk writes for the task-book import: the same rules and history as the per-row actions, set-based.
 
+Beyond what plans.actions writes, an import keeps what the book said when it names no one unit or person:
+the lead as written, the leader's or person's post (or the cell as written), and unit groups named as
+co-units (CoGroup, with the members as co-units through the group). With the mid-year switch
+(`acknowledge_imported`) complete tasks are assigned and acknowledged on a past day, history dated that day.
+"""
+
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -8,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
+from django.db.models import F, Max
 from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +23,17 @@ from simple_history.utils import bulk_create_with_history, get_history_manager_f
 
 from tongtui.core.errors import Conflict
 from tongtui.core.history import clip_reason
-from tongtui.orgs.models import Unit
-from tongtui.plans.actions import TASK_FIELDS, _require_office
+from tongtui.orgs.models import Unit, UnitGroup
+from tongtui.plans.actions import (
+    TASK_FIELDS,
+    _require_office,
+    acknowledge_due,
+    assignment_numbers,
+    mark_assigned,
+)
+from tongtui.plans.actions_groups import group_members, wanted_co_units
 from tongtui.plans.models import (
+    CoGroup,
     CoUnit,
     Indicator,
     Milestone,
@@ -30,15 +46,20 @@ from tongtui.plans.signals import tasks_changed
 
 # -- bulk import ----------------------------------------------------------------------------------
 
+# What an import may write on a task: the charter fields of plans.actions, and what the book said as written.
+AS_WRITTEN = {"lead_text", "leader_text", "owner_text", "leader_post", "owner_post"}
+IMPORT_FIELDS = TASK_FIELDS | AS_WRITTEN
+
 
 @dataclass
 class TaskDraft:
     """A task to create in a bulk import. `parent` may be an existing task or another draft of the batch."""
 
     ref: str  # names the row in error messages
-    fields: dict[str, Any]  # TASK_FIELDS except "parent"
+    fields: dict[str, Any]  # IMPORT_FIELDS except "parent"
     parent: "Task | TaskDraft | None" = None
-    co_units: list[Unit] = dc_field(default_factory=list)
+    co_units: list[Unit] = dc_field(default_factory=list)  # named on their own
+    co_groups: list[tuple[UnitGroup, str]] = dc_field(default_factory=list)  # (group, as written)
     milestones: list[dict[str, Any]] = dc_field(default_factory=list)  # Milestone fields
     indicators: list[dict[str, Any]] = dc_field(default_factory=list)  # Indicator fields
     task: Task | None = None  # set by create_tasks
@@ -82,15 +103,56 @@ def _reference_errors(objs: Sequence[tuple[str, models.Model]], found: dict[str,
                     found.setdefault(ref, []).extend(exc.messages)
 
 
+def _co_links(
+    ref: str,
+    task: Task,
+    units: list[Unit],
+    groups: list[tuple[UnitGroup, str]],
+    members: dict[int, list[int]],
+    have: dict[int, CoUnit] | None = None,
+) -> tuple[list[tuple[str, CoUnit]], dict[int, int | None]]:
+    """The co-unit links a task should gain (units on their own, then the groups' members through the
+    group), and every unit it should have."""
+    named = {u.pk for u in units}
+    wanted = wanted_co_units(
+        [u.pk for u in units], [(g.pk, members.get(g.pk, [])) for g, _w in groups], task.lead_unit_id
+    )
+    have = have or {}
+    links = [
+        (ref, CoUnit(task=task, unit_id=unit_id, via_group_id=None if unit_id in named else group_id))
+        for unit_id, group_id in wanted.items()
+        if unit_id not in have
+    ]
+    return links, wanted
+
+
+def _group_links(ref: str, task: Task, groups: list[tuple[UnitGroup, str]]) -> list[tuple[str, CoGroup]]:
+    seen: set[int] = set()
+    out = []
+    for group, written in groups:
+        if group.pk not in seen:
+            seen.add(group.pk)
+            out.append((ref, CoGroup(task=task, group=group, written=(written or group.name)[:100])))
+    return out
+
+
 @transaction.atomic
-def create_tasks(*, by: Any, plan: Plan, drafts: list[TaskDraft], reason: str = "") -> list[Task]:
-    """Create many tasks at once with their co-units, milestones and indicators: the rules of create_task,
-    add_milestone and add_indicator checked over the whole batch first (errors as {ref: messages}, nothing
-    written), then a few inserts per tree level, history rows naming `by` and `reason`, and the roll-up of
-    the parents once at the end."""
+def create_tasks(
+    *,
+    by: Any,
+    plan: Plan,
+    drafts: list[TaskDraft],
+    reason: str = "",
+    date: datetime.datetime | None = None,
+) -> list[Task]:
+    """Create many tasks at once with their co-units (on their own and through unit groups), milestones and
+    indicators: the rules of create_task, add_milestone and add_indicator checked over the whole batch first
+    (errors as {ref: messages}, nothing written), then a few inserts per tree level, history rows naming
+    `by` and `reason` (dated `date` when given: the mid-year switch), and the roll-up of the parents once at
+    the end."""
     _require_office(by)
     for draft in drafts:
-        unknown = set(draft.fields) - (TASK_FIELDS - {"parent"})
+        unknown = set(draft.fields) - (IMPORT_FIELDS - {"parent"})
         if unknown:
             raise TypeError(f"unknown task fields: {sorted(unknown)}")
     tasks = [Task(plan=plan, **d.fields) for d in drafts]
@@ -98,15 +160,17 @@ def create_tasks(*, by: Any, plan: Plan, drafts: list[TaskDraft], reason: str = 
         d.task = task
     for d, task in zip(drafts, tasks, strict=True):
         task.parent = d.parent.task if isinstance(d.parent, TaskDraft) else d.parent
+    members = group_members({g.pk for d in drafts for g, _w in d.co_groups})
     links: list[tuple[str, CoUnit]] = []
+    named: list[tuple[str, CoGroup]] = []
     milestones: list[tuple[str, Milestone]] = []
     indicators: list[tuple[str, Indicator]] = []
     for d, task in zip(drafts, tasks, strict=True):
-        wanted = {u.pk: u for u in d.co_units if u.pk != task.lead_unit_id}
-        links += [(d.ref, CoUnit(task=task, unit=u)) for u in wanted.values()]
+        links += _co_links(d.ref, task, d.co_units, d.co_groups, members)[0]
+        named += _group_links(d.ref, task, d.co_groups)
         milestones += [(d.ref, Milestone(task=task, **m)) for m in d.milestones]
         indicators += [(d.ref, Indicator(task=task, **i)) for i in d.indicators]
-    errors = _batch_errors(plan, drafts, links, milestones, indicators)
+    errors = _batch_errors(plan, drafts, links, milestones, indicators, named)
     if errors:
         raise ValidationError(errors)
     who, why = by, clip_reason(reason)
@@ -114,11 +178,13 @@ def create_tasks(*, by: Any, plan: Plan, drafts: list[TaskDraft], reason: str = 
     for d, task in zip(drafts, tasks, strict=True):
         levels.setdefault(_depth(d), []).append(task)
     for depth in sorted(levels):
-        bulk_create_with_history(levels[depth], Task, default_user=who, default_change_reason=why)
-    for model, objs in ((CoUnit, links), (Milestone, milestones), (Indicator, indicators)):
+        bulk_create_with_history(
+            levels[depth], Task, default_user=who, default_change_reason=why, default_date=date
+        )
+    for model, objs in ((CoGroup, named), (CoUnit, links), (Milestone, milestones), (Indicator, indicators)):
         if objs:
             bulk_create_with_history(
-                [o for _r, o in objs], model, default_user=who, default_change_reason=why
+                [o for _r, o in objs], model, default_user=who, default_change_reason=why, default_date=date
             )
     parent_ids = {t.parent_id for t in tasks if t.parent_id is not None}
     changed = _rollup_many(plan, parent_ids, by=by)
@@ -132,6 +198,7 @@ def _batch_errors(
     links: list[tuple[str, CoUnit]],
     milestones: list[tuple[str, Milestone]],
     indicators: list[tuple[str, Indicator]],
+    named: Sequence[tuple[str, models.Model]] = (),
 ) -> dict[str, list[str]]:
     """What full_clean would say for each object, checked over the batch: {ref: messages}."""
     found: dict[str, list[str]] = {}
@@ -148,7 +215,7 @@ def _batch_errors(
         seen.add(task.code)
         if messages:
             found.setdefault(d.ref, []).extend(messages)
-    for group in (links, milestones, indicators):
+    for group in (links, milestones, indicators, named):
         for ref, obj in group:
             messages = []
             _field_errors(obj, messages)
@@ -217,16 +284,22 @@ class TaskChange:
 
     ref: str
     task: Task  # as loaded; its version must still be the stored one
-    fields: dict[str, Any]  # the changed TASK_FIELDS only
-    co_units: list[Unit] | None = None  # None: leave them as they are
+    fields: dict[str, Any]  # the changed IMPORT_FIELDS only
+    co_units: list[Unit] | None = None  # None: leave the co-units and unit groups as they are
     milestones: list[dict[str, Any]] | None = None  # the whole schedule in order (with seq); None: leave it
+    co_groups: list[tuple[UnitGroup, str]] = dc_field(default_factory=list)  # with co_units: the groups named
 
 
 def _update_with_history(
-    model: type[models.Model], items: Sequence[tuple[models.Model, list[str]]], *, by: Any, reason: str
+    model: type[models.Model],
+    items: Sequence[tuple[models.Model, list[str]]],
+    *,
+    by: Any,
+    reason: str,
+    date: datetime.datetime | None = None,
 ) -> None:
     """Write each object's changed fields (one short UPDATE each: Django's bulk_update builds a CASE per
-    object and field, slower here), then all their "~" history rows in one insert."""
+    object and field, slower here), then all their "~" history rows in one insert (dated `date` if given)."""
     if not items:
         return
     manager = model._base_manager
@@ -237,6 +310,7 @@ def _update_with_history(
         update=True,
         default_user=by,
         default_change_reason=clip_reason(reason),
+        default_date=date,
     )
 
 
@@ -265,7 +339,7 @@ def update_tasks(*, by: Any, changes: list[TaskChange], reason: str = "") -> Non
     if not changes:
         return
     for change in changes:
-        unknown = set(change.fields) - TASK_FIELDS
+        unknown = set(change.fields) - IMPORT_FIELDS
         if unknown:
             raise TypeError(f"unknown task fields: {sorted(unknown)}")
     charter = [c for c in changes if c.fields or c.co_units is not None]
@@ -287,14 +361,21 @@ def update_tasks(*, by: Any, changes: list[TaskChange], reason: str = "") -> Non
             setattr(c.task, key, value)
         c.task.version += 1
         c.task.updated_at = now
+    relinked = [c.task.pk for c in changes if c.co_units is not None]
     linked: dict[int, list[CoUnit]] = {}
-    for link in CoUnit.objects.filter(task_id__in=[c.task.pk for c in changes if c.co_units is not None]):
+    for link in CoUnit.objects.filter(task_id__in=relinked):
         linked.setdefault(link.task_id, []).append(link)
+    grouped: dict[int, dict[int, CoGroup]] = {}
+    for named_group in CoGroup.objects.filter(task_id__in=relinked):
+        grouped.setdefault(named_group.task_id, {})[named_group.group_id] = named_group
+    members = group_members({g.pk for c in changes for g, _w in c.co_groups})
     old_steps: dict[int, list[Milestone]] = {}
     scheduled = [c.task.pk for c in changes if c.milestones is not None]
     for m in Milestone.objects.filter(task_id__in=scheduled).order_by("seq", "due", "pk"):
         old_steps.setdefault(m.task_id, []).append(m)
     new_links: list[tuple[str, CoUnit]] = []
+    new_groups: list[tuple[str, CoGroup]] = []
+    rewritten: list[tuple[models.Model, list[str]]] = []
     gone: list[models.Model] = []
     added: list[tuple[str, Milestone]] = []
     edited: list[tuple[str, Milestone]] = []
@@ -302,10 +383,18 @@ def update_tasks(*, by: Any, changes: list[TaskChange], reason: str = "") -> Non
     for c in changes:
         task = c.task
         if c.co_units is not None:
-            wanted = {u.pk: u for u in c.co_units if u.pk != task.lead_unit_id}
             have = {link.unit_id: link for link in linked.get(task.pk, [])}
+            links, wanted = _co_links(c.ref, task, c.co_units, c.co_groups, members, have)
             gone += [link for unit_id, link in have.items() if unit_id not in wanted]
-            new_links += [(c.ref, CoUnit(task=task, unit=u)) for pk, u in wanted.items() if pk not in have]
+            new_links += links
+            named = {g.group_id: g for _r, g in _group_links(c.ref, task, c.co_groups)}
+            kept = grouped.get(task.pk, {})
+            gone += [g for group_id, g in kept.items() if group_id not in named]
+            new_groups += [(c.ref, g) for group_id, g in named.items() if group_id not in kept]
+            for group_id, g in named.items():
+                if group_id in kept and kept[group_id].written != g.written:
+                    kept[group_id].written = g.written
+                    rewritten.append((kept[group_id], ["written"]))
         if c.milestones is not None:
             old = old_steps.get(task.pk, [])
             for m, step in zip(old, c.milestones, strict=False):
@@ -333,13 +422,83 @@ def update_tasks(*, by: Any, changes: list[TaskChange], reason: str = "") -> Non
         Task, [(c.task, [*c.fields, "version", "updated_at"]) for c in charter], by=who, reason=why
     )
     _delete_with_history(gone, by=who, reason=why)
-    for model, objs in ((CoUnit, new_links), (Milestone, added)):
+    for model, objs in ((CoGroup, new_groups), (CoUnit, new_links), (Milestone, added)):
         if objs:
             bulk_create_with_history(
                 [o for _r, o in objs], model, default_user=who, default_change_reason=why
             )
     _update_with_history(Milestone, edited_names, by=who, reason=why)
+    _update_with_history(CoGroup, rewritten, by=who, reason=why)
     parent_ids |= {c.task.parent_id for c in charter if c.task.parent_id is not None}
     changed = _rollup_many(changes[0].task.plan, parent_ids, by=by)
     touched = {c.task.pk for c in charter} | {m.task_id for _r, m in added + edited}
     _mark_changed(touched | {m.task_id for m in gone if isinstance(m, Milestone)} | changed)
+
+
+# -- the mid-year switch --------------------------------------------------------------------------
+
+
+def switch_time(on: datetime.date) -> datetime.datetime:
+    """When a task handed out on paper counts as assigned and acknowledged: 09:00 local time that day."""
+    return timezone.make_aware(datetime.datetime.combine(on, datetime.time(9)))
+
+
+@transaction.atomic
+def acknowledge_imported(tasks: Sequence[Task], *, by: Any, on: datetime.date, reason: str = "") -> list[Task]:
+    """The mid-year switch: tasks a district handed out before it used Tongtui are assigned and acknowledged
+    (by the lead unit and every co-unit) as of `on`, as plans.actions.assign_task and acknowledge_task would
+    have written them then: assignment numbers in the plan, the acknowledgement deadline in working days,
+    history dated that day (or now, for a task whose history already goes past it).
+
+    Only drafts that have a lead unit, a responsible leader and a responsible person are switched, each by a
+    conditional UPDATE from draft; the others are left as drafts. Returns the tasks switched.
+    """
+    _require_office(by)
+    when = switch_time(on)
+    rows = list(
+        Task.objects.select_for_update(of=("self",))
+        .filter(pk__in=[t.pk for t in tasks], status=TaskStatus.DRAFT)
+        .select_related("plan")
+        .order_by("plan_id", "pk")
+    )
+    ready = [t for t in rows if not t.missing_for_assignment()]
+    if not ready:
+        return []
+    ids = [t.pk for t in ready]
+    claimed = Task.objects.filter(pk__in=ids, status=TaskStatus.DRAFT).update(
+        status=TaskStatus.ACKNOWLEDGED, version=F("version") + 1
+    )
+    if claimed != len(ids):  # the rows are locked, so this does not happen; if it did, nothing is written
+        raise Conflict(_("Some of these tasks were assigned by someone else just now."), current_version=0)
+    by_plan: dict[int, list[Task]] = {}
+    for task in ready:
+        if task.assignment_no is None:
+            by_plan.setdefault(task.plan_id, []).append(task)
+    numbers = {
+        task.pk: number
+        for plan_id, group in by_plan.items()
+        for task, number in zip(group, assignment_numbers(plan_id, len(group)), strict=True)
+    }
+    last = dict(
+        Task.history.filter(id__in=ids).order_by().values("id").annotate(m=Max("history_date")).values_list("id", "m")
+    )
+    now = timezone.now()
+    dated: dict[datetime.datetime, list[Task]] = {}
+    for task in ready:
+        mark_assigned(task, now=when, number=numbers.get(task.pk), ack_due=acknowledge_due(task.plan, when))
+        task.status = TaskStatus.ACKNOWLEDGED
+        task.lead_acknowledged_at = when
+        task.version += 1
+        task.updated_at = now
+        recorded = last.get(task.pk)
+        dated.setdefault(when if recorded is None or recorded <= when else now, []).append(task)
+    fields = ["status", "assigned_at", "assignment_no", "ack_due", "lead_acknowledged_at", "version", "updated_at"]
+    why = reason or _("assigned and acknowledged on %(day)s, before Tongtui") % {"day": on.isoformat()}
+    for date, group in dated.items():
+        _update_with_history(Task, [(t, fields) for t in group], by=by, reason=why, date=date)
+        links = list(CoUnit.objects.filter(task__in=group, acknowledged_at__isnull=True))
+        for link in links:
+            link.acknowledged_at = when
+        _update_with_history(CoUnit, [(link, ["acknowledged_at"]) for link in links], by=by, reason=why, date=date)
+    _mark_changed(set(ids))
+    return ready

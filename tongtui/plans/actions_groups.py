@@ -25,6 +25,32 @@ def _delete_with_history(obj: Any, *, by: Any, reason: str) -> None:
     obj.delete()
 
 
+def wanted_co_units(
+    direct: Iterable[int], groups: Iterable[tuple[int, Iterable[int]]], lead_id: int | None
+) -> dict[int, int | None]:
+    """The co-units a task should have: unit -> the group that brings it (None: named on its own).
+
+    Units named on their own come first; a group brings each of its members not named already (the first
+    group that names a unit brings it); the lead unit is never its own co-unit. Pure: the bulk import and
+    sync_group_co_units share it.
+    """
+    wanted: dict[int, int | None] = dict.fromkeys(direct)
+    for group_id, members in groups:
+        for unit_id in members:
+            wanted.setdefault(unit_id, group_id)
+    wanted.pop(lead_id, None)  # type: ignore[arg-type]
+    return wanted
+
+
+def group_members(group_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The active member units of each group, in one query."""
+    members: dict[int, list[int]] = {g: [] for g in group_ids}
+    rows = UnitGroup.units.through.objects.filter(unitgroup_id__in=list(members), unit__is_active=True)
+    for group_id, unit_id in rows.order_by("unit_id").values_list("unitgroup_id", "unit_id"):
+        members[group_id].append(unit_id)
+    return members
+
+
 def sync_group_co_units(task: Task, *, by: Any, reason: str = "") -> bool:
     """Make the task's co-units through its groups match the groups' members now. True if anything changed.
 
@@ -32,11 +58,13 @@ def sync_group_co_units(task: Task, *, by: Any, reason: str = "") -> bool:
     is left alone; a unit that already acknowledged keeps its link even if it left the group.
     """
     reason = reason or _("co-units follow the unit group")
-    wanted: dict[int, int] = {}  # unit -> group that brings it
-    for named in task.co_group_links.select_related("group").order_by("pk"):
-        for unit_id in named.group.units.filter(is_active=True).values_list("pk", flat=True):
-            wanted.setdefault(unit_id, named.group_id)
-    wanted.pop(task.lead_unit_id, None)  # type: ignore[arg-type]
+    named = list(task.co_group_links.order_by("pk").values_list("group_id", flat=True))
+    members = group_members(named)
+    wanted = {
+        unit_id: group_id
+        for unit_id, group_id in wanted_co_units((), [(g, members[g]) for g in named], task.lead_unit_id).items()
+        if group_id is not None
+    }
     links = {link.unit_id: link for link in task.co_unit_links.all()}
     changed = False
     for unit_id, link in links.items():
@@ -86,6 +114,20 @@ def set_group_members(group: UnitGroup, units: Iterable[Unit], *, by: Any, reaso
     if changed:
         tasks_changed.send(sender=Task, task_ids=changed)
     return changed
+
+
+@transaction.atomic
+def remember_group_name(group: UnitGroup, name: str, *, by: Any, reason: str = "") -> bool:
+    """Add a name a document used for the group (各镇(街道、园区) for 各镇街) to its other names, so that the
+    next book that writes it finds the group. False when the group already answers to that name."""
+    _require_office(by)
+    name = " ".join(name.split())[:100]
+    group = UnitGroup.objects.select_for_update().get(pk=group.pk)
+    if not name or name in group.all_names():
+        return False
+    group.aliases = "\n".join([*(n for n in group.aliases.splitlines() if n.strip()), name])
+    save_with_history(group, by=by, reason=reason or _("another name for the unit group"))
+    return True
 
 
 @transaction.atomic

@@ -68,11 +68,24 @@ def test_several_explicit_leads_keep_the_first_and_warn(district, preview):
     assert any("several lead units" in w for w in row.warnings)
 
 
-def test_a_collective_lead_is_an_error_for_that_row(district, preview):
-    book = preview("b.csv", csv_text("序号,重点任务,牵头单位", "1,做好防汛,各街道", "2,做好防疫,区卫健局"))
-    assert not book.ok
-    assert book.rows[0].errors == ["Row 2: the lead unit “各街道” is a collective name; name one unit."]
-    assert book.rows[1].errors == []
+def test_a_collective_lead_makes_a_draft_that_keeps_the_lead_as_written(district, preview):
+    book = preview(
+        "b.csv",
+        csv_text(
+            "序号,重点任务,牵头单位",
+            "1,做好防汛,各街道",
+            "2,完成主要经济指标,各主要经济指标牵头单位",
+            "3,做好防疫,区卫健局",
+        ),
+    )
+    assert book.ok, book.all_errors
+    first, second, third = book.rows
+    assert (first.lead, first.lead_text) == (None, "各街道")
+    assert (second.lead, second.lead_text) == (None, "各主要经济指标牵头单位")
+    assert "Row 3: the lead “各主要经济指标牵头单位” names several units, not one" in second.warnings[0]
+    assert "lead unit" in second.missing
+    assert third.lead.unit_ids == (district.wjj.pk,) and third.lead_text == ""
+    assert book.unknown_units["各主要经济指标牵头单位"].as_lead
 
 
 def test_unknown_units_are_listed_with_their_rows(district, preview):
@@ -85,12 +98,17 @@ def test_unknown_units_are_listed_with_their_rows(district, preview):
         ),
     )
     assert not book.ok
-    assert "Row 2: lead unit “区金融局” was not found." in book.rows[0].errors
-    assert "Row 2: co-unit “区证监办” was not found." in book.rows[0].errors
+    first = book.rows[0]
+    assert first.errors == [
+        "Row 2: co-unit “区证监办” matches no unit: choose a unit for it, create it, or leave it out.",
+        "Row 2: “各有关部门” names several units and matches no unit group: choose a group for it or create "
+        "the group.",
+    ]
+    assert (first.lead, first.lead_text) == (None, "区金融局")  # an unknown lead does not stop the book
+    assert any("the lead unit “区金融局” matches no unit" in w for w in first.warnings)
     assert book.unknown_units["区证监办"].refs == ["2", "3"]
     assert book.unknown_units["区金融局"].as_lead
-    collective = book.unknown_units["各有关部门"]
-    assert collective.collective and any("matches no unit group" in w for w in book.rows[0].warnings)
+    assert book.unknown_units["各有关部门"].collective
 
 
 def test_create_units_turns_unknown_units_into_new_ones(district, preview):
@@ -150,7 +168,7 @@ def test_leaders_are_matched_and_new_ones_listed(district, preview):
     assert any("cannot be assigned until it has a responsible person" in w for w in b.warnings)
     assert c.leader.person_id == district.xu.pk
     assert d.leader.name == "陈仲朝" and any("several names" in w for w in d.warnings)
-    assert e.leader is None and any("names a post" in w for w in e.warnings)
+    assert (e.leader.kind, e.leader.label) == ("post", "区政府副市长")  # the district's post, to fill once
     assert set(book.new_people) == {"刘哲", "陈仲朝"}
 
 
@@ -306,4 +324,4 @@ def test_the_preview_runs_a_fixed_number_of_queries_whatever_the_size(district, 
         assert book.ok
         return len(captured)
 
-    assert queries(5) == queries(60) <= 10
+    assert queries(5) == queries(60) <= 13

@@ -12,7 +12,7 @@ from tongtui.orgs.models import Unit
 from tongtui.plans.models import Plan, Task
 
 GOOD = "序号,重点任务,牵头单位,配合单位,完成时限\n1,地区生产总值增长6%,区发改局,区财政局,12月底前\n2,推进乡债县管,区财政局,,全年\n"
-BAD = GOOD + "3,推进企业上市,区金融局,,\n"
+BAD = GOOD + "3,推进企业上市,区财政局,区证监办,\n"
 
 
 def run(*args: str, stdin: str | None = None) -> str:
@@ -71,7 +71,7 @@ def test_errors_exit_non_zero_with_the_rows_and_write_nothing(district, tmp_path
     path.write_text(BAD, encoding="utf-8")
     with pytest.raises(CommandError) as exc:
         run(str(path), "--plan", "2028")
-    assert "Row 4: lead unit “区金融局” was not found." in str(exc.value)
+    assert "Row 4: co-unit “区证监办” matches no unit" in str(exc.value)
     assert not Plan.objects.filter(year=2028).exists()
 
 
@@ -80,7 +80,7 @@ def test_create_units_creates_the_unknown_ones(district, tmp_path):
     path.write_text(BAD, encoding="utf-8")
     out = run(str(path), "--plan", "2028", "--create-units")
     assert "1 units" in out and "3 created" in out
-    assert Task.objects.get(plan__year=2028, code="3").lead_unit == Unit.objects.get(name="区金融局")
+    assert list(Task.objects.get(plan__year=2028, code="3").co_units.all()) == [Unit.objects.get(name="区证监办")]
 
 
 def test_lead_rule_none(district, tmp_path):

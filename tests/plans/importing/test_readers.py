@@ -144,8 +144,9 @@ def test_docx_tables_with_headings_between_them(tmp_path):
     book = offline_book("y.docx", buffer.getvalue())
     assert [r.code for r in book.rows] == ["1.1", "2.1"]
     assert [r.leader.name for r in book.rows] == ["陈兴立", "姚珂军"]
-    assert [h.written for h in book.rows[0].co] == ["区税务局"]  # a cell with two lines, two units
-    assert any("“各镇(街道、园区)” matches no unit group" in w for w in book.rows[0].warnings)
+    # a cell with two lines, two names: a unit and a collective name, kept as a unit group to fill later
+    assert [(h.written, h.kind) for h in book.rows[0].co] == [("区税务局", "new"), ("各镇(街道、园区)", "newgroup")]
+    assert book.new_groups == {"各镇(街道、园区)": "各镇(街道、园区)"}
 
 
 def test_a_docx_without_tables_is_read_as_the_text_of_a_notice():
@@ -185,8 +186,8 @@ def test_pasted_text_with_a_combined_division_of_duties():
     )
     row = book.rows[0]
     assert row.lead.written == "省发展改革委"
-    assert row.co == []  # 各地 and 各部门 match no unit group: left out, with a warning
-    assert sum("matches no unit group" in w for w in row.warnings) == 2
+    # 各地 and 各部门 match no unit group: never left out, kept as unit groups to create and fill later
+    assert [(h.written, h.kind) for h in row.co] == [("各地", "newgroup"), ("各部门", "newgroup")]
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """The preview -> tasks. All or nothing: one transaction, every write through plans/actions.py and
 orgs/actions.py (tasks in bulk: create_tasks, update_tasks), history reason "import <filename>". Also the staging of an upload between preview and confirm."""
 
-from dataclasses import dataclass
+import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,14 +12,15 @@ from django.utils.translation import gettext as _
 
 from tongtui.core.errors import Conflict, Forbidden
 from tongtui.orgs import actions as org_actions
-from tongtui.orgs.models import Person, Unit
-from tongtui.plans import actions, actions_bulk
+from tongtui.orgs.models import Person, Post, Unit, UnitAlias, UnitGroup
+from tongtui.plans import actions, actions_bulk, actions_groups
 from tongtui.plans.importing.book import Book, Options, Row, build_book
 from tongtui.plans.importing.deadlines import Step
 from tongtui.plans.importing.normalize import key
+from tongtui.plans.importing.people import PersonHit
 from tongtui.plans.importing.readers import decode, read_file, read_text
 from tongtui.plans.importing.units import UnitHit, guess_kind
-from tongtui.plans.models import Milestone, Plan, Task, TaskImport
+from tongtui.plans.models import Milestone, Plan, Task, TaskImport, TaskStatus
 
 
 class ImportFailed(Exception):
@@ -36,17 +38,25 @@ class Applied:
     updated: int = 0
     unchanged: int = 0
     units: int = 0
+    groups: int = 0
+    posts: int = 0
     people: int = 0
     categories: int = 0
+    assigned: int = 0  # the mid-year switch: assigned and acknowledged
+    drafts: list[str] = field(default_factory=list)  # with the switch: "code: what it lacks"
 
-    def as_dict(self) -> dict[str, int]:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
             "units": self.units,
+            "groups": self.groups,
+            "posts": self.posts,
             "people": self.people,
             "categories": self.categories,
+            "assigned": self.assigned,
+            "drafts": len(self.drafts),
         }
 
 
@@ -74,13 +84,16 @@ def _ordered(rows: list[Row]) -> list[Row]:
 
 
 class _Writer:
-    def __init__(self, book: Book, plan: Plan, by: Any, reason: str) -> None:
-        self.book, self.plan, self.by, self.reason = book, plan, by, reason
+    def __init__(self, book: Book, plan: Plan, by: Any, reason: str, date: datetime.datetime | None = None) -> None:
+        self.book, self.plan, self.by, self.reason, self.date = book, plan, by, reason, date
         self.result = Applied(plan)
         self.new_units: dict[str, Unit] = {}
+        self.new_groups: dict[str, UnitGroup] = {}
         self.new_people: dict[str, Person] = {}
         self.units: dict[int, Unit] = {}
+        self.groups: dict[int, UnitGroup] = {}
         self.people: dict[int, Person] = {}
+        self.posts: dict[tuple[Any, str], Post] = {}  # (unit id or new unit key, title) -> post
         self.categories = {c.name: c for c in plan.categories.all()}
         self.tasks = {t.code: t for t in Task.objects.filter(plan=plan)}
 
@@ -97,20 +110,75 @@ class _Writer:
                 by=self.by, name=name, parent=root, kind=guess_kind(name), reason=self.reason
             )
             self.result.units += 1
+        for k, name in self.book.new_groups.items():
+            self.new_groups[k] = org_actions.create_group(by=self.by, name=name, units=[], reason=self.reason)
+            self.result.groups += 1
         for k, hit in self.book.new_people.items():
             self.new_people[k] = org_actions.create_person(
                 by=self.by, name=hit.name, title=hit.title, reason=self.reason
             )
             self.result.people += 1
         unit_ids = {u for r in self.book.rows for h in [r.lead, *r.co] if h is not None for u in h.unit_ids}
+        hits = [h for r in self.book.rows for h in (r.leader, r.owner) if h is not None]
+        unit_ids |= {h.unit_id for h in hits if h.kind == "post" and h.unit_id is not None}
         self.units = Unit.objects.in_bulk(unit_ids)
-        person_ids = {h.person_id for r in self.book.rows for h in (r.leader, r.owner) if h and h.person_id}
-        self.people = Person.objects.in_bulk(person_ids)
+        group_ids = {h.group_id for r in self.book.rows for h in r.co if h.kind == "group" and h.group_id}
+        self.groups = UnitGroup.objects.in_bulk(group_ids)
+        self.people = Person.objects.in_bulk({h.person_id for h in hits if h.person_id})
+        self.prepare_posts(hits)
+        self.remember_names()
+
+    def prepare_posts(self, hits: list[PersonHit]) -> None:
+        """The posts the book names, each recorded once per unit and title (not once per task)."""
+        known = Post.objects.in_bulk({h.post_id for h in hits if h.post_id})
+        for hit in hits:
+            if hit.kind != "post" and hit.post_id is None:
+                continue
+            place = self.post_key(hit)
+            if place in self.posts:
+                continue
+            if hit.post_id is not None and hit.post_id in known:
+                self.posts[place] = known[hit.post_id]
+                continue
+            unit = self.units[hit.unit_id] if hit.unit_id is not None else self.new_units[hit.unit_key]
+            before = Post.objects.filter(unit=unit, title=hit.title).exists()
+            self.posts[place] = actions_groups.get_or_create_post(unit, hit.title, by=self.by, reason=self.reason)
+            self.result.posts += 0 if before else 1
+
+    @staticmethod
+    def post_key(hit: PersonHit) -> tuple[Any, str]:
+        return (hit.unit_id if hit.unit_id is not None else hit.unit_key, key(hit.title))
+
+    def remember_names(self) -> None:
+        """A name the office chose a unit or group for becomes one of its other names, so that the next book
+        (and the ledger's re-import) finds it without asking."""
+        choices = [(written, choice) for written, choice in self.book.mapped.values() if ":" in choice]
+        if not choices:
+            return
+        taken = set(UnitAlias.objects.filter(name__in=[w for w, _c in choices]).values_list("name", flat=True))
+        taken |= set(Unit.objects.filter(name__in=[w for w, _c in choices]).values_list("name", flat=True))
+        groups = UnitGroup.objects.in_bulk(
+            {int(c[6:]) for _w, c in choices if c.startswith("group:") and c[6:].isdigit()}
+        )
+        units = Unit.objects.in_bulk({int(c[5:]) for _w, c in choices if c.startswith("unit:") and c[5:].isdigit()})
+        for written, choice in choices:
+            kind, _sep, pk = choice.partition(":")
+            if kind == "unit" and int(pk) in units and written not in taken:
+                org_actions.add_alias(units[int(pk)], written, by=self.by, reason=self.reason)
+                taken.add(written)
+            elif kind == "group" and int(pk) in groups:
+                actions_groups.remember_group_name(groups[int(pk)], written, by=self.by, reason=self.reason)
 
     def unit_list(self, hit: UnitHit) -> list[Unit]:
         if hit.kind == "new":
             return [self.new_units[hit.key]]
         return [self.units[u] for u in hit.unit_ids]
+
+    def group(self, hit: UnitHit) -> UnitGroup:
+        if hit.kind == "newgroup":
+            return self.new_groups[hit.key]
+        assert hit.group_id is not None
+        return self.groups[hit.group_id]
 
     def person(self, hit: Any) -> Person | None:
         if hit is None:
@@ -133,10 +201,19 @@ class _Writer:
             f["parent"] = drafted if drafted is not None else self.tasks[row.parent_code]
         if row.lead is not None and row.lead.kind in ("unit", "new"):
             f["lead_unit"] = self.unit_list(row.lead)[0]
+        if row.lead_text is not None:
+            f["lead_text"] = row.lead_text
         for attr in ("leader", "owner"):
-            person = self.person(getattr(row, attr))
-            if person is not None:
-                f[attr] = person
+            hit = getattr(row, attr)
+            if hit is None:
+                continue
+            if hit.is_named:
+                f[attr] = self.person(hit)
+            if hit.kind == "post" or hit.post_id is not None:
+                f[f"{attr}_post"] = self.posts[self.post_key(hit)]
+            elif hit.kind == "text":
+                f[f"{attr}_post"] = None
+            f[f"{attr}_text"] = hit.written[:100] if hit.kind == "text" else ""
         for name in ("start", "due", "deadline_text", "weight", "source", "is_public"):
             value = getattr(row, name)
             if value is not None:
@@ -146,11 +223,16 @@ class _Writer:
         return {name: value for name, value in f.items() if getattr(task, name) != value}
 
     def co_units(self, row: Row) -> list[Unit]:
+        """The co-units the row names on their own (not through a group)."""
         units: dict[int, Unit] = {}
         for hit in row.co:
-            for unit in self.unit_list(hit):
-                units.setdefault(unit.pk, unit)
+            if hit.kind in ("unit", "new"):
+                for unit in self.unit_list(hit):
+                    units.setdefault(unit.pk, unit)
         return list(units.values())
+
+    def co_groups(self, row: Row) -> list[tuple[UnitGroup, str]]:
+        return [(self.group(hit), hit.written) for hit in row.co if hit.is_group]
 
     def write_all(self, rows: list[Row]) -> None:
         """New tasks in one bulk write (parents before children), then the changes to existing tasks in
@@ -167,7 +249,7 @@ class _Writer:
                 updates.append(row)
         try:
             actions_bulk.create_tasks(
-                by=self.by, plan=self.plan, drafts=list(drafts.values()), reason=self.reason
+                by=self.by, plan=self.plan, drafts=list(drafts.values()), reason=self.reason, date=self.date
             )
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):
@@ -185,8 +267,8 @@ class _Writer:
         stored = [self.tasks[r.code].pk for r in updates if r.code not in drafts]
         for task in (
             Task.objects.filter(pk__in=stored)
-            .select_related("parent", "category", "lead_unit", "leader", "owner")
-            .prefetch_related("co_unit_links")
+            .select_related("parent", "category", "lead_unit", "leader", "owner", "leader_post", "owner_post")
+            .prefetch_related("co_unit_links", "co_group_links")
         ):
             self.tasks[task.code] = task  # what the rows are compared with, in a few queries
         changes = [self.change(row) for row in updates]
@@ -203,17 +285,27 @@ class _Writer:
             ) from exc
         self.result.updated += len(changes)
 
+    def co_changed(self, row: Row, task: Task) -> bool:
+        """True when the row names other co-units or unit groups than the task has (or writes a group
+        otherwise)."""
+        if not row.co:
+            return False
+        direct = {u.pk for u in self.co_units(row)} - {task.lead_unit_id}
+        current = {link.unit_id for link in task.co_unit_links.all() if link.via_group_id is None}
+        groups = {g.pk: written[:100] for g, written in self.co_groups(row)}
+        named = {link.group_id: link.written for link in task.co_group_links.all()}
+        return direct != current or groups != named
+
     def change(self, row: Row) -> actions_bulk.TaskChange:
         """An existing task's changes as update_tasks takes them (what write() would do for the row)."""
         task = self.tasks[row.code]
-        co = self.co_units(row)
-        current = {link.unit_id for link in task.co_unit_links.all()}
-        new_co = co if row.co and {u.pk for u in co} - {task.lead_unit_id} != current else None
+        relink = self.co_changed(row, task)
         return actions_bulk.TaskChange(
             ref=row.ref,
             task=task,
             fields=self.fields(row, task),
-            co_units=new_co,
+            co_units=self.co_units(row) if relink else None,
+            co_groups=self.co_groups(row) if relink else [],
             milestones=None if row.milestones is None else self.steps(row),
         )
 
@@ -233,12 +325,14 @@ class _Writer:
             fields={"code": row.code, **fields},
             parent=parent,
             co_units=self.co_units(row),
+            co_groups=self.co_groups(row),
             milestones=self.steps(row),
         )
 
     def write(self, row: Row) -> None:
         """One row through the per-row actions, as imports were written before the bulk path; kept as the
-        reference the tests compare the bulk write with."""
+        reference the tests compare the bulk write with. It writes what plans.actions can: the as-written
+        fields (lead_text, posts, people as written) are the bulk path's alone and tested on their own."""
         task = self.tasks.get(row.code)
         if row.action == "unchanged" and task is not None:
             self.result.unchanged += 1
@@ -246,27 +340,41 @@ class _Writer:
         co = self.co_units(row)
         new = task is None
         if task is None:
+            fields = {k: v for k, v in self.fields(row, None).items() if k in actions.TASK_FIELDS}
             task = actions.create_task(
-                by=self.by,
-                plan=self.plan,
-                co_units=co,
-                reason=self.reason,
-                code=row.code,
-                **self.fields(row, None),
+                by=self.by, plan=self.plan, co_units=co, reason=self.reason, code=row.code, **fields
             )
             self.tasks[row.code] = task
             self.result.created += 1
         else:
-            changed = self.fields(row, task)
-            current = {link.unit_id for link in task.co_unit_links.all()}
-            new_co = co if row.co and {u.pk for u in co} - {task.lead_unit_id} != current else None
-            if changed or new_co is not None:
+            changed = {k: v for k, v in self.fields(row, task).items() if k in actions.TASK_FIELDS}
+            relink = self.co_changed(row, task)
+            if changed or relink:
                 actions.update_task(
-                    task, by=self.by, version=task.version, co_units=new_co, reason=self.reason, **changed
+                    task,
+                    by=self.by,
+                    version=task.version,
+                    co_units=co if relink else None,
+                    reason=self.reason,
+                    **changed,
                 )
             self.result.updated += 1
+        for group, written in self.co_groups(row):
+            actions_groups.add_co_group(task, group, by=self.by, written=written, reason=self.reason)
         if row.milestones is not None:
             self.milestones(task, row.milestones, new=new)
+
+    def switch(self, on: datetime.date) -> None:
+        """The mid-year switch: the book's complete drafts assigned and acknowledged on `on`."""
+        codes = {r.code for r in self.book.rows}
+        tasks = [t for code, t in self.tasks.items() if code in codes]
+        done = actions_bulk.acknowledge_imported(tasks, by=self.by, on=on, reason=self.reason)
+        self.result.assigned = len(done)
+        switched = {t.pk for t in done}
+        for task in Task.objects.filter(pk__in=[t.pk for t in tasks], status=TaskStatus.DRAFT).order_by("pk"):
+            if task.pk not in switched:
+                missing = "、".join(task.missing_for_assignment())
+                self.result.drafts.append(f"{task.code}: {missing}")
 
     def milestones(self, task: Task, steps: list[Step], new: bool = False) -> None:
         old = [] if new else list(Milestone.objects.filter(task=task).order_by("seq", "due", "pk"))
@@ -300,17 +408,34 @@ class _Writer:
             actions.delete_milestone(m, by=self.by, reason=self.reason)
 
 
-def apply_book(book: Book, *, year: int, by: Any, filename: str, plan: Plan | None = None) -> Applied:
-    """Write the whole book or nothing. Creates the plan year when it does not exist yet."""
+def apply_book(
+    book: Book,
+    *,
+    year: int,
+    by: Any,
+    filename: str,
+    plan: Plan | None = None,
+    assigned_on: datetime.date | None = None,
+) -> Applied:
+    """Write the whole book or nothing. Creates the plan year when it does not exist yet.
+
+    With `assigned_on` (the mid-year switch) the new tasks' history is dated that day, and every task the
+    book makes complete (lead unit, leader, person) that is still a draft is assigned and acknowledged on it;
+    the others stay drafts and are listed in the result."""
     if not book.ok:
         raise ImportFailed(book.all_errors)
     reason = f"import {filename}"[:100]
+    date = actions_bulk.switch_time(assigned_on) if assigned_on else None
     try:
         with transaction.atomic():
             plan = plan or Plan.objects.filter(year=year).first() or actions.create_plan(by=by, year=year)
-            writer = _Writer(book, plan, by, reason)
+            # one import into a plan at a time: a second one waits, then finds the codes the first created
+            Plan.objects.select_for_update().filter(pk=plan.pk).values_list("pk", flat=True).first()
+            writer = _Writer(book, plan, by, reason, date)
             writer.prepare()
             writer.write_all(_ordered(book.rows))
+            if assigned_on is not None:
+                writer.switch(assigned_on)
     except (ValidationError, Forbidden, Conflict) as exc:
         raise ImportFailed([_flat(exc)]) from exc
     return writer.result
@@ -357,6 +482,7 @@ def options_for(staged: TaskImport) -> Options:
         lead_rule=staged.lead_rule,
         create_units=staged.create_units,
         mapping=dict(staged.unit_mapping or {}),
+        assigned_on=staged.assigned_on,
     )
 
 
@@ -370,20 +496,35 @@ def preview(staged: TaskImport) -> Book:
     )
 
 
-def set_mapping(staged: TaskImport, mapping: dict[str, str]) -> None:
+def set_mapping(staged: TaskImport, mapping: dict[str, str], assigned_on: datetime.date | None = None) -> None:
+    """The office's choices on the preview: a unit, a group, create or leave out per unknown name, and the
+    day of the mid-year switch (None: import as drafts)."""
     staged.unit_mapping = mapping
-    staged.save(update_fields=["unit_mapping"])
+    staged.assigned_on = assigned_on
+    staged.save(update_fields=["unit_mapping", "assigned_on"])
 
 
 def confirm(staged: TaskImport, *, by: Any) -> Applied:
-    """Apply a staged import once; the preview is rebuilt from the stored file so it is what gets written."""
+    """Apply a staged import once; the preview is rebuilt from the stored file so it is what gets written.
+
+    The import is claimed with a conditional UPDATE inside the transaction that writes it: of two clicks (or
+    two people) at once exactly one imports, the other is told it has been applied; a failed import leaves
+    it unclaimed."""
     if staged.applied_at is not None:
         raise ImportFailed([_("This import has already been applied.")])
     book = preview(staged)
-    result = apply_book(
-        book, year=staged.plan.year, by=by, filename=staged.filename or "pasted text", plan=staged.plan
-    )
-    staged.applied_at = timezone.now()
-    staged.summary = result.as_dict()
-    staged.save(update_fields=["applied_at", "summary"])
+    with transaction.atomic():
+        claimed = TaskImport.objects.filter(pk=staged.pk, applied_at__isnull=True).update(applied_at=timezone.now())
+        if not claimed:
+            raise ImportFailed([_("This import has already been applied.")])
+        result = apply_book(
+            book,
+            year=staged.plan.year,
+            by=by,
+            filename=staged.filename or "pasted text",
+            plan=staged.plan,
+            assigned_on=staged.assigned_on,
+        )
+        TaskImport.objects.filter(pk=staged.pk).update(summary=result.as_dict())
+    staged.refresh_from_db(fields=["applied_at", "summary"])
     return result

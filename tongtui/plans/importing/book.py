@@ -8,6 +8,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -27,8 +28,9 @@ class Options:
     lead_rule: str = (
         "first"  # "first": the first 责任单位 leads; "none": all are equal, the office picks a lead
     )
-    create_units: bool = False
-    mapping: dict[str, str] = field(default_factory=dict)  # name key -> "unit:<id>" | "create" | "skip"
+    create_units: bool = False  # unknown names become new units, collective ones new unit groups
+    mapping: dict[str, str] = field(default_factory=dict)  # name key -> unit:<id> | group:<id> | create | skip
+    assigned_on: datetime.date | None = None  # the mid-year switch: complete tasks assigned and acknowledged
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Raw:
     ref: str
     values: dict[str, str]
     path: tuple[tuple[int, int], ...]
+    headers: dict[str, str] = field(default_factory=dict)  # field -> its header as the file writes it
     leader: str = ""
     category: str = ""
     raw_code: str = ""
@@ -56,9 +59,10 @@ class Row:
     parent_code: str = ""
     category: str = ""
     texts: dict[str, str] = field(default_factory=dict)  # goal, measures, deliverables, note (given only)
-    lead: UnitHit | None = None
-    co: list[UnitHit] = field(default_factory=list)
-    leader: PersonHit | None = None
+    lead: UnitHit | None = None  # a unit, found or to create
+    lead_text: str | None = None  # the lead as written when it names no one unit; "" once a unit leads
+    co: list[UnitHit] = field(default_factory=list)  # units and unit groups, found or to create
+    leader: PersonHit | None = None  # a person, a post, or the cell kept as written
     owner: PersonHit | None = None
     start: datetime.date | None = None
     due: datetime.date | None = None
@@ -73,9 +77,12 @@ class Row:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
+    assign: bool = False  # the mid-year switch assigns and acknowledges it
+    missing: list[str] = field(default_factory=list)  # what it lacks to be assigned
+
     @property
     def co_labels(self) -> list[str]:
-        return [h.label for h in self.co if h.kind in ("unit", "group", "new")]
+        return [h.label for h in self.co if h.kind in ("unit", "group", "new", "newgroup")]
 
 
 @dataclass
@@ -94,15 +101,23 @@ class Book:
     rows: list[Row] = field(default_factory=list)
     unknown_units: dict[str, Unknown] = field(default_factory=dict)
     new_units: dict[str, str] = field(default_factory=dict)  # key -> name to create
+    new_groups: dict[str, str] = field(default_factory=dict)  # key -> unit group to create (filled later)
+    mapped: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (as written, the office's choice)
     new_people: dict[str, PersonHit] = field(default_factory=dict)  # key -> who to create
     new_categories: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # about the whole file
     warnings: list[str] = field(default_factory=list)
+    directory: Any = field(default=None, repr=False, compare=False)  # what the names were matched against
 
     @property
     def ok(self) -> bool:
         return not self.errors and not any(r.errors for r in self.rows)
+
+    @property
+    def drafts(self) -> list[Row]:
+        """With the mid-year switch: the rows that stay drafts because they lack a lead, leader or person."""
+        return [r for r in self.rows if r.missing]
 
     @property
     def all_errors(self) -> list[str]:
@@ -158,6 +173,10 @@ class _Walker:
                     "责任单位, or numbered lines with 牵头单位: / 责任单位: labels."
                 )
             )
+        elif not self.raws:
+            self.book.errors.append(
+                _("The table has its header row but no task under it: there is nothing to import.")
+            )
         return self.raws
 
     def heading(self, h: Heading) -> None:
@@ -178,7 +197,7 @@ class _Walker:
         lines = grid.lines
         start = 0
         if grid.columns is not None:
-            columns = Columns(dict(enumerate(grid.columns)), [])
+            columns = Columns(dict(enumerate(grid.columns)), [])  # pasted text: headers are the labels
         else:
             index = find_header([ln.cells for ln in lines])
             if index is None:
@@ -258,7 +277,8 @@ class _Walker:
             if level == 1 and not h.leader and h.title:
                 category = re.sub(r"[。.;；]+$", "", h.title)
         code = normalize_code(values.get("code", ""))
-        return Raw(ref, values, path, leader=leader, category=category, raw_code=code)
+        headers = {name: self.columns.header(name) for name in values} if self.columns else {}
+        return Raw(ref, values, path, headers, leader=leader, category=category, raw_code=code)
 
 
 def assign_codes(raws: list[Raw]) -> None:
@@ -335,6 +355,7 @@ def build_book(blocks: list[Block], options: Options, *, plan=None, directory=No
     raws = _Walker(book).walk(blocks)
     assign_codes(raws)
     resolver = Resolver(book, options, plan=plan, directory=directory, people=people, raws=raws)
+    book.directory = resolver.directory
     for raw in raws:
         book.rows.append(resolver.row(raw))
     resolver.finish()

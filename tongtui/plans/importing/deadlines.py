@@ -41,7 +41,12 @@ _HALF = re.compile(
     r"(\s*(?:以前|之前|前))?"
 )
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*年?(?:底|末|内)?(\s*(?:以前|之前|前))?")
-_OPEN_ENDED = re.compile(r"持续|长期|常态|经常性|每[年季月周日]|定期|逐年|适时|按期|按要求|按时")
+_OPEN_ENDED = re.compile(
+    r"持续|长期|常态|常年|经常性|每[年季月周日]|定期|逐年|适时|按期|按要求|按时|按计划|按上级|根据上级|视情况|动态|随时|全程"
+)
+# Dates that cannot be: a month past 12, a day past the month's end, 2026-02-30, 2026/99/99.
+_BAD_ISO = re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)")
+_BAD_MONTH = re.compile(r"(?:(?<!\d)(\d{4})\s*年\s*)?(?<![\d.\-/~～至到])(\d{1,3})\s*月(?:\s*(\d{1,3})\s*[日号])?")
 
 _PERCENT_BRACKET = re.compile(r"[((]\s*(\d{1,3}(?:\.\d+)?)\s*%\s*[))]")
 _PERCENT_DONE = re.compile(r"(?:完成|形象进度|进度)\s*(?:达到|达)?\s*(\d{1,3}(?:\.\d+)?)\s*%")
@@ -71,6 +76,7 @@ class Deadline:
     text: str
     open_ended: bool = False  # 持续推进, 长期坚持: no date, on purpose
     understood: bool = True
+    invalid: tuple[str, ...] = ()  # the parts that name a date no calendar has (2026-02-30, 13月)
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,25 @@ def _iter_found(text: str, year: int) -> list[Found]:
     return kept
 
 
+def invalid_dates(text: str, year: int) -> list[str]:
+    """The date expressions in the text that name no real day: 2026-02-30, 2026/99/99, 2026年13月, 6月31日."""
+    t = simplify(text)
+    bad: list[str] = []
+    for m in _BAD_ISO.finditer(t):
+        try:
+            datetime.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            bad.append(m[0].strip())
+    for m in _BAD_MONTH.finditer(t):
+        month = int(m[2])
+        y = int(m[1]) if m[1] else year
+        if not 1 <= month <= 12:
+            bad.append(m[0].strip())
+        elif m[3] and not 1 <= int(m[3]) <= calendar.monthrange(y, month)[1]:
+            bad.append(m[0].strip())
+    return bad
+
+
 def find_dates(text: str, year: int) -> list[Found]:
     return _iter_found(simplify(text), year)
 
@@ -164,6 +189,9 @@ def parse_deadline(text: str, year: int) -> Deadline:
     written = text.strip()
     if not written:
         return Deadline(None, "")
+    bad = invalid_dates(written, year)
+    if bad:
+        return Deadline(None, written, understood=False, invalid=tuple(bad))
     found = _iter_found(simplify(written), year)
     if found:
         return Deadline(found[-1].due, written)

@@ -1,4 +1,4 @@
-"""The plan's tasks as a preview compares them: loaded once, in three queries."""
+"""The plan's tasks as a preview compares them: loaded once, in four queries."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -13,12 +13,13 @@ class Existing:
     id: int
     version: int
     values: dict[str, Any]
-    co_ids: set[int] = field(default_factory=set)
+    co_ids: set[int] = field(default_factory=set)  # co-units named on their own, not brought by a group
+    groups: dict[int, str] = field(default_factory=dict)  # unit group -> as written
     milestones: list[tuple[str, datetime.date, Decimal]] = field(default_factory=list)
 
 
 def load_existing(plan: Any) -> dict[str, Existing]:
-    from tongtui.plans.models import CoUnit, Milestone, Task
+    from tongtui.plans.models import CoGroup, CoUnit, Milestone, Task
 
     if plan is None or plan.pk is None:
         return {}
@@ -35,8 +36,14 @@ def load_existing(plan: Any) -> dict[str, Existing]:
         "deliverables",
         "note",
         "lead_unit_id",
+        "lead_text",
         "leader_id",
         "owner_id",
+        "leader_post_id",
+        "owner_post_id",
+        "leader_text",
+        "owner_text",
+        "status",
         "start",
         "due",
         "deadline_text",
@@ -51,8 +58,13 @@ def load_existing(plan: Any) -> dict[str, Existing]:
         values["parent"] = values.pop("parent__code") or ""
         item = Existing(values.pop("pk"), values.pop("version"), values)
         found[values["code"]] = by_id[item.id] = item
-    for task_id, unit_id in CoUnit.objects.filter(task__plan=plan).values_list("task_id", "unit_id"):
+    links = CoUnit.objects.filter(task__plan=plan, via_group__isnull=True).values_list("task_id", "unit_id")
+    for task_id, unit_id in links:
         by_id[task_id].co_ids.add(unit_id)
+    for task_id, group_id, written in CoGroup.objects.filter(task__plan=plan).values_list(
+        "task_id", "group_id", "written"
+    ):
+        by_id[task_id].groups[group_id] = written
     for task_id, title, due, planned in (
         Milestone.objects.filter(task__plan=plan)
         .order_by("task_id", "seq", "due", "pk")

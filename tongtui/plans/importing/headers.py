@@ -1,7 +1,7 @@
 """Column headers of task books: synonyms -> fields, and finding the header row under a title row."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tongtui.plans.importing.normalize import key
 
@@ -119,13 +119,18 @@ TEXT_FIELDS = ("title", "content", "goal")
 
 @dataclass
 class Columns:
-    """Which column holds which field, and the headers that were not understood."""
+    """Which column holds which field, the headers that were not understood, and each field's header as the
+    file writes it (to name a cell in a message)."""
 
     fields: dict[int, str]
     ignored: list[str]
+    names: dict[str, str] = field(default_factory=dict)
 
     def has(self, name: str) -> bool:
         return name in self.fields.values()
+
+    def header(self, name: str) -> str:
+        return self.names.get(name) or (SYNONYMS[name][0] if name in SYNONYMS else name)
 
 
 def field_of(header: str) -> str | None:
@@ -167,7 +172,10 @@ def map_columns(cells: list[str]) -> Columns:
             if col is not None:
                 fields[col] = "title"
                 break
-    return Columns(fields, [h for _i, h in sorted(ignored)])
+    names: dict[str, str] = {}
+    for i, name in sorted(fields.items()):
+        names.setdefault(name, " ".join(cells[i].split()))
+    return Columns(fields, [h for _i, h in sorted(ignored)], names)
 
 
 def score(cells: list[str]) -> int:

@@ -6,12 +6,14 @@ import datetime
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from tongtui.plans.importing.labels import split_labelled, starts_with_label
+from tongtui.plans.importing.limits import Counter, UnreadableFile, check_archive, check_merged
 from tongtui.plans.importing.sections import is_heading_text, leading_number
 
 EXTENSIONS = (".xlsx", ".csv", ".docx", ".txt")
@@ -34,8 +36,7 @@ TEXT_COLUMNS = [
 ]
 
 
-class UnreadableFile(Exception):
-    """The upload cannot be read as a task book; the message says why, for the user."""
+__all__ = ["Block", "Grid", "Line", "Title", "UnreadableFile", "read_file", "read_text"]
 
 
 @dataclass
@@ -82,11 +83,15 @@ def cell_text(value: object) -> str:
 
 
 def read_file(filename: str, data: bytes, sheet: str | None = None) -> list[Block]:
+    """The file's tables and headings. Refuses (UnreadableFile) what it cannot read and what is over the
+    limits (limits.py): an archive's inflated size before it is opened, rows and cells while reading."""
     name = filename.lower()
     try:
         if name.endswith(".xlsx"):
+            check_archive(data)
             return read_xlsx(data, sheet)
         if name.endswith(".docx"):
+            check_archive(data)
             return read_docx(data)
         if name.endswith(".csv"):
             return read_csv(decode(data))
@@ -123,22 +128,30 @@ def read_xlsx(data: bytes, sheet: str | None = None) -> list[Block]:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors for non-workbooks
         raise UnreadableFile(_("The file is not a readable .xlsx workbook.")) from exc
-    merged = _merged_ranges(data)
-    names = book.sheetnames
-    if sheet is not None and sheet not in names:
-        raise UnreadableFile(_("The workbook has no sheet named “%(sheet)s”.") % {"sheet": sheet})
-    blocks: list[Block] = []
-    for index, ws_name in enumerate(names):
-        if sheet is not None and ws_name != sheet:
-            continue
-        ws = book[ws_name]
-        ws.reset_dimensions()  # type: ignore[union-attr]
-        rows = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-        _fill_merged(rows, merged.get(index, []))
-        grid = Grid(ws_name, [Line(i + 1, r) for i, r in enumerate(rows) if any(r)], is_sheet=True)
-        if grid.lines:
-            blocks.append(grid)
-    book.close()
+    try:
+        merged = _merged_ranges(data)
+        check_merged(sum(len(r) for r in merged.values()))
+        names = book.sheetnames
+        if sheet is not None and sheet not in names:
+            raise UnreadableFile(_("The workbook has no sheet named “%(sheet)s”.") % {"sheet": sheet})
+        blocks: list[Block] = []
+        counter = Counter()
+        for index, ws_name in enumerate(names):
+            if sheet is not None and ws_name != sheet:
+                continue
+            ws = book[ws_name]
+            ws.reset_dimensions()  # type: ignore[union-attr]
+            rows: list[list[str]] = []
+            for values in ws.iter_rows(values_only=True):
+                row = [cell_text(v) for v in values]
+                counter.row(len(row), filled=any(row))
+                rows.append(row)
+            _fill_merged(rows, merged.get(index, []), counter)
+            grid = Grid(ws_name, [Line(i + 1, r) for i, r in enumerate(rows) if any(r)], is_sheet=True)
+            if grid.lines:
+                blocks.append(grid)
+    finally:
+        book.close()
     return blocks
 
 
@@ -189,16 +202,25 @@ def _sheet_targets(archive: zipfile.ZipFile) -> list[str]:
     return order
 
 
-def _fill_merged(rows: list[list[str]], ranges: list[tuple[int, int, int, int]]) -> None:
-    """Every cell of a merged range gets the range's value, so a merged 序号 or 牵头单位 counts for each row."""
+def _fill_merged(
+    rows: list[list[str]], ranges: list[tuple[int, int, int, int]], counter: Counter | None = None
+) -> None:
+    """Every cell of a merged range gets the range's value, so a merged 序号 or 牵头单位 counts for each row.
+
+    A range is cut to the rows read and to the widest row, so that a range declared over the whole sheet
+    (A1:XFD1048576) adds no cells that are not there."""
+    width = max((len(r) for r in rows), default=0)
     for r1, c1, r2, c2 in ranges:
-        if r1 >= len(rows):
+        if r1 >= len(rows) or c1 >= width:
             continue
+        c2 = min(c2, width - 1)
         top = rows[r1]
         value = top[c1] if c1 < len(top) else ""
         for r in range(r1, min(r2, len(rows) - 1) + 1):
             row = rows[r]
             if len(row) <= c2:
+                if counter is not None:
+                    counter.row(c2 + 1 - len(row), filled=False)
                 row.extend([""] * (c2 + 1 - len(row)))
             for c in range(c1, c2 + 1):
                 row[c] = value
@@ -213,20 +235,21 @@ def read_csv(text: str) -> list[Block]:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
-    grid = Grid(
-        "csv",
-        [Line(i + 1, [cell_text(c) for c in r]) for i, r in enumerate(rows) if any(c.strip() for c in r)],
-    )
-    return [grid] if grid.lines else []
+    return _delimited("csv", csv.reader(io.StringIO(text), dialect))
 
 
 def read_tsv(text: str) -> list[Block]:
-    rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
-    grid = Grid(
-        "text",
-        [Line(i + 1, [cell_text(c) for c in r]) for i, r in enumerate(rows) if any(c.strip() for c in r)],
-    )
+    return _delimited("text", csv.reader(io.StringIO(text), delimiter="\t"))
+
+
+def _delimited(name: str, records: Iterable[list[str]]) -> list[Block]:
+    counter = Counter()
+    grid = Grid(name)
+    for i, record in enumerate(records):
+        filled = any(c.strip() for c in record)
+        counter.row(len(record), filled=filled)
+        if filled:
+            grid.lines.append(Line(i + 1, [cell_text(c) for c in record]))
     return [grid] if grid.lines else []
 
 
@@ -250,6 +273,7 @@ def read_docx(data: bytes) -> list[Block]:
     blocks: list[Block] = []
     paragraphs: list[str] = []
     tables = 0
+    counter = Counter()
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
@@ -263,6 +287,7 @@ def read_docx(data: bytes) -> list[Block]:
             lines = []
             for i, row in enumerate(table.rows):
                 cells = [cell_text(c.text) for c in row.cells]
+                counter.row(len(cells), filled=any(cells))
                 if any(cells):
                     lines.append(Line(i + 1, cells))
             if lines:
@@ -300,6 +325,9 @@ def read_text(text: str) -> list[Block]:
     out: list[Block | _Item] = []
     current: _Item | None = None
     lines = [(n, raw.strip()) for n, raw in enumerate(text.splitlines(), start=1) if raw.strip()]
+    counter = Counter()
+    for _line in lines:
+        counter.row(1)
     for index, (number, line) in enumerate(lines):
         following = lines[index + 1][1] if index + 1 < len(lines) else ""
         if starts_with_label(line):

@@ -1,5 +1,6 @@
 """One read row -> one preview row: units, people, dates, checks, and what changes on an existing task."""
 
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -7,11 +8,18 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tongtui.plans.importing.book import Book, Options, Raw, Row, Unknown
-from tongtui.plans.importing.deadlines import is_plain_date, parse_date, parse_deadline, parse_schedule
+from tongtui.plans.importing.deadlines import (
+    invalid_dates,
+    is_plain_date,
+    parse_date,
+    parse_deadline,
+    parse_schedule,
+)
 from tongtui.plans.importing.existing import load_existing
+from tongtui.plans.importing.headers import SYNONYMS
 from tongtui.plans.importing.labels import has_duty_marks, inline_units, parse_duty
 from tongtui.plans.importing.normalize import key, squash
-from tongtui.plans.importing.people import People, PersonHit
+from tongtui.plans.importing.people import People, PersonHit, is_relative, split_people, split_post
 from tongtui.plans.importing.units import Directory, UnitHit, clean_unit, split_units
 
 TEXT_FIELDS = ("goal", "measures", "deliverables", "note")
@@ -107,7 +115,7 @@ class Resolver:
                 row.texts[name] = v[name]
         leaders = self.units(row, v)
         self.persons(row, v.get("leader", "") or "、".join(leaders) or raw.leader, v.get("owner", ""))
-        self.dates(row, v)
+        self.dates(row, v, raw.headers)
         self.extras(row, v)
         self.compare(row)
         self.readiness(row)
@@ -143,7 +151,7 @@ class Resolver:
     # -- units ----------------------------------------------------------------------------------
 
     def units(self, row: Row, v: dict[str, str]) -> list[str]:
-        """Fill row.lead and row.co; return leaders named in a 部门分工 text."""
+        """Fill row.lead (or row.lead_text) and row.co; return leaders named in a 部门分工 text."""
         leads: list[str] = []
         cos: list[str] = []
         rest: list[str] = []
@@ -170,6 +178,9 @@ class Resolver:
         mapping, create = self.options.mapping, self.options.create_units
         lead_hits = self.directory.resolve_list([n for n in leads if n], mapping, create)
         co_hits = self.directory.resolve_list([n for n in cos if n], mapping, create)
+        for hit in lead_hits + co_hits:
+            if hit.key in mapping:
+                self.book.mapped.setdefault(hit.key, (hit.written, mapping[hit.key]))
         lead_hits = [h for h in lead_hits if h.kind != "skip"]
         if len(lead_hits) > 1:
             self.warn(
@@ -183,30 +194,26 @@ class Resolver:
             )
             co_hits = lead_hits[1:] + co_hits
         if lead_hits:
-            lead = lead_hits[0]
-            if lead.kind in ("group", "collective"):
-                self.error(
-                    row,
-                    _("Row %(row)s: the lead unit “%(name)s” is a collective name; name one unit."),
-                    name=lead.written,
-                )
-                if lead.kind == "collective":
-                    self.note_unknown(row, lead, as_lead=True)
-            elif lead.kind == "unknown":
-                self.error(row, _("Row %(row)s: lead unit “%(name)s” was not found."), name=lead.written)
-                self.note_unknown(row, lead, as_lead=True)
-            else:
-                row.lead = lead
-                self.note_new(row, lead)
+            self.lead(row, lead_hits[0])
         lead_id = row.lead.unit_ids[0] if row.lead and row.lead.unit_ids else None
         seen: set[Any] = {lead_id} if lead_id else set()
+        groups: set[str] = set()
         for hit in co_hits:
             if hit.kind == "unknown":
-                self.error(row, _("Row %(row)s: co-unit “%(name)s” was not found."), name=hit.written)
+                self.error(
+                    row,
+                    _("Row %(row)s: co-unit “%(name)s” matches no unit: choose a unit for it, create it, or leave it out."),
+                    name=hit.written,
+                )
                 self.note_unknown(row, hit)
             elif hit.kind == "collective":
-                self.warn(
-                    row, _("Row %(row)s: “%(name)s” matches no unit group and is left out."), name=hit.written
+                self.error(
+                    row,
+                    _(
+                        "Row %(row)s: “%(name)s” names several units and matches no unit group: choose a group "
+                        "for it or create the group."
+                    ),
+                    name=hit.written,
                 )
                 self.note_unknown(row, hit)
             elif hit.kind == "new":
@@ -214,12 +221,50 @@ class Resolver:
                     seen.add(hit.key)
                     row.co.append(hit)
                     self.note_new(row, hit)
-            elif hit.kind in ("unit", "group"):
+            elif hit.kind in ("group", "newgroup"):
+                name = hit.key if hit.group_id is None else f"group:{hit.group_id}"
+                if name not in groups:  # a group named twice in one row is kept once
+                    groups.add(name)
+                    row.co.append(UnitHit(hit.written, hit.kind, hit.unit_ids, hit.label, hit.group_id))
+                    if hit.kind == "newgroup":
+                        self.note_new_group(row, hit)
+            elif hit.kind == "unit":
                 ids = tuple(u for u in hit.unit_ids if u not in seen)
                 seen.update(ids)
-                if ids or hit.kind == "group":
+                if ids:
                     row.co.append(UnitHit(hit.written, hit.kind, ids, hit.label))
         return leaders
+
+    def lead(self, row: Row, hit: UnitHit) -> None:
+        """A unit leads; a name that is no one unit (各主要经济指标牵头单位, an unknown name) leaves the task a draft
+        without a lead unit, the name kept as written, and the rest of the book is imported all the same."""
+        if hit.kind in ("unit", "new"):
+            row.lead = hit
+            row.lead_text = ""
+            self.note_new(row, hit)
+            return
+        old = self.existing.get(row.code)
+        if hit.kind in ("unknown", "collective", "newgroup"):
+            self.note_unknown(row, UnitHit(hit.written, "collective" if hit.kind != "unknown" else "unknown"), as_lead=True)
+        if old is not None and old.values.get("lead_unit_id"):
+            self.warn(
+                row,
+                _("Row %(row)s: the lead “%(name)s” is no one known unit; the task keeps its lead unit."),
+                name=hit.written,
+            )
+            return
+        row.lead_text = hit.written[:200]
+        if hit.kind == "unknown":
+            message = _(
+                "Row %(row)s: the lead unit “%(name)s” matches no unit; the task is imported as a draft without a "
+                "lead unit, with the name kept as written."
+            )
+        else:
+            message = _(
+                "Row %(row)s: the lead “%(name)s” names several units, not one; the task is imported as a draft "
+                "without a lead unit, with the name kept as written."
+            )
+        self.warn(row, message, name=hit.written)
 
     def note_unknown(self, row: Row, hit: UnitHit, as_lead: bool = False) -> None:
         item = self.book.unknown_units.setdefault(hit.key, Unknown(hit.written, hit.kind == "collective"))
@@ -245,6 +290,16 @@ class Resolver:
         else:
             self.book.new_units.setdefault(hit.key, hit.written)
 
+    def note_new_group(self, row: Row, hit: UnitHit) -> None:
+        if len(hit.written) > 100:
+            self.error(
+                row,
+                _("Row %(row)s: “%(name)s” is too long for the name of a unit group."),
+                name=hit.written[:40] + "…",
+            )
+        else:
+            self.book.new_groups.setdefault(hit.key, hit.written)
+
     # -- people ---------------------------------------------------------------------------------
 
     def persons(self, row: Row, leader_text: str, owner_text: str) -> None:
@@ -254,33 +309,91 @@ class Resolver:
         ):
             if not text.strip():
                 continue
-            hits = self.people.resolve(text)
-            named = [h for h in hits if h.kind in ("person", "new")]
-            if not named:
-                self.warn(
-                    row,
-                    _("Row %(row)s: “%(text)s” names a post, not a person; the %(what)s is left empty."),
-                    text=text.strip(),
-                    what=label,
-                )
-                continue
-            if len(hits) > 1:
+            hits = [self.people.resolve_name(piece) or self.post(row, attr, piece) for piece in split_people(text)]
+            named = [h for h in hits if h.is_named]
+            hit = named[0] if named else next((h for h in hits if h.kind == "post"), None)
+            if hit is None:
+                hit = PersonHit(squash(text)[:100], "text")
+            if len(hits) > 1 and hit.kind != "text":
                 self.warn(
                     row,
                     _("Row %(row)s: several names for the %(what)s (%(names)s); “%(name)s” is taken."),
                     what=label,
                     names="、".join(h.written for h in hits),
-                    name=named[0].written,
+                    name=hit.written,
                 )
-            hit = named[0]
             setattr(row, attr, hit)
             if hit.kind == "new":
                 self.book.new_people.setdefault(key(hit.name), hit)
+            elif hit.kind == "text":
+                self.warn(
+                    row,
+                    _(
+                        "Row %(row)s: the %(what)s “%(text)s” is no one person or post of one unit; it is kept as "
+                        "written and the task needs a person named before it can be assigned."
+                    ),
+                    what=label,
+                    text=hit.written,
+                )
+
+    def post(self, row: Row, attr: str, piece: str) -> PersonHit:
+        """A post written instead of a name: the person who holds it in that unit when known, else the unit's
+        post (one per unit and title), else the text as written."""
+        as_written = PersonHit(piece, "text")
+        parsed = split_post(piece)
+        if parsed is None:
+            return as_written
+        prefix, title = parsed
+        if is_relative(title):
+            return as_written  # 分管副区长: whoever is in charge of this task, no one post
+        unit_id: int | None = None
+        unit_key = ""
+        if prefix:
+            hits = self.directory.resolve(prefix, self.options.mapping, create=False)
+            hit = hits[0] if len(hits) == 1 else None
+            if hit is not None and hit.kind == "unit":
+                unit_id = hit.unit_ids[0]
+            elif hit is not None and key(prefix) in self.book.new_units:
+                unit_key = key(prefix)
+            elif hit is not None and hit.kind == "new":
+                unit_key = hit.key
+            else:
+                return as_written  # 各镇街主要负责人: a collective post stays as written
+        elif attr == "owner":
+            if row.lead is None:
+                return as_written
+            if row.lead.kind == "unit":
+                unit_id = row.lead.unit_ids[0]
+            else:
+                unit_key = row.lead.key
+        else:
+            holders = self.people.by_title.get(key(title), [])
+            if len(holders) == 1:  # 常务副区长: the one leader with that title
+                return PersonHit(piece, "person", holders[0], self.people.names.get(holders[0], ""), title)
+            unit_id = self.directory.root
+            if unit_id is None:
+                return as_written
+        if unit_id is None:
+            label = self.book.new_units.get(unit_key, unit_key) + title
+            return PersonHit(piece, "post", title=title, unit_key=unit_key, label=label)
+        return replace(self.people.post(piece, unit_id, title), label=self.directory.labels.get(unit_id, "") + title)
 
     # -- dates ----------------------------------------------------------------------------------
 
-    def dates(self, row: Row, v: dict[str, str]) -> None:
+    def not_a_date(self, row: Row, column: str, text: str, bad: list[str]) -> bool:
+        """An error naming the cell when its text names a day no calendar has (2026-02-30, 13月)."""
+        if bad:
+            self.error(
+                row,
+                _("Row %(row)s, %(column)s: “%(text)s” is not a real date."),
+                column=column,
+                text="、".join(bad),
+            )
+        return bool(bad)
+
+    def dates(self, row: Row, v: dict[str, str], headers: dict[str, str] | None = None) -> None:
         year = self.options.year
+        headers = headers or {}
         deadline = v.get("deadline", "").strip()
         schedule = v.get("schedule", "").strip()
         if deadline and not schedule:
@@ -288,18 +401,29 @@ class Resolver:
             if len(steps) > 1:
                 schedule = deadline
         if deadline:
+            column = headers.get("deadline", SYNONYMS["deadline"][0])
             parsed = parse_deadline(deadline, year)
             row.due = parsed.due
             if not is_plain_date(deadline):
                 row.deadline_text = deadline[:100]
                 if len(deadline) > 100:
                     self.warn(row, _("Row %(row)s: the deadline text is cut to 100 characters."))
-            if not parsed.understood:
-                self.warn(
+            old = self.existing.get(row.code)
+            stored = old is not None and old.values.get("deadline_text") == deadline[:100]
+            if not self.not_a_date(row, column, deadline, list(parsed.invalid)) and not parsed.understood and not stored:
+                self.error(
                     row,
-                    _("Row %(row)s: the deadline “%(text)s” could not be read; it is kept as written."),
+                    _(
+                        "Row %(row)s, %(column)s: “%(text)s” is neither a date nor an open deadline such as "
+                        "持续推进; write a date such as 6月底前."
+                    ),
+                    column=column,
                     text=deadline,
                 )
+        if schedule:
+            column = headers.get("schedule", headers.get("deadline", SYNONYMS["schedule"][0]))
+            if self.not_a_date(row, column, schedule, invalid_dates(schedule, year)):
+                schedule = ""
         if schedule:
             steps, undated = parse_schedule(schedule, year)
             for piece in undated:
@@ -315,7 +439,11 @@ class Resolver:
                 self.warn(row, _("Row %(row)s: the planned progress of the milestones goes down."))
             if any(b.due < a.due for a, b in zip(steps, steps[1:], strict=False)):
                 self.warn(row, _("Row %(row)s: the milestones are not in date order."))
-        if v.get("start"):
+        if v.get("start") and self.not_a_date(
+            row, headers.get("start", SYNONYMS["start"][0]), v["start"], invalid_dates(v["start"], year)
+        ):
+            pass
+        elif v.get("start"):
             row.start = parse_date(v["start"], year)
             if row.start is None:
                 self.warn(row, _("Row %(row)s: the start “%(text)s” could not be read."), text=v["start"])
@@ -381,11 +509,17 @@ class Resolver:
         for name, value in want.items():
             if old.values.get(name) != value:
                 changes.append(name)
-        if any(h.kind == "new" for h in [row.lead, row.leader, row.owner, *row.co] if h is not None):
+        units = [h for h in [row.lead, *row.co] if h is not None]
+        people = [h for h in (row.leader, row.owner) if h is not None]
+        if any(h.kind in ("new", "newgroup") for h in units) or any(
+            h.kind == "new" or (h.kind == "post" and h.post_id is None) for h in people
+        ):
             changes.append("new")
-        co_ids = {u for h in row.co for u in h.unit_ids}
-        if row.co and co_ids != old.co_ids:
-            changes.append("co_units")
+        if row.co:
+            direct = {u for h in row.co if h.kind == "unit" for u in h.unit_ids}
+            groups = {h.group_id: h.written[:100] for h in row.co if h.kind == "group"}
+            if direct != old.co_ids or groups != old.groups:
+                changes.append("co_units")
         if row.milestones is not None:
             steps = [(s.title, s.due, s.planned_progress) for s in row.milestones]
             if steps != old.milestones:
@@ -412,10 +546,19 @@ class Resolver:
             want["parent"] = row.parent_code
         if row.lead is not None and row.lead.kind == "unit":
             want["lead_unit_id"] = row.lead.unit_ids[0]
+        if row.lead_text is not None:
+            want["lead_text"] = row.lead_text
         for attr in ("leader", "owner"):
             hit = getattr(row, attr)
-            if hit is not None and hit.kind == "person":
+            if hit is None:
+                continue
+            if hit.kind == "person":
                 want[f"{attr}_id"] = hit.person_id
+            if hit.kind in ("person", "post") and hit.post_id is not None:
+                want[f"{attr}_post_id"] = hit.post_id
+            elif hit.kind == "text":
+                want[f"{attr}_post_id"] = None
+            want[f"{attr}_text"] = hit.written[:100] if hit.kind == "text" else ""
         for name in ("start", "due", "deadline_text", "weight", "source", "is_public"):
             value = getattr(row, name)
             if value is not None:
@@ -423,20 +566,24 @@ class Resolver:
         return want
 
     def readiness(self, row: Row) -> None:
+        """有人抓、有人管、有人负责: what the task lacks to be assigned once imported."""
         old = self.existing.get(row.code)
         missing = []
         if row.lead is None and not (old and old.values.get("lead_unit_id")):
-            missing.append(_("lead unit"))
-        if row.leader is None and not (old and old.values.get("leader_id")):
-            missing.append(_("responsible leader"))
-        if row.owner is None and not (old and old.values.get("owner_id")):
-            missing.append(_("responsible person"))
+            missing.append(str(_("lead unit")))
+        for attr, label in (("leader", _("responsible leader")), ("owner", _("responsible person"))):
+            hit = getattr(row, attr)
+            if not (hit is not None and hit.is_named) and not (old and old.values.get(f"{attr}_id")):
+                missing.append(str(label))
+        row.missing = missing
         if missing:
             self.warn(
                 row,
                 _("Row %(row)s: cannot be assigned until it has a %(missing)s."),
-                missing="、".join(str(m) for m in missing),
+                missing="、".join(missing),
             )
+        if self.options.assigned_on is not None:
+            row.assign = not missing and (old is None or old.values.get("status") == "draft")
 
     def finish(self) -> None:
         pass

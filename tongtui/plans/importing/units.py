@@ -31,6 +31,8 @@ _COLLECTIVE_END = re.compile(
 _NOT_A_UNIT = re.compile(r"^(?:含|包括|其中|不含|约|共|另|如)|\d")
 _SHARED_SUFFIXES = ("人民政府", "政府", "管委会", "党委", "党工委")
 _CONJUNCTIONS = re.compile(r"[和及与]")
+# A bracket that states the list's convention, not a unit: (列第一位者为工作牵头单位或汇总单位,下同)
+_NOTE_BRACKET = re.compile(r"\((?:[^()]*?(?:下同|列第一|排名第一|排序第一|排在第一|牵头单位|汇总单位|同责单位)[^()]*)\)$")
 
 
 def split_units(text: str) -> list[str]:
@@ -58,7 +60,8 @@ def split_top(text: str) -> list[str]:
 
 
 def clean_unit(text: str) -> str:
-    text = simplify(text).strip(" \u3000。.:：“”\"'★☆*")
+    text = simplify(text).strip(" \u3000。.:：“”\"'★☆*、,;")
+    text = _NOTE_BRACKET.sub("", text).strip(" 。.")
     for _ in range(3):
         stripped = _TRAILING.sub("", text).strip(" 。.")
         if stripped == text or not stripped:
@@ -105,15 +108,16 @@ def _level(k: str) -> tuple[str, str]:
 class UnitHit:
     """One name from a unit list and what it resolved to.
 
-    kind: unit (one unit), group (a collective name with its member units), new (to be created),
-    skip (the user chose to leave it out), unknown (no unit found), collective (a collective name that
-    matches no unit group).
+    kind: unit (one unit), group (a unit group, with its member units), new (a unit to create), newgroup (a
+    unit group to create, empty until the office fills it), skip (the user chose to leave it out), unknown
+    (no unit found), collective (a collective name that matches no unit group).
     """
 
     written: str
     kind: str
     unit_ids: tuple[int, ...] = ()
     label: str = ""
+    group_id: int | None = None
 
     @property
     def key(self) -> str:
@@ -121,7 +125,11 @@ class UnitHit:
 
     @property
     def resolved(self) -> bool:
-        return self.kind in ("unit", "group", "new", "skip")
+        return self.kind in ("unit", "group", "new", "newgroup", "skip")
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind in ("group", "newgroup")
 
 
 @dataclass
@@ -129,6 +137,7 @@ class Directory:
     """Every unit, alias and unit group, for matching names in memory."""
 
     names: dict[int, str] = field(default_factory=dict)
+    labels: dict[int, str] = field(default_factory=dict)  # short name, else name
     by_key: dict[str, set[int]] = field(default_factory=dict)
     by_bare: dict[str, set[tuple[int, str]]] = field(default_factory=dict)
     groups: dict[str, tuple[int, str, tuple[int, ...]]] = field(default_factory=dict)
@@ -136,10 +145,12 @@ class Directory:
     inactive: set[str] = field(
         default_factory=set
     )  # names of units no longer active: not to be created again
+    root: int | None = None  # the district (the unit its leaders' posts belong to)
 
-    def add_unit(self, unit_id: int, name: str, *others: str) -> None:
+    def add_unit(self, unit_id: int, name: str, *others: str, short: str = "") -> None:
         self.names[unit_id] = name
-        for n in (name, *others):
+        self.labels[unit_id] = short or name
+        for n in (name, short, *others):
             k = key(n)
             if not k:
                 continue
@@ -163,9 +174,12 @@ class Directory:
         aliases: dict[int, list[str]] = {}
         for unit_id, alias in UnitAlias.objects.values_list("unit_id", "name"):
             aliases.setdefault(unit_id, []).append(alias)
-        for unit_id, name, short, active in Unit.objects.values_list("pk", "name", "short_name", "is_active"):
+        units = Unit.objects.order_by("pk").values_list("pk", "name", "short_name", "is_active", "parent_id", "kind")
+        for unit_id, name, short, active, parent_id, kind in units:
+            if active and directory.root is None and parent_id is None and kind == "district":
+                directory.root = unit_id
             if active:
-                directory.add_unit(unit_id, name, short, *aliases.get(unit_id, []))
+                directory.add_unit(unit_id, name, *aliases.get(unit_id, []), short=short)
             else:
                 directory.inactive.add(key(name))
         members: dict[int, list[int]] = {}
@@ -199,7 +213,7 @@ class Directory:
     def _single_key(self, k: str, context_level: str, name: str) -> UnitHit | None:
         group = self.groups.get(k)
         if group:
-            return UnitHit(name, "group", group[2], group[1])
+            return UnitHit(name, "group", group[2], group[1], group_id=group[0])
         unit_id = self._lookup_key(k, context_level)
         if unit_id is not None:
             return UnitHit(name, "unit", (unit_id,), self.names[unit_id])
@@ -237,18 +251,14 @@ class Directory:
         k = key(name)
         choice = (mapping or {}).get(k)
         if choice:
-            if choice == "create":
-                return [UnitHit(name, "new", (), name)]
-            if choice == "skip":
-                return [UnitHit(name, "skip", (), name)]
-            if choice.startswith("unit:") and choice[5:].isdigit() and int(choice[5:]) in self.names:
-                unit_id = int(choice[5:])
-                return [UnitHit(name, "unit", (unit_id,), self.names[unit_id])]
+            chosen = self.chosen(name, choice)
+            if chosen is not None:
+                return [chosen]
         hit = self._single(name, context_level)
         if hit is not None:
             return [hit]
         if is_collective(k):
-            return [UnitHit(name, "collective", (), name)]
+            return [UnitHit(name, "newgroup" if create else "collective", (), name)]
         parts = [p for p in _CONJUNCTIONS.split(k) if p]
         if len(parts) > 1 and all(_UNIT_END.search(p) for p in parts):
             hits = [h for p in parts for h in self.resolve(p, mapping, context_level, create)]
@@ -258,6 +268,25 @@ class Directory:
         if segmented:
             return segmented
         return [UnitHit(name, "new" if create else "unknown", (), name)]
+
+    def group_by_id(self, group_id: int) -> tuple[int, str, tuple[int, ...]] | None:
+        return next((g for g in self.groups.values() if g[0] == group_id), None)
+
+    def chosen(self, name: str, choice: str) -> UnitHit | None:
+        """What the office chose for a name: create, skip, unit:<id> or group:<id>."""
+        if choice == "create":
+            return UnitHit(name, "newgroup" if is_collective(name) else "new", (), name)
+        if choice == "skip":
+            return UnitHit(name, "skip", (), name)
+        kind, _sep, pk = choice.partition(":")
+        if not pk.isdigit():
+            return None
+        if kind == "unit" and int(pk) in self.names:
+            return UnitHit(name, "unit", (int(pk),), self.names[int(pk)])
+        group = self.group_by_id(int(pk)) if kind == "group" else None
+        if group is not None:
+            return UnitHit(name, "group", group[2], group[1], group_id=group[0])
+        return None
 
     def resolve_list(
         self, names: list[str], mapping: Mapping[str, str] | None = None, create: bool = False
@@ -272,9 +301,7 @@ class Directory:
                 if better is not None:
                     resolved = [better]
             if create:
-                resolved = [
-                    UnitHit(h.written, "new", (), h.written) if h.kind == "unknown" else h for h in resolved
-                ]
+                resolved = [_created(h) for h in resolved]
             hits.extend(resolved)
         return hits
 
@@ -286,5 +313,14 @@ class Directory:
                 if nk.endswith(suffix) and not k.endswith(suffix):
                     hit = self._single(k + suffix, context_level)
                     if hit is not None:
-                        return UnitHit(name, hit.kind, hit.unit_ids, hit.label)
+                        return UnitHit(name, hit.kind, hit.unit_ids, hit.label, group_id=hit.group_id)
         return None
+
+
+def _created(hit: UnitHit) -> UnitHit:
+    """An unknown name becomes a unit to create, a collective one a unit group to create."""
+    if hit.kind == "unknown":
+        return UnitHit(hit.written, "new", (), hit.written)
+    if hit.kind == "collective":
+        return UnitHit(hit.written, "newgroup", (), hit.written)
+    return hit

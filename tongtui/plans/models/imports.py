@@ -31,6 +31,12 @@ class TaskImport(models.Model):
     )
     create_units = models.BooleanField(_("create unknown units"), default=False)
     unit_mapping = models.JSONField(_("unit mapping"), default=dict, blank=True)
+    assigned_on = models.DateField(
+        _("assigned and acknowledged on"),
+        null=True,
+        blank=True,
+        help_text=_("The mid-year switch: the day the tasks were handed out before Tongtui."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)

@@ -1,5 +1,8 @@
-"""tongtui import_tasks FILE --plan YEAR [--dry-run] [--create-units] [--lead-rule first|none] [--by USER] [--sheet]"""
+"""tongtui import_tasks FILE --plan YEAR [--dry-run] [--create-units] [--lead-rule first|none] [--by USER] [--sheet]
+[--assigned-on DATE]"""
 
+import argparse
+import datetime
 import sys
 import time
 from pathlib import Path
@@ -13,10 +16,18 @@ from tongtui.plans.importing.apply import ImportFailed, apply_book, read_book
 from tongtui.plans.importing.book import LEAD_RULES, Book, Options
 from tongtui.plans.importing.preview import row_cells
 from tongtui.plans.importing.readers import EXTENSIONS, UnreadableFile
+from tongtui.plans.importing.suggest import Suggester
 from tongtui.plans.models import Plan
 
 COLUMNS = ("row", "code", "action", "title", "lead", "co-units", "leader", "owner", "due", "steps", "notes")
 WIDTHS = (6, 8, 9, 24, 12, 18, 8, 8, 10, 5, 5)
+
+
+def _day(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2026-07-01") from None
 
 
 def _fit(text: str, width: int) -> str:
@@ -42,7 +53,9 @@ class Command(BaseCommand):
         parser.add_argument("--plan", type=int, required=True, help="the plan year, e.g. 2026")
         parser.add_argument("--dry-run", action="store_true", help="show the preview, write nothing")
         parser.add_argument(
-            "--create-units", action="store_true", help="create units that match no known unit"
+            "--create-units",
+            action="store_true",
+            help="create units that match no known unit, and unit groups for collective names (filled later)",
         )
         parser.add_argument(
             "--lead-rule",
@@ -52,6 +65,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--by", help="username to act as (default: the system account)")
         parser.add_argument("--sheet", help="read only this sheet of an .xlsx workbook")
+        parser.add_argument(
+            "--assigned-on",
+            type=_day,
+            metavar="DATE",
+            help="the mid-year switch: import every complete task as assigned and acknowledged on this day "
+            "(YYYY-MM-DD), history dated then; incomplete tasks stay drafts and are listed",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
@@ -71,7 +91,13 @@ class Command(BaseCommand):
                 raise CommandError(f"{filename}: {exc.strerror}") from None
         year = options["plan"]
         plan = Plan.objects.filter(year=year).first()
-        opts = Options(year=year, lead_rule=options["lead_rule"], create_units=options["create_units"])
+        assigned_on: datetime.date | None = options.get("assigned_on")
+        opts = Options(
+            year=year,
+            lead_rule=options["lead_rule"],
+            create_units=options["create_units"],
+            assigned_on=assigned_on,
+        )
         try:
             book = read_book(
                 Path(filename).name if filename != "-" else "-",
@@ -86,6 +112,8 @@ class Command(BaseCommand):
         self.show(book, verbose=options["verbosity"] >= 2)
         if not book.ok:
             raise CommandError("\n".join([_("Nothing was imported:"), *book.all_errors]))
+        if assigned_on is not None:
+            self.show_switch(book, assigned_on)
         if options["dry_run"]:
             self.stdout.write(_("Dry run: nothing was written."))
             if options["verbosity"] >= 2:
@@ -94,7 +122,11 @@ class Command(BaseCommand):
         by = actor_for_command(options.get("by"))
         try:
             result = apply_book(
-                book, year=year, by=by, filename=Path(filename).name if filename != "-" else "stdin"
+                book,
+                year=year,
+                by=by,
+                filename=Path(filename).name if filename != "-" else "stdin",
+                assigned_on=assigned_on,
             )
         except ImportFailed as exc:
             raise CommandError("\n".join([_("Nothing was imported:"), *exc.messages])) from None
@@ -102,16 +134,37 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 _(
                     "Imported into %(year)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged; "
-                    "%(units)d units, %(people)d people and %(categories)d categories created."
+                    "%(units)d units, %(groups)d unit groups, %(posts)d posts, %(people)d people and "
+                    "%(categories)d categories created."
                 )
                 % {"year": result.plan.year, **result.as_dict()}
             )
         )
+        if assigned_on is not None:
+            self.stdout.write(
+                _("%(n)d tasks assigned and acknowledged on %(day)s.")
+                % {"n": result.assigned, "day": assigned_on.isoformat()}
+            )
+            if result.drafts:
+                self.stdout.write(_("Stay drafts until they are complete:"))
+                for line in result.drafts:
+                    self.stdout.write("  " + line)
         if options["verbosity"] >= 2:
             done = time.perf_counter()
             self.stdout.write(
                 f"time: read and preview {read_at - started:.2f} s, write {done - read_at:.2f} s"
             )
+
+    def show_switch(self, book: Book, day: datetime.date) -> None:
+        assigning = sum(1 for r in book.rows if r.assign)
+        self.stdout.write(
+            _("The mid-year switch: %(n)d tasks to assign and acknowledge on %(day)s.")
+            % {"n": assigning, "day": day.isoformat()}
+        )
+        if book.drafts:
+            self.stdout.write(_("Stay drafts until they are complete:"))
+            for row in book.drafts:
+                self.stdout.write(f"  {row.code}: " + "、".join(row.missing))
 
     def show(self, book: Book, verbose: bool) -> None:
         self.stdout.write("  ".join(_fit(c, w) for c, w in zip(COLUMNS, WIDTHS, strict=True)).rstrip())
@@ -136,14 +189,27 @@ class Command(BaseCommand):
                 _("Columns not imported: %(names)s") % {"names": "、".join(book.ignored_columns)}
             )
         if book.unknown_units:
-            self.stdout.write(_("Units that match no known unit (add aliases, or use --create-units):"))
+            self.stdout.write(
+                _("Names that match no unit or unit group (add aliases, or use --create-units to create them):")
+            )
+            suggester = Suggester(book.directory) if book.directory is not None else None
             for item in book.unknown_units.values():
                 kind = _(" (collective name)") if item.collective else ""
+                lead = _(" (lead: the task stays a draft)") if item.as_lead else ""
+                guesses = suggester.suggest(item.name, limit=3) if suggester else []
+                maybe = (" " + _("perhaps: %(names)s") % {"names": "、".join(g.label for g in guesses)}) if guesses else ""
                 self.stdout.write(
-                    f"  {item.name}{kind}: " + _("rows %(rows)s") % {"rows": ", ".join(item.refs)}
+                    f"  {item.name}{kind}{lead}: " + _("rows %(rows)s") % {"rows": ", ".join(item.refs[:20])} + maybe
                 )
         if book.new_units:
             self.stdout.write(_("Units to create: %(names)s") % {"names": "、".join(book.new_units.values())})
+        if book.new_groups:
+            self.stdout.write(
+                _("Unit groups to create (to fill later): %(names)s") % {"names": "、".join(book.new_groups.values())}
+            )
+        posts = sorted({h.label or h.written for r in book.rows for h in (r.leader, r.owner) if h and h.kind == "post"})
+        if posts:
+            self.stdout.write(_("Posts named instead of people (fill each once): %(names)s") % {"names": "、".join(posts)})
         if book.new_people:
             names = "、".join(h.name for h in book.new_people.values())
             self.stdout.write(_("People to create: %(names)s") % {"names": names})
