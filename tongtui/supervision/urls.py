@@ -1,6 +1,7 @@
 from django.urls import path
 
 from tongtui.supervision import views, views_chases, views_desk, views_orders, views_spotchecks
+from tongtui.supervision.views_chase_doc import chase_notice_doc
 
 app_name = "supervision"
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("supervision/chases/", views_chases.chase_list, name="chase-list"),
     path("supervision/chases/new/", views_chases.chase_create, name="chase-create"),
     path("supervision/chases/<int:pk>/", views_chases.chase_detail, name="chase-detail"),
+    path("supervision/chases/<int:pk>/notice.docx", chase_notice_doc, name="chase-doc"),
     path("supervision/files/<int:pk>/", views_orders.order_file, name="file"),
     path("supervision/admonitions/", views_orders.admonition_list, name="admonition-list"),
     path("supervision/admonitions/new/", views_orders.admonition_create, name="admonition-create"),
