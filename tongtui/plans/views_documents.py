@@ -16,4 +16,6 @@ def assignment_notice(request: HttpRequest, pk: int) -> FileResponse:
     if not has_assignment_notice(task):
         raise Http404("The task has not been assigned")
     name = f"{assignment_number(task)}交办单-{task.code}.docx"
-    return FileResponse(ContentFile(assignment_docx(task)), as_attachment=True, filename=name, content_type=DOCX)
+    return FileResponse(
+        ContentFile(assignment_docx(task)), as_attachment=True, filename=name, content_type=DOCX
+    )
