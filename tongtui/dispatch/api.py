@@ -22,6 +22,7 @@ from tongtui.api.schema import CONFLICT
 from tongtui.api.views import ApiViewSet
 from tongtui.dispatch import access, actions, actions_cycles, actions_milestones, api_problems, api_requests
 from tongtui.dispatch import due as duelist
+from tongtui.dispatch.api_bulk import routes as bulk_routes
 from tongtui.dispatch.evidence import CONTENT_TYPES
 from tongtui.dispatch.models import Attachment, ProgressReport, ReportCycle, ReportStatus
 from tongtui.dispatch.serializers import (
@@ -289,4 +290,5 @@ routes = [
     ("evidence", EvidenceViewSet, "evidence"),
     *api_problems.routes,
     *api_requests.routes,
+    *bulk_routes,
 ]

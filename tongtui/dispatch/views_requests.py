@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from tongtui.core.errors import ActionError, Conflict, Forbidden
@@ -92,7 +92,7 @@ def _acknowledge_page(request: HttpRequest, *, status: int = 200) -> HttpRespons
     if single is not None and _may_acknowledge_for(roles, single):
         ids = [r[0] for r in owed({single}) if not r[5]][:MAX_AT_ONCE]
         unit = next((u for u in choices if u.pk == single), None) or Unit.objects.filter(pk=single).first()
-        if ids and unit is not None:
+        if len(ids) > 1 and unit is not None:  # one task: its own button is the one click
             all_of = {"unit": unit, "task_ids": ids}
     return render(
         request,
@@ -162,7 +162,8 @@ def acknowledge_many(request: HttpRequest) -> HttpResponse:
     done = actions_requests.acknowledge_all(unit, tasks, by=request.user)
     messages.success(
         request,
-        _("%(n)s tasks acknowledged for %(unit)s.") % {"n": done, "unit": unit.label},
+        ngettext("%(n)s task acknowledged for %(unit)s.", "%(n)s tasks acknowledged for %(unit)s.", done)
+        % {"n": done, "unit": unit.label},
     )
     return redirect(_back(request))
 
