@@ -214,13 +214,28 @@ def test_counting_missed_cycles():
     assert count_missed_cycles(cycles, [off_day], D(2026, 3, 31)) == 0
 
 
-def test_a_milestone_due_soon_with_progress_below_its_plan_is_yellow():
-    facts = task(reports=(rep(D(2026, 6, 20), 42),))
+def test_a_milestone_due_soon_that_the_pace_shown_cannot_reach_is_at_risk():
+    facts = task(reports=(rep(D(2026, 6, 20), 42),))  # 8 points to go in 10 days at about 0.25 a day
     result = evaluate_light(facts, D(2026, 6, 22))
-    assert result.light == Light.YELLOW
-    assert result.reasons[0].code == "milestone_due_soon"
+    assert result.light == Light.RED
+    assert result.reasons[0].code == "milestone_at_risk"
     assert result.reasons[0].text("en") == (
-        "milestone “开工建设” is due on 2026-06-30; progress 42% is below its planned 50%"
+        "milestone “开工建设” (due 2026-06-30) is likely to slip: at the recent pace it would be at about 44.4% "
+        "on its due date, 50% is needed; about 23 days late"
+    )
+
+
+def test_a_milestone_due_soon_on_plan_is_not_a_warning_although_progress_is_below_its_planned_value():
+    # The plain rule (yellow whenever progress is below the milestone's planned value) warned of every
+    # milestone of a task on plan in the days before it fell due; the early warning asks whether the pace
+    # shown reaches it.
+    facts = task(reports=(rep(D(2026, 5, 31), 40), rep(D(2026, 6, 20), 48)))
+    assert evaluate_light(facts, D(2026, 6, 22)).light == Light.GREEN
+    plain = LightRules(early_warning=False)
+    result = evaluate_light(facts, D(2026, 6, 22), plain)
+    assert result.light == Light.YELLOW and result.reasons[0].code == "milestone_due_soon"
+    assert result.reasons[0].text("en") == (
+        "milestone “开工建设” is due on 2026-06-30; progress 48% is below its planned 50%"
     )
 
 

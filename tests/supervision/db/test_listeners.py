@@ -15,10 +15,10 @@ def test_a_submitted_report_recomputes_its_tasks_light_after_commit(
 ):
     cast = lights.cast
     with django_capture_on_commit_callbacks(execute=True):
-        lights.report(cast.task_a, 11, 85, submitted=D(2026, 11, 24))
+        lights.report(cast.task_a, 11, 95, submitted=D(2026, 11, 24))
     state = TaskLight.objects.get(task=cast.task_a)
     assert state.light == "green"
-    assert state.actual_progress == 85.0
+    assert state.actual_progress == 95.0
     assert light_of(cast.task_c) is None  # only the task that changed
 
 

@@ -39,7 +39,7 @@ def test_a_recompute_replaces_the_light_of_the_day(lights):
     cast = lights.cast
     recompute_plan(cast.plan)
     assert TaskLight.objects.get(task=cast.task_a).light == "red"
-    lights.report(cast.task_a, 11, 85, submitted=D(2026, 11, 24))
+    lights.report(cast.task_a, 11, 95, submitted=D(2026, 11, 24))
     recompute_plan(cast.plan)
     assert TaskLight.objects.get(task=cast.task_a).light == "green"
     assert LightHistory.objects.get(task=cast.task_a, date=today()).light == "green"

@@ -6,8 +6,8 @@ Chinese or English. Thresholds live in `LightRules` so each plan can set its own
 yellow, more is red).
 """
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
@@ -17,6 +17,7 @@ from .facts import CANCELLED, CLOSED, DRAFT, SUSPENDED, CycleFact, MilestoneFact
 from .forecast import Forecast, ForecastState, earned_schedule, latest_progress
 from .texts import render
 from .trajectory import Trajectory, build_trajectory
+from .warning import DEFAULT_WARNING_RULES, MilestoneRisk, UnitRecord, WarningRules, milestone_risks
 
 
 class Light(StrEnum):
@@ -62,6 +63,10 @@ class LightRules:
     task_overdue_red_days: int = 0
     milestone_met_by_progress: bool = True  # progress at the milestone's planned value counts as done
     milestone_soon_days: int = 10
+    early_warning: bool = (
+        True  # judge milestones due soon by their expected slip (`warning`), not by progress alone
+    )
+    warning: WarningRules = DEFAULT_WARNING_RULES
     forecast_slip_yellow_days: int = 10  # tolerance: the larger of these days and the share of the
     forecast_slip_yellow_share: float = 0.1  # planned duration; a forecast finish later than that is yellow,
     forecast_slip_red_days: int = 30  # later than the red tolerance red
@@ -136,9 +141,16 @@ def _label(m: MilestoneFact) -> str:
 
 
 def evaluate_light(
-    facts: TaskFacts, as_of: date, rules: LightRules = DEFAULT_RULES, *, axis: TimeAxis = CALENDAR
+    facts: TaskFacts,
+    as_of: date,
+    rules: LightRules = DEFAULT_RULES,
+    *,
+    axis: TimeAxis = CALENDAR,
+    record: UnitRecord | None = None,
 ) -> LightResult:
-    """The task's light on `as_of`, using only what was known that day."""
+    """The task's light on `as_of`, using only what was known that day.
+
+    `record` is the lead unit's record of claims (`warning.unit_records`), for the early warning."""
     fixed = _fixed_light(facts, as_of)
     if fixed is not None:
         return LightResult(facts.task_id, fixed.light or Light.GREY, (fixed,))
@@ -216,25 +228,14 @@ def evaluate_light(
     elif missed >= rules.missed_cycles_yellow and missed > 0:
         reasons.append(Reason("missed_reports", Light.YELLOW, {"count": missed}))
 
-    # a milestone due soon with progress below its planned value
-    soon = [
-        m
-        for m in facts.milestones
-        if m.due >= as_of
-        and pos(m.due) - now <= rules.milestone_soon_days
-        and m.planned_progress is not None
-        and progress < m.planned_progress
-        and not (m.done_on is not None and m.done_on <= as_of)
-    ]
-    if soon:
-        m = min(soon, key=lambda x: x.due)
-        figures = {
-            "label": _label(m),
-            "due": m.due,
-            "progress": float(progress),
-            "planned": m.planned_progress,
-        }
-        reasons.append(Reason("milestone_due_soon", Light.YELLOW, figures))
+    # a milestone due soon that will slip (early warning), or, without it, a milestone due soon below its plan
+    if rules.early_warning:
+        horizon = max(rules.milestone_soon_days, rules.warning.horizon_days)
+        warn = replace(rules.warning, horizon_days=horizon)
+        risks = milestone_risks(facts, as_of, warn, record=record, axis=axis, trajectory=traj)
+        reasons.extend(_at_risk(risks, warn, working))
+    else:
+        reasons.extend(_due_soon(facts, as_of, progress, rules, axis))
 
     # escalated problems nobody answered
     waiting = [
@@ -260,10 +261,78 @@ def evaluate_light(
 
 
 def evaluate_lights(
-    tasks: Iterable[TaskFacts], as_of: date, rules: LightRules = DEFAULT_RULES, *, axis: TimeAxis = CALENDAR
+    tasks: Iterable[TaskFacts],
+    as_of: date,
+    rules: LightRules = DEFAULT_RULES,
+    *,
+    axis: TimeAxis = CALENDAR,
+    records: Mapping[int, UnitRecord] | None = None,
 ) -> Iterator[LightResult]:
     for facts in tasks:
-        yield evaluate_light(facts, as_of, rules, axis=axis)
+        record = records.get(facts.unit_id) if records is not None and facts.unit_id is not None else None
+        yield evaluate_light(facts, as_of, rules, axis=axis, record=record)
+
+
+def _due_soon(
+    facts: TaskFacts, as_of: date, progress: float, rules: LightRules, axis: TimeAxis
+) -> Sequence[Reason]:
+    """The plain rule: a milestone due within `milestone_soon_days` with progress below its planned value."""
+    pos = axis.pos
+    now = pos(as_of)
+    soon = [
+        m
+        for m in facts.milestones
+        if m.due >= as_of
+        and pos(m.due) - now <= rules.milestone_soon_days
+        and m.planned_progress is not None
+        and progress < m.planned_progress
+        and not (m.done_on is not None and m.done_on <= as_of)
+    ]
+    if not soon:
+        return ()
+    m = min(soon, key=lambda x: x.due)
+    figures = {"label": _label(m), "due": m.due, "progress": float(progress), "planned": m.planned_progress}
+    return (Reason("milestone_due_soon", Light.YELLOW, figures),)
+
+
+def _at_risk(risks: Sequence[MilestoneRisk], rules: WarningRules, working: bool) -> list[Reason]:
+    """A reason per milestone expected to slip (red when badly), then the evidence once: the words of the report,
+    the unit's claims that did not hold, an earlier milestone claimed but not verified."""
+    at_risk = [r for r in risks if r.at_risk(rules)]
+    reasons = []
+    for r in at_risk:
+        m = r.milestone
+        figures = {
+            "label": _label(m),
+            "due": m.due,
+            "days": max(1, round(r.expected_slip)),
+            "working": working,
+            "expected": r.expected,
+            "needed": r.needed,
+            "progress": r.progress,
+            "period": r.status_date,
+        }
+        reasons.append(Reason("milestone_at_risk", Light.RED if r.severe(rules) else Light.YELLOW, figures))
+    if not at_risk:
+        return reasons
+    first = at_risk[0]
+    if first.words:
+        reasons.append(
+            Reason("report_risk_words", None, {"words": "、".join(first.words), "period": first.status_date})
+        )
+    record = first.record
+    if record is not None and record.overstated and first.discount_days > 0:
+        figures = {
+            "count": record.overstated,
+            "claims": record.claims,
+            "days": round(record.mean_hidden),
+            "working": working,
+        }
+        reasons.append(Reason("claims_not_held", None, figures))
+    if first.unverified is not None:
+        u = first.unverified
+        reasons.append(Reason("claimed_not_verified", None, {"label": _label(u), "due": u.due}))
+    return reasons
 
 
 def _fixed_light(facts: TaskFacts, as_of: date) -> Reason | None:

@@ -67,6 +67,21 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "节点“{label}”将于{due}到期,当前进度{progress}%低于节点计划{planned}%",
         "milestone “{label}” is due on {due}; progress {progress}% is below its planned {planned}%",
     ),
+    "milestone_at_risk": (
+        "节点“{label}”({due}到期)可能逾期:按近期进度,到期时约{expected}%,需达到{needed}%,预计晚约{days}{unit}",
+        "milestone “{label}” (due {due}) is likely to slip: at the recent pace it would be at about {expected}% "
+        "on its due date, {needed}% is needed; about {days} {unit} late",
+    ),
+    "report_risk_words": ("{period}的报告提到:{words}", "the report for {period} says: {words}"),
+    "claims_not_held": (
+        "该单位此前报已达到的{claims}个节点中,{count}个核实时尚未完成,平均晚{days}{unit}",
+        "{count} of the {claims} milestones the unit reported as reached were not done when verified, "
+        "on average {days} {unit} later",
+    ),
+    "claimed_not_verified": (
+        "节点“{label}”({due}到期)已报达到,但至今未核实完成",
+        "milestone “{label}” (due {due}) was reported as reached but is still not verified as done",
+    ),
     "escalation_unanswered": (
         "{count}个上报问题未答复,最久已{days}{unit}",
         "{count} escalated problem(s) unanswered, the oldest for {days} {unit}",
