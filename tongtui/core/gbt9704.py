@@ -209,7 +209,7 @@ class OfficialDocument:
         p = self.paragraph(
             value, TITLE_FONT, SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, color=color
         )
-        p.paragraph_format.line_spacing = Pt(SIZE_2 * 1.6)
+        p.paragraph_format.line_spacing = Pt(SIZE_2 * 1.45)
         if after_heading and len(self.doc.paragraphs) > 1:
             p.paragraph_format.space_before = Pt(LINE_PITCH.pt * 2)
         p.paragraph_format.space_after = LINE_PITCH
