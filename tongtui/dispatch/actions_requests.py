@@ -70,7 +70,7 @@ def _lock_and_check(task: Task, by: Any, kind: str, milestone: Milestone | None)
     """The task, locked for the rest of the transaction, so that two clicks make one request."""
     if not may_ask(roles_of(by), task):
         raise Forbidden(_("Only the lead unit's head or liaison can ask this, once the task is assigned."))
-    locked = Task.objects.select_for_update().select_related("lead_unit").get(pk=task.pk)
+    locked = Task.objects.select_for_update(of=("self",)).select_related("lead_unit").get(pk=task.pk)
     if not may_ask(roles_of(by), locked):
         raise Forbidden(_("Only the lead unit's head or liaison can ask this, once the task is assigned."))
     waiting = ChangeRequest.objects.filter(task=locked, kind=kind, status=PENDING)
