@@ -4,6 +4,7 @@ with one click or all of a unit's at once, and who may do what (outsiders get 40
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -252,3 +253,21 @@ def test_the_list_takes_the_same_queries_for_3_or_9_rows(d, django_assert_num_qu
     _more_tasks(d, 6)
     with django_assert_num_queries(few):
         assert c.get(url).status_code == 200
+
+
+def _counts(d, who) -> str:
+    from django.template import Context, Template
+
+    user = d.user(who) if who != "anonymous" else AnonymousUser()
+    return Template(
+        "{% load dispatch_requests %}{% followup_counts as fc %}{{ fc.to_acknowledge }}/{{ fc.requests_waiting }}"
+    ).render(Context({"user": user}))
+
+
+def test_the_menu_counts_what_waits_for_each_user(d):
+    actions_requests.ask_lead_change(d.task_c, by=d.user("liaison_c"), reason="不属于本单位职责")
+    assert _counts(d, "liaison_c") == "2/1"
+    assert _counts(d, "liaison_a") == "1/0"
+    assert _counts(d, "office") == "3/1"
+    assert _counts(d, "leader") == "0/0"
+    assert _counts(d, "anonymous") == "0/0"

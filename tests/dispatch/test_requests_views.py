@@ -162,6 +162,8 @@ def test_the_office_approves_an_extension_with_another_date(r):
     client(r, "office").post(step(change, "approve"), {"due": days(50).isoformat(), "note": ""})
     milestone = Milestone.objects.get(pk=r.milestone.pk)
     assert (milestone.due, milestone.original_due) == (days(50), days(30))
+    page = client(r, "liaison_a").get(detail(change)).content.decode()
+    assert 'id="request-outcome"' in page and f"{days(50):%Y-%m-%d}" in page  # the date granted, not asked
 
 
 def test_refusing_without_a_reason_is_400_and_with_one_is_done(r):

@@ -221,7 +221,8 @@ def approve_request(
             keep_old_as_co_unit=keep_old_as_co_unit,
             reason=_("lead unit changed on request: %(note)s") % {"note": note or change.reason},
         )
-        save_with_history(change, by=by, reason=_("approved: %(unit)s leads") % {"unit": new_unit})
+        outcome = _("approved: %(unit)s leads") % {"unit": new_unit}
+        save_with_history(change, by=by, reason=outcome)
         notify(
             _users({new_unit.pk}, *UNIT_ACTORS),
             _("Your unit now leads a task; acknowledge it by %(day)s: %(task)s")
@@ -240,12 +241,13 @@ def approve_request(
             by=by,
             reason=_("extended on request: %(note)s") % {"note": note or change.reason},
         )
-        save_with_history(change, by=by, reason=_("approved: due %(day)s") % {"day": f"{new_due:%Y-%m-%d}"})
+        outcome = _("approved: due %(day)s") % {"day": f"{new_due:%Y-%m-%d}"}
+        save_with_history(change, by=by, reason=outcome)
     _tell_unit(
         change,
         by,
-        _("Your request was approved: %(kind)s, %(task)s")
-        % {"kind": change.get_kind_display(), "task": _subject(change)},
+        _("Your request was approved (%(outcome)s): %(kind)s, %(task)s")
+        % {"outcome": outcome, "kind": change.get_kind_display(), "task": _subject(change)},
     )
     return change
 

@@ -280,6 +280,8 @@ def _detail(request: HttpRequest, change: ChangeRequest, *, status: int = 200, *
         "withdraw": actions_requests.may_withdraw(roles, request.user, change),
     }
     approve_class = ApproveLeadForm if change.kind == RequestKind.LEAD else ApproveExtensionForm
+    history = list(change.history.select_related("history_user__person").order_by("-history_date")[:50])
+    approved = next((h for h in history if h.status == RequestStatus.APPROVED), None)
     return render(
         request,
         "dispatch/requests_detail.html",
@@ -291,7 +293,8 @@ def _detail(request: HttpRequest, change: ChangeRequest, *, status: int = 200, *
             "approve_form": forms.get("approve_form") or approve_class(change=change),
             "refuse_form": forms.get("refuse_form") or RefuseForm(),
             "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
-            "history": change.history.select_related("history_user__person").order_by("-history_date")[:50],
+            "history": history,
+            "outcome": approved.history_change_reason if approved is not None else "",
             "nav": "requests",
         },
         status=status,
