@@ -30,7 +30,8 @@ def pages(cast, t) -> list[str]:
         reverse("setup:cycle-list", args=[year]),
         reverse("setup:cycle-plan", args=[year]),
         reverse("setup:cycle-category", args=[year, cat]),
-        reverse("setup:cycle-preview", args=[year]) + "?frequency=monthly&due_kind=day_of_month&day_of_month=25",
+        reverse("setup:cycle-preview", args=[year])
+        + "?frequency=monthly&due_kind=day_of_month&day_of_month=25",
         reverse("setup:reminders", args=[year]),
         reverse("setup:lights", args=[year]),
         reverse("setup:unit-list"),
@@ -118,4 +119,6 @@ def test_missing_objects_are_404_for_the_office_too(cast):
                 "/setup/people/999999/", "/setup/posts/999999/", "/setup/years/2026/cycles/999999/"]:  # fmt: skip
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("setup:unit-active", args=[cast.unit_a.pk, "explode"])).status_code == 404
-    assert client.post(reverse("setup:category-change", args=[cast.category.pk, "explode"])).status_code == 404
+    assert (
+        client.post(reverse("setup:category-change", args=[cast.category.pk, "explode"])).status_code == 404
+    )

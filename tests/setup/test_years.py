@@ -24,7 +24,9 @@ def settled(cast):
     second = Category.objects.create(plan=cast.plan, name="乡村振兴", order=2)
     cast.plan.acknowledge_workdays = 5
     cast.plan.save()
-    actions_cycles.set_report_cycle(by=office, plan=cast.plan, day_of_month=25, starts_on=datetime.date(2026, 3, 1))
+    actions_cycles.set_report_cycle(
+        by=office, plan=cast.plan, day_of_month=25, starts_on=datetime.date(2026, 3, 1)
+    )
     actions_cycles.set_report_cycle(
         by=office, plan=cast.plan, category=second, frequency="weekly", due_kind="weekday", weekday=4
     )
@@ -32,7 +34,9 @@ def settled(cast):
                                     due_kind="before_end", workdays_before_end=2)  # fmt: skip
     actions_cycles.set_reminder_policy(cast.plan, by=office, days_before=3, escalate_to_head_after=4,
                                        escalate_to_leader_after=8)  # fmt: skip
-    actions_policy.set_light_policy(cast.plan, by=office, yellow_behind=15, red_behind=35, missed_cycles_red=3)
+    actions_policy.set_light_policy(
+        cast.plan, by=office, yellow_behind=15, red_behind=35, missed_cycles_red=3
+    )
     return second
 
 
@@ -45,7 +49,10 @@ def test_opening_a_year_copies_its_settings_and_no_task(cast, settled, office):
     assert plan.status == Plan.Status.DRAFT
     assert plan.acknowledge_workdays == 5
     assert plan.title  # “2027 key tasks” in the reader's language
-    assert list(plan.categories.order_by("order").values_list("name", "order")) == [("产业转型升级", 1), ("乡村振兴", 2)]
+    assert list(plan.categories.order_by("order").values_list("name", "order")) == [
+        ("产业转型升级", 1),
+        ("乡村振兴", 2),
+    ]
     assert not Task.objects.filter(plan=plan).exists()
 
     cycles = ReportCycle.objects.filter(plan=plan)
@@ -76,7 +83,10 @@ def test_a_year_opened_from_nothing_is_empty(cast, office):
     plan = Plan.objects.get(year=2028)
     assert (plan.title, plan.status, plan.acknowledge_workdays) == ("2028年重点工作", "active", 3)
     assert not plan.categories.exists() and not ReportCycle.objects.filter(plan=plan).exists()
-    assert not ReminderPolicy.objects.filter(plan=plan).exists() and not LightPolicy.objects.filter(plan=plan).exists()
+    assert (
+        not ReminderPolicy.objects.filter(plan=plan).exists()
+        and not LightPolicy.objects.filter(plan=plan).exists()
+    )
 
 
 def test_a_year_that_exists_is_refused_with_a_clear_error(cast, office):
@@ -111,7 +121,9 @@ def test_two_clicks_at_once_open_the_year_once(cast):
 
 def test_the_office_edits_a_year(cast, office):
     url = reverse("setup:year-detail", args=[2026])
-    response = office.post(url, {"title": "2026年区政府重点工作", "status": "active", "acknowledge_workdays": 4})
+    response = office.post(
+        url, {"title": "2026年区政府重点工作", "status": "active", "acknowledge_workdays": 4}
+    )
     assert response.status_code == 302
     cast.plan.refresh_from_db()
     assert (cast.plan.title, cast.plan.acknowledge_workdays) == ("2026年区政府重点工作", 4)
@@ -145,7 +157,12 @@ def test_a_closed_year_is_reopened_on_its_page_but_not_closed_there(cast, office
     response = office.post(url, {"title": cast.plan.title, "status": "closed", "acknowledge_workdays": 3})
     assert response.status_code == 400  # closing goes through the confirmation
     actions.close_plan(cast.plan, by=cast.user("office"))
-    assert office.post(url, {"title": cast.plan.title, "status": "active", "acknowledge_workdays": 3}).status_code == 302
+    assert (
+        office.post(
+            url, {"title": cast.plan.title, "status": "active", "acknowledge_workdays": 3}
+        ).status_code
+        == 302
+    )
     cast.plan.refresh_from_db()
     assert cast.plan.status == "active"
 
@@ -173,7 +190,10 @@ def test_categories_are_added_renamed_reordered_and_deleted(cast, office):
     assert added.name == "民生保障和社会事业" and history_user(added) == office_user
 
     office.post(reverse("setup:category-change", args=[added.pk, "up"]))
-    assert list(cast.plan.categories.order_by("order").values_list("name", flat=True)) == ["民生保障和社会事业", "产业转型升级"]
+    assert list(cast.plan.categories.order_by("order").values_list("name", flat=True)) == [
+        "民生保障和社会事业",
+        "产业转型升级",
+    ]
 
     refused = office.post(reverse("setup:category-change", args=[cast.category.pk, "delete"]), follow=True)
     assert "is the category of 2 tasks" in " ".join(messages_of(refused))

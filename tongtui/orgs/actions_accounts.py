@@ -45,7 +45,7 @@ def _require_office(by: Any) -> None:
 
 
 def _locked(person: Person) -> Person:
-    return Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    return Person.objects.select_for_update().get(pk=person.pk)  # the login is read after, not joined
 
 
 def _checked_password(password: str, user: Any) -> tuple[str, bool]:

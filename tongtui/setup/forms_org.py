@@ -120,7 +120,10 @@ class FillPostForm(BootstrapForm):
 class PersonForm(BootstrapForm):
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     title = forms.CharField(
-        label=pgettext_lazy("person", "Title"), max_length=100, required=False, help_text=_("e.g. 副局长, 科长")
+        label=pgettext_lazy("person", "Title"),
+        max_length=100,
+        required=False,
+        help_text=_("e.g. 副局长, 科长"),
     )
     unit = UnitChoiceField(_units(), label=_("Unit"), required=False, empty_label=_("No unit"))
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
@@ -138,7 +141,8 @@ class PersonForm(BootstrapForm):
 
 class GrantRoleForm(BootstrapForm):
     unit = UnitChoiceField(Unit.objects.filter(is_active=True).order_by("order", "name"), label=_("Unit"))
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    # No role is chosen in advance: granting one is a decision, never a default.
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "---------"), *Role.choices])
 
 
 class LoginForm(BootstrapForm):
