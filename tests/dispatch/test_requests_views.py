@@ -322,3 +322,14 @@ def test_an_unfilled_post_is_said_plainly_and_text_as_written_is_shown(r):
     post.holder = r.owner
     post.save()
     assert "data-unfilled-post" not in task_page(r, "office")
+
+
+def test_a_draft_task_has_no_follow_through_panel(cast):
+    page = client(cast, "office").get(reverse("task-detail", args=[cast.task_a.pk])).content.decode()
+    assert 'id="task-followup"' not in page
+
+
+def test_a_suspended_task_shows_no_running_deadline(r):
+    plan_actions.suspend_task(r.task_a, by=r.user("office"), reason="暂缓")
+    page = task_page(r, "office")
+    assert 'id="task-followup"' in page and "data-deadline" not in page

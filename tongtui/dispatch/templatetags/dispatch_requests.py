@@ -7,7 +7,7 @@ from django import template
 from django.utils import timezone
 
 from tongtui.core.workdays import calendar
-from tongtui.dispatch.acknowledging import Deadline, owed
+from tongtui.dispatch.acknowledging import ACKNOWLEDGEABLE, Deadline, owed
 from tongtui.dispatch.actions_requests import asked_late, may_ask, may_decide, may_withdraw
 from tongtui.dispatch.rules import UNIT_ACTORS
 from tongtui.orgs.roles import roles_of
@@ -18,7 +18,7 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def task_followup(context: template.Context, task: Task) -> dict[str, Any]:
-    """{% task_followup task as fu %}: fu.deadline (the acknowledgement deadline, None before assignment),
+    """{% task_followup task as fu %}: fu.deadline (the acknowledgement deadline, while one runs),
     fu.units (each unit's acknowledgement), fu.pending (requests waiting, with .late and .can_withdraw),
     fu.decided (how many were decided or withdrawn), fu.can_ask, fu.can_decide."""
     user = context.get("user")
@@ -56,8 +56,9 @@ def task_followup(context: template.Context, task: Task) -> dict[str, Any]:
         for link in links
     ]
     assigned = task.status != TaskStatus.DRAFT
+    chased = task.status in ACKNOWLEDGEABLE  # a closed, cancelled or suspended task has no deadline running
     return {
-        "deadline": Deadline.of(task.ack_due, timezone.localdate(), calendar()) if assigned else None,
+        "deadline": Deadline.of(task.ack_due, timezone.localdate(), calendar()) if chased else None,
         "assigned": assigned,
         "units": units if assigned else [],
         "pending": pending,
