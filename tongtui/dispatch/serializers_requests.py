@@ -29,8 +29,12 @@ class ChangeRequestSerializer(fields.ModelSerializer):
     # Documented as text: the name "kind" is taken by other enums of the schema, and the asking body already
     # lists the values.
     kind = serializers.CharField(read_only=True, help_text="`lead` or `extension`.")
-    requested_by = serializers.CharField(source="requested_by.username", read_only=True, default=None)
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, default=None)
+    requested_by = serializers.CharField(
+        source="requested_by.username", read_only=True, default=None, allow_null=True
+    )
+    decided_by = serializers.CharField(
+        source="decided_by.username", read_only=True, default=None, allow_null=True
+    )
     asked_late = serializers.SerializerMethodField(
         help_text="Asked after the date it is about (the acknowledgement deadline for a change of lead unit, "
         "the due date for an extension): an extension asked late counts as overdue."
