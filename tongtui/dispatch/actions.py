@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongtui.core.claims import claim
 from tongtui.core.errors import ActionError, Conflict, Forbidden
 from tongtui.core.history import save_with_history
 from tongtui.core.workdays import workdays_between
@@ -30,6 +31,7 @@ from tongtui.dispatch.models import (
     ReportIndicatorValue,
     ReportStatus,
 )
+from tongtui.dispatch.models.reports import EDITABLE
 from tongtui.dispatch.schedule import Period
 from tongtui.orgs.models import Membership, Role, Unit
 from tongtui.orgs.roles import roles_of
@@ -40,7 +42,7 @@ DRAFT_FIELDS = {"progress", "done", "next_steps", "problems", "confidence"}
 MAX_ATTACHMENTS = 30
 
 
-def _require_editable(report: ProgressReport) -> None:
+def require_editable(report: ProgressReport) -> None:
     if not report.is_editable:
         raise ActionError(
             _(
@@ -54,27 +56,46 @@ def _require_filer(report: ProgressReport, by: Any) -> None:
         raise Forbidden(_("Only the lead unit's liaison or head can write this report."))
 
 
-def _claim_version(report: ProgressReport, version: int | None) -> None:
-    """Bump the version; with an expected version, only if nobody else saved the report in between."""
-    qs = ProgressReport.objects.filter(pk=report.pk)
-    if version is not None:
-        qs = qs.filter(version=version)
-    if qs.update(version=F("version") + 1) == 0:
-        current = ProgressReport.objects.get(pk=report.pk)
-        last = current.history.select_related("history_user").first()
+def _refusal(report: ProgressReport | None, allowed: tuple[str, ...]) -> str:
+    """What the loser of a race is told: what happened to the report meanwhile, in the user's words."""
+    if report is None:
+        return _("This report no longer exists. Reload the page.")
+    if report.status in allowed:  # still in the state, but saved by someone else since the user loaded it
+        last = report.history.select_related("history_user").first()
         who = getattr(last.history_user, "person", None) or last.history_user if last else None
-        raise Conflict(
-            _(
-                "%(who)s saved this report at %(when)s while you were editing it. Reload to see their changes, "
-                "then add yours."
-            )
-            % {
-                "who": who or _("Someone else"),
-                "when": timezone.localtime(current.updated_at).strftime("%H:%M"),
-            },
-            current_version=current.version,
-        )
-    report.version = ProgressReport.objects.values_list("version", flat=True).get(pk=report.pk)
+        return _(
+            "%(who)s saved this report at %(when)s while you were editing it. Reload to see their changes, "
+            "then add yours."
+        ) % {"who": who or _("Someone else"), "when": timezone.localtime(report.updated_at).strftime("%H:%M")}
+    said: dict[str, str] = {
+        ReportStatus.SUBMITTED: _("This report has already been submitted. Reload the page to see it."),
+        ReportStatus.SIGNED_OFF: _(
+            "This report has already been signed off by the unit head. Reload the page to see it."
+        ),
+        ReportStatus.ACCEPTED: _(
+            "This report has already been accepted by the supervision office. Reload the page to see it."
+        ),
+        ReportStatus.RETURNED: _("This report has already been returned. Reload the page to see it."),
+    }
+    return said.get(
+        report.status, _("Someone else changed this report a moment ago. Reload the page to see it.")
+    )
+
+
+def _claim(report: ProgressReport, *allowed: str, version: int | None = None) -> None:
+    """Take the report for a change: only while it is still in one of the `allowed` statuses and, with
+    `version`, still the version the user loaded. The version goes up; of several requests at once exactly
+    one gets here, the others get a Conflict saying what happened (core.claims)."""
+    where: dict[str, Any] = {"status__in": allowed}
+    if version is not None:
+        where["version"] = version
+    claim(report, lambda now: _refusal(now, allowed), update={"version": F("version") + 1}, **where)
+
+
+def lock_editable(report: ProgressReport) -> None:
+    """Hold the report's row while adding to it (files, contributions, milestone claims) without changing
+    its version, so a draft the user is still typing is not refused; refused once the report is submitted."""
+    claim(report, lambda now: _refusal(now, ()), status__in=EDITABLE)
 
 
 def notify(users: Any, title: str, *, body: str = "", url: str = "") -> None:
@@ -170,10 +191,10 @@ def save_draft(
     if unknown:
         raise TypeError(f"unknown report fields: {sorted(unknown)}")
     _require_filer(report, by)
-    _require_editable(report)
+    require_editable(report)
     if indicator_values:
         _check_indicators(report, indicator_values)
-    _claim_version(report, version)
+    _claim(report, *EDITABLE, version=version)
     for key, value in fields.items():
         setattr(report, key, value)
     save_with_history(report, by=by, reason=_("draft saved"))
@@ -218,7 +239,8 @@ def submit_report(report: ProgressReport, *, by: Any, version: int | None = None
     A unit head who submits signs off at the same time.
     """
     _require_filer(report, by)
-    _require_editable(report)
+    require_editable(report)
+    _claim(report, *EDITABLE, version=version)
     missing = []
     if report.progress is None:
         missing.append(_("progress"))
@@ -229,7 +251,6 @@ def submit_report(report: ProgressReport, *, by: Any, version: int | None = None
             _("Fill in %(missing)s before submitting.") % {"missing": "、".join(map(str, missing))}
         )
     actions_milestones.check_evidence(report)
-    _claim_version(report, version)
     now = timezone.now()
     if report.first_submitted_at is None:
         report.first_submitted_at = now
@@ -269,11 +290,18 @@ def add_contribution(
     if not text.strip():
         raise ActionError(_("Write what your unit did."))
     report = _get_or_start(task, period, by)
-    _require_editable(report)
+    require_editable(report)
+    lock_editable(report)
+    text = text.strip()
     contribution = ReportContribution.objects.filter(report=report, unit_id=unit_id).first()
     if contribution is None:
         contribution = ReportContribution(report=report, unit_id=unit_id)
-    contribution.text, contribution.author = text.strip(), by
+    elif contribution.text == text:  # the same words sent twice (a double click): once is enough
+        raise Conflict(
+            _("Your unit's part of this report has already been saved with these words. Reload the page."),
+            current_version=report.version,
+        )
+    contribution.text, contribution.author = text, by
     save_with_history(contribution, by=by)
     return contribution
 
@@ -285,7 +313,7 @@ def sign_off(report: ProgressReport, *, by: Any) -> ProgressReport:
         raise Forbidden(_("Only the lead unit's head can sign off this report."))
     if report.status != ReportStatus.SUBMITTED:
         raise ActionError(_("Only a submitted report can be signed off."))
-    _claim_version(report, None)
+    _claim(report, ReportStatus.SUBMITTED)
     report.status = ReportStatus.SIGNED_OFF
     report.signed_off_at, report.signed_off_by = timezone.now(), by
     save_with_history(report, by=by, reason=_("signed off"))
@@ -300,7 +328,7 @@ def accept_report(report: ProgressReport, *, by: Any, note: str = "") -> Progres
         raise Forbidden(_("Only the supervision office can accept a report."))
     if report.status != ReportStatus.SIGNED_OFF:
         raise ActionError(_("Only a report signed off by the unit head can be accepted."))
-    _claim_version(report, None)
+    _claim(report, ReportStatus.SIGNED_OFF)
     report.status = ReportStatus.ACCEPTED
     report.reviewed_at, report.reviewed_by, report.review_note = timezone.now(), by, note.strip()
     save_with_history(report, by=by, reason=_("accepted"))
@@ -329,13 +357,15 @@ def accept_report(report: ProgressReport, *, by: Any, note: str = "") -> Progres
 @transaction.atomic
 def return_report(report: ProgressReport, *, by: Any, reason: str) -> ProgressReport:
     """退回: send the report back to the liaison with the reason, for correction and resubmission."""
-    if not rules.may_return(roles_of(by), report.unit_id, report.status):
+    roles = roles_of(by)
+    if not rules.may_return(roles, report.unit_id, report.status):
         if report.status not in (ReportStatus.SUBMITTED, ReportStatus.SIGNED_OFF):
             raise ActionError(_("Only a submitted report can be returned."))
         raise Forbidden(_("You cannot return this report."))
     if not reason.strip():
         raise ActionError(_("Give the reason for returning the report."))
-    _claim_version(report, None)
+    filed = (ReportStatus.SUBMITTED, ReportStatus.SIGNED_OFF)
+    _claim(report, *(s for s in filed if rules.may_return(roles, report.unit_id, s)))
     report.status = ReportStatus.RETURNED
     report.reviewed_at, report.reviewed_by, report.review_note = timezone.now(), by, reason.strip()
     save_with_history(report, by=by, reason=reason.strip())
@@ -364,7 +394,8 @@ def _attachment_unit(report: ProgressReport, by: Any) -> int:
 def add_attachment(report: ProgressReport, *, by: Any, file: UploadedFile) -> Attachment:
     """Add an evidence file; refused if too large, of a type not accepted, or not what its name says."""
     unit_id = _attachment_unit(report, by)
-    _require_editable(report)
+    require_editable(report)
+    lock_editable(report)  # parallel uploads are counted one after another
     if report.attachments.count() >= MAX_ATTACHMENTS:
         raise ActionError(_("A report can have at most %(n)s evidence files.") % {"n": MAX_ATTACHMENTS})
     checked = check_upload(file)
@@ -389,6 +420,11 @@ def remove_attachment(attachment: Attachment, *, by: Any) -> None:
     roles = roles_of(by)
     if not (rules.may_file(roles, report.unit_id) or roles.has(attachment.unit_id, *rules.UNIT_ACTORS)):
         raise Forbidden(_("You cannot remove this file."))
-    _require_editable(report)
+    require_editable(report)
+    lock_editable(report)
+    if not Attachment.objects.filter(pk=attachment.pk).exists():
+        raise Conflict(
+            _("This file has already been removed. Reload the page."), current_version=report.version
+        )
     attachment._history_user = by  # type: ignore[attr-defined]
     attachment.delete()

@@ -16,7 +16,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tongtui.core.errors import ActionError, Forbidden
+from tongtui.core.claims import claim, same_as_seen
+from tongtui.core.errors import ActionError, Conflict, Forbidden
 from tongtui.core.history import save_with_history
 from tongtui.core.system import system_user
 from tongtui.dispatch import agenda
@@ -34,6 +35,12 @@ PACK_LEAD = datetime.timedelta(hours=48)
 def _require_office(by: Any) -> None:
     if not roles_of(by).is_office:
         raise Forbidden(_("Only the supervision office can do this."))
+
+
+def _refusal(meeting: Meeting | None) -> str:
+    if meeting is None:
+        return _("This meeting no longer exists. Reload the page.")
+    return _("Someone else saved this meeting's minutes a moment ago. Reload the page to see them.")
 
 
 @transaction.atomic
@@ -63,9 +70,17 @@ def update_meeting(meeting: Meeting, *, by: Any, **fields: Any) -> Meeting:
 def record_minutes(meeting: Meeting, *, by: Any, minutes: str, held: bool = True) -> Meeting:
     """After the meeting: the minutes; the meeting is marked held."""
     _require_office(by)
-    meeting.minutes = minutes.strip()
-    if held:
-        meeting.status = MeetingStatus.HELD
+    minutes = minutes.strip()
+    status = MeetingStatus.HELD if held else meeting.status
+    if minutes == meeting.minutes and status == meeting.status:
+        raise ActionError(_("These minutes are saved already: nothing has changed."))
+    # Only over the minutes the user loaded: a second click, or a colleague's minutes, is not overwritten.
+    claim(
+        meeting,
+        _refusal,
+        update={"minutes": minutes, "status": status},
+        **same_as_seen(meeting, "status", "minutes"),
+    )
     save_with_history(meeting, by=by, reason=_("minutes recorded"))
     return meeting
 
@@ -105,6 +120,18 @@ def add_decision(
     if task is not None and task.plan_id != meeting.plan_id:
         raise ActionError(_("The task belongs to another plan year."))
     co = [u for u in co_units if u.pk != lead_unit.pk]
+    # The meeting's row is held until the decision and its task are in: two clicks at once neither take
+    # the same number nor track one decision twice.
+    claim(meeting, _refusal)
+    same = meeting.decisions.filter(
+        text=text.strip(), kind=kind, lead_unit=lead_unit, task=task, deadline=deadline
+    ).first()
+    if same is not None:
+        raise Conflict(
+            _("This decision has already been recorded as No. %(seq)s. Reload the page to see it.")
+            % {"seq": same.seq},
+            current_version=0,
+        )
     seq = (meeting.decisions.aggregate(n=Max("seq"))["n"] or 0) + 1
     decision = Decision(
         meeting=meeting,
@@ -170,6 +197,9 @@ def generate_pack(meeting: Meeting, *, by: Any) -> Meeting:
 
     if not roles_of(by).is_office and by != system_user():
         raise Forbidden(_("Only the supervision office can do this."))
+    claim(
+        meeting, _refusal
+    )  # two rebuilds at once: the second replaces the first's file, none is left behind
     return store_pack(meeting, build_pack(meeting), by=by)
 
 

@@ -57,14 +57,12 @@ def claim_milestones(
 
     A milestone that requires evidence is refused unless the report carries evidence.
     """
+    from tongtui.dispatch.actions import lock_editable, require_editable  # that module imports this one
+
     if not rules.may_file(roles_of(by), report.unit_id):
         raise Forbidden(_("Only the lead unit's liaison or head can write this report."))
-    if not report.is_editable:
-        raise ActionError(
-            _(
-                "This report has been submitted and can no longer be changed. Ask for it to be returned to correct it."
-            )
-        )
+    require_editable(report)
+    lock_editable(report)
     wanted = set(milestone_ids)
     offered = {m.pk: m for m in claimable(report)}
     unknown = wanted - set(offered)
@@ -96,8 +94,11 @@ def on_accept(report: ProgressReport, *, by: Any) -> None:
     """The office accepted the report: its claimed milestones are done, its indicator values recorded."""
     reason = _("report accepted: %(report)s") % {"report": report}
     for claim in report.milestone_claims.select_related("milestone"):
-        if claim.milestone.done_on is None:
-            plan_actions.update_milestone(claim.milestone, by=by, reason=reason, done_on=claim.done_on)
+        milestone = claim.milestone
+        # Claimed with a conditional UPDATE: two reports claiming one milestone, accepted at once, mark it once.
+        if Milestone.objects.filter(pk=milestone.pk, done_on__isnull=True).update(done_on=claim.done_on):
+            milestone.refresh_from_db()
+            plan_actions.update_milestone(milestone, by=by, reason=reason, done_on=claim.done_on)
     for row in report.indicator_values.select_related("indicator__task"):
         plan_actions.record_indicator_value(
             row.indicator, by=by, period=report.period_end, value=row.value, reason=reason

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongtui.core.claims import claim, same_as_seen
 from tongtui.core.errors import ActionError, Forbidden
 from tongtui.core.history import save_with_history
 from tongtui.dispatch.actions import notify
@@ -49,6 +50,20 @@ def may_close(roles: Roles, problem: Problem) -> bool:
 
 def _url(problem: Problem) -> str:
     return reverse("dispatch:problem-detail", args=[problem.pk])
+
+
+def _refusal(problem: Problem | None) -> str:
+    """What the loser of a race is told: what happened to the problem meanwhile."""
+    if problem is None:
+        return _("This problem no longer exists. Reload the page.")
+    said: dict[str, str] = {
+        ProblemStatus.OPEN: _("This problem has just been reopened. Reload the page to see it."),
+        ProblemStatus.ANSWERED: _("This problem has just been answered. Reload the page to read the answer."),
+        ProblemStatus.RESOLVED: _(
+            "This problem has already been marked resolved. Reload the page to see it."
+        ),
+    }
+    return said.get(problem.status, _("Someone else changed this problem a moment ago. Reload the page."))
 
 
 def _users(unit_ids: set[int | None], *role: str) -> list[Any]:
@@ -135,10 +150,21 @@ def answer_problem(problem: Problem, *, by: Any, text: str) -> ProblemAnswer:
         raise ActionError(_("The problem is resolved. Reopen it first."))
     if not text.strip():
         raise ActionError(_("Write the answer."))
+    last = problem.answers.order_by("-answered_at", "-pk").first()
+    if last is not None and last.text == text.strip() and problem.status == ProblemStatus.ANSWERED:
+        raise ActionError(_("This answer has already been recorded."))  # a second click, seen
+    # Later answers are added, but only by someone who has read the last one: the claim holds while the
+    # problem is as the user loaded it (same status, same time of the last answer).
+    now = timezone.now()
+    claim(
+        problem,
+        _refusal,
+        update={"status": ProblemStatus.ANSWERED, "answered_at": now},
+        status__in=(ProblemStatus.OPEN, ProblemStatus.ANSWERED),
+        **same_as_seen(problem, "status", "answered_at"),
+    )
     answer = ProblemAnswer(problem=problem, text=text.strip(), answered_by=by)
     save_with_history(answer, by=by)
-    problem.status = ProblemStatus.ANSWERED
-    problem.answered_at = timezone.now()
     save_with_history(problem, by=by, reason=_("answered"))
     raisers = {problem.raised_by, *_users({problem.unit_id}, *UNIT_ACTORS)}
     notify(
@@ -157,7 +183,13 @@ def resolve_problem(problem: Problem, *, by: Any, note: str = "") -> Problem:
         raise Forbidden(_("Only the unit that raised the problem or the supervision office can resolve it."))
     if problem.status == ProblemStatus.RESOLVED:
         raise ActionError(_("The problem is already resolved."))
-    problem.status = ProblemStatus.RESOLVED
+    claim(  # as the user saw it: a problem reopened or answered a moment ago is read before it is resolved
+        problem,
+        _refusal,
+        update={"status": ProblemStatus.RESOLVED},
+        status__in=(ProblemStatus.OPEN, ProblemStatus.ANSWERED),
+        **same_as_seen(problem, "status"),
+    )
     problem.resolved_at = timezone.now()
     save_with_history(problem, by=by, reason=note.strip() or _("resolved"))
     return problem
@@ -174,7 +206,13 @@ def reopen_problem(
         raise ActionError(_("The problem is open already."))
     if not reason.strip():
         raise ActionError(_("Say why the problem is reopened."))
-    problem.status = ProblemStatus.OPEN
+    claim(  # as the user saw it: a problem resolved a moment ago is not reopened over it unseen
+        problem,
+        _refusal,
+        update={"status": ProblemStatus.OPEN},
+        status__in=(ProblemStatus.ANSWERED, ProblemStatus.RESOLVED),
+        **same_as_seen(problem, "status"),
+    )
     problem.resolved_at = None
     if answer_by is not None and answer_by != problem.answer_by:
         problem.answer_by, problem.escalated_at = answer_by, None

@@ -1,7 +1,7 @@
 """API for problems and dispatch meetings (with the agenda and the pack download).
 
 Reads go through dispatch.access_problems (an outsider gets 404), writes through the actions; an action's
-refusal of someone who can see the object is a 403.
+refusal of someone who can see the object is a 403, a step someone else took a moment ago a 409.
 """
 
 import dataclasses
@@ -18,6 +18,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tongtui.api.schema import CONFLICT
 from tongtui.api.views import ApiViewSet
 from tongtui.dispatch import access_problems as access
 from tongtui.dispatch import actions_meetings, actions_problems
@@ -43,7 +44,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _step(summary: str, body: Any) -> Any:
-    return extend_schema(summary=summary, request=body, responses={200: ProblemSerializer}, tags=["problems"])
+    return extend_schema(
+        summary=summary, request=body, responses={200: ProblemSerializer, 409: CONFLICT}, tags=["problems"]
+    )
 
 
 @extend_schema_view(
@@ -183,7 +186,7 @@ class MeetingViewSet(
     @extend_schema(
         summary="Record the minutes; the meeting is marked held",
         request=MinutesSerializer,
-        responses={200: MeetingSerializer},
+        responses={200: MeetingSerializer, 409: CONFLICT},
         tags=["meetings"],
     )
     @action(detail=True, methods=["post"])
@@ -197,7 +200,7 @@ class MeetingViewSet(
     @extend_schema(
         summary="Record a decision (议定事项); it becomes a tracked task or a milestone",
         request=DecisionBodySerializer,
-        responses={201: DecisionSerializer},
+        responses={201: DecisionSerializer, 409: CONFLICT},
         tags=["meetings"],
     )
     @action(detail=True, methods=["post"])

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongtui.core.errors import ActionError, Forbidden
+from tongtui.core.errors import ActionError, Conflict, Forbidden
 from tongtui.dispatch import access_problems as access
 from tongtui.dispatch import actions_meetings
 from tongtui.dispatch.agenda_data import agenda_for
@@ -159,7 +159,16 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     _office_only(request)
     form = MinutesForm(request.POST)
     form.is_valid()
-    actions_meetings.record_minutes(meeting, by=request.user, minutes=form.cleaned_data.get("minutes", ""))
+    try:
+        actions_meetings.record_minutes(
+            meeting, by=request.user, minutes=form.cleaned_data.get("minutes", "")
+        )
+    except Conflict as exc:  # someone saved minutes a moment ago; the text typed here stays in the form
+        messages.error(request, str(exc))
+        return _detail(request, access.get_meeting_for(request.user, pk), status=409, minutes_form=form)
+    except ActionError as exc:
+        messages.error(request, _error_text(exc))
+        return _detail(request, meeting, status=400, minutes_form=form)
     messages.success(request, _("Minutes saved; the meeting is marked held."))
     return redirect("dispatch:meeting-detail", meeting.pk)
 
@@ -184,6 +193,9 @@ def meeting_decision(request: HttpRequest, pk: int) -> HttpResponse:
                 task=data.get("task"),
                 planned_progress=data.get("planned_progress"),
             )
+        except Conflict as exc:
+            messages.error(request, str(exc))
+            return _detail(request, meeting, status=409)
         except (ActionError, ValidationError, Forbidden) as exc:
             messages.error(request, _error_text(exc))
         else:

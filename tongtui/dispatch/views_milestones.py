@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongtui.core.errors import ActionError, Forbidden
+from tongtui.core.errors import ActionError, Conflict, Forbidden
 from tongtui.dispatch import access, actions, actions_milestones
 from tongtui.dispatch.forms import EvidenceForm
 
@@ -25,7 +25,7 @@ def report_milestones(request: HttpRequest, pk: int) -> HttpResponse:
                 actions.add_attachment(report, by=request.user, file=f)
         ids = [int(v) for v in request.POST.getlist("milestone") if v.isdigit()]
         actions_milestones.claim_milestones(report, by=request.user, milestone_ids=ids)
-    except (ActionError, ValidationError, Forbidden) as exc:
+    except (ActionError, ValidationError, Forbidden, Conflict) as exc:
         text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         messages.error(request, text)
     else:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tongtui.core.errors import ActionError, Forbidden
+from tongtui.core.errors import ActionError, Conflict, Forbidden
 from tongtui.core.workdays import add_workdays
 from tongtui.dispatch import access, access_problems, actions_problems
 from tongtui.dispatch.forms_problems import AnswerForm, ProblemFilter, ProblemForm, ReopenForm
@@ -206,6 +206,9 @@ def problem_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     except Forbidden as exc:
         messages.error(request, _error_text(exc))
         status = 403
+    except Conflict as exc:
+        messages.error(request, _error_text(exc))
+        status = 409
     except (ActionError, ValidationError) as exc:
         messages.error(request, _error_text(exc))
         status = 400

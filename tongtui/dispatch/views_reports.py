@@ -43,7 +43,7 @@ def _upload(request: HttpRequest, report: ProgressReport, files: list[Any]) -> b
     for f in files:
         try:
             actions.add_attachment(report, by=request.user, file=f)
-        except (ActionError, ValidationError, Forbidden) as exc:
+        except (ActionError, ValidationError, Forbidden, Conflict) as exc:
             messages.error(request, _error_text(exc))
             ok = False
     return ok
@@ -103,6 +103,9 @@ def _save(
     if "submit" in request.POST:
         try:
             actions.submit_report(report, by=request.user)
+        except Conflict as exc:  # submitted by someone else (or this click's twin) a moment ago
+            messages.error(request, _error_text(exc))
+            return _detail(request, access.get_report_for(request.user, report.pk), status=409)
         except (ActionError, ValidationError) as exc:
             messages.error(request, _error_text(exc))
             return redirect("dispatch:report-edit", report.pk)
@@ -280,6 +283,9 @@ def contribute(request: HttpRequest, task_pk: int, start: datetime.date) -> Http
                 contribution = actions.add_contribution(
                     task, period, by=request.user, text=form.cleaned_data["text"], unit=unit
                 )
+            except Conflict as exc:
+                messages.error(request, _error_text(exc))
+                status = 409
             except (ActionError, ValidationError, Forbidden) as exc:
                 messages.error(request, _error_text(exc))
                 status = 400
@@ -339,7 +345,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     report_pk = item.report_id
     try:
         actions.remove_attachment(item, by=request.user)
-    except (ActionError, Forbidden) as exc:
+    except (ActionError, Forbidden, Conflict) as exc:
         messages.error(request, _error_text(exc))
         return redirect("dispatch:report-detail", report_pk)
     messages.success(request, _("File removed."))

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongtui.core.claims import claim
 from tongtui.core.errors import ActionError, Forbidden
 from tongtui.core.history import save_with_history
 from tongtui.core.workdays import WorkCalendar, add_workdays, calendar
@@ -24,7 +25,7 @@ from tongtui.orgs.models import Unit
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.models import Plan, Task
 from tongtui.supervision.actions_orders import _office_users, _unit_users, require_office
-from tongtui.supervision.models import ChaseNotice, ChaseStatus
+from tongtui.supervision.models import OPEN_CHASE, ChaseNotice, ChaseStatus
 
 DEFAULT_WORKDAYS = 3
 
@@ -38,9 +39,25 @@ def _today() -> datetime.date:
 
 
 def _next_seq(year: int) -> int:
-    # Lock the year's rows so two issues at once do not take the same number (the unique constraint backs it).
-    rows = ChaseNotice.objects.select_for_update().filter(year=year)
-    return (rows.aggregate(m=Max("seq"))["m"] or 0) + 1
+    # Numbers run per year, across plans. The year's first notice has no rows to lock, so the plan rows are
+    # locked instead, which always exist (one a year, in one order): two issues at once wait for each other
+    # and never take the same number.
+    list(Plan.objects.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+    last = ChaseNotice.objects.filter(year=year).aggregate(m=Max("seq"))["m"]
+    return (last or 0) + 1
+
+
+def _refusal(chase: ChaseNotice | None) -> str:
+    """What the loser of a race is told: what happened to the notice meanwhile, in the user's words."""
+    if chase is None:
+        return _("This notice no longer exists. Reload the page.")
+    if chase.status == ChaseStatus.REPLIED:
+        return _("This notice has already been replied to. Reload the page to read the reply.")
+    if chase.status == ChaseStatus.CLOSED:
+        if chase.reissues.exists():
+            return _("This notice has already been reissued. Reload the page to see the new one.")
+        return _("This notice has already been closed. Reload the page to see it.")
+    return _("Someone else changed this notice a moment ago. Reload the page to see it.")
 
 
 @transaction.atomic
@@ -101,9 +118,9 @@ def reply_chase(chase: ChaseNotice, *, by: Any, text: str) -> ChaseNotice:
         raise ActionError(_("This notice is not waiting for a reply."))
     if not text.strip():
         raise ActionError(_("Write the reply."))
+    claim(chase, _refusal, update={"status": ChaseStatus.REPLIED}, status=ChaseStatus.ISSUED)
     chase.reply_text = text.strip()
     chase.replied_at, chase.replied_by = timezone.now(), by
-    chase.status = ChaseStatus.REPLIED
     save_with_history(chase, by=by, reason=_("replied"))
     notify(_office_users(), _("Reply to chase notice %(number)s") % {"number": chase.number},
            body=chase.reply_text, url=chase_url(chase))  # fmt: skip
@@ -116,7 +133,7 @@ def close_chase(chase: ChaseNotice, *, by: Any, note: str = "") -> ChaseNotice:
     require_office(by)
     if chase.status == ChaseStatus.CLOSED:
         raise ActionError(_("This notice is already closed."))
-    chase.status = ChaseStatus.CLOSED
+    claim(chase, _refusal, update={"status": ChaseStatus.CLOSED}, status__in=OPEN_CHASE)
     chase.closed_at = timezone.now()
     chase.close_note = note.strip()
     save_with_history(chase, by=by, reason=_("closed"))
@@ -141,11 +158,11 @@ def reissue_chase(
         raise ActionError(_("This notice is already closed."))
     if not content.strip():
         raise ActionError(_("Say why the notice is reissued."))
+    claim(chase, _refusal, update={"status": ChaseStatus.CLOSED}, status__in=OPEN_CHASE)
     new = issue_chase(
         by=by, plan=chase.plan, unit=chase.unit, subject=chase.subject, content=content,
         tasks=chase.tasks.all(), workdays=workdays, issued_on=issued_on, reissued_from=chase, cal=cal,
     )  # fmt: skip
-    chase.status = ChaseStatus.CLOSED
     chase.closed_at = timezone.now()
     chase.close_note = _("Reissued as %(number)s.") % {"number": new.number}
     save_with_history(chase, by=by, reason=_("reissued"))

@@ -11,10 +11,12 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongtui.core.claims import claim, same_as_seen
 from tongtui.core.errors import ActionError, Forbidden
 from tongtui.core.history import save_with_history
 from tongtui.core.workdays import WorkCalendar, add_workdays, calendar
@@ -32,7 +34,7 @@ from tongtui.supervision.models import (
     RectificationOrder,
     SupervisionFile,
 )
-from tongtui.supervision.models.orders import WAITING_FOR_UNIT
+from tongtui.supervision.models.orders import OPEN_ORDER, WAITING_FOR_UNIT
 
 MAX_FILES = 30
 APPROACH_WORKDAYS = 2  # notify the unit this many working days before the deadline
@@ -61,6 +63,34 @@ def order_url(order: RectificationOrder) -> str:
 
 def _today() -> datetime.date:
     return timezone.localdate()
+
+
+def _order_refusal(order: RectificationOrder | None) -> str:
+    """What the loser of a race is told: what happened to the order meanwhile, in the user's words."""
+    if order is None:
+        return _("This rectification order no longer exists. Reload the page.")
+    said: dict[str, str] = {
+        OrderStatus.REPORTED: _("The rectification has already been reported. Reload the page to see it."),
+        OrderStatus.PASSED: _(
+            "The rectification has already been verified as passed. Reload the page to see it."
+        ),
+        OrderStatus.NOT_PASSED: _(
+            "The rectification has already been verified as not passed. Reload the page to see it."
+        ),
+        OrderStatus.EXTENDED: _("The deadline has already been extended. Reload the page to see it."),
+        OrderStatus.ESCALATED: _("This order has already been escalated. Reload the page to see it."),
+    }
+    return said.get(
+        order.status, _("Someone else changed this order a moment ago. Reload the page to see it.")
+    )
+
+
+def _admonition_refusal(adm: Admonition | None) -> str:
+    if adm is None:
+        return _("This admonition no longer exists. Reload the page.")
+    if adm.status == AdmonitionStatus.CLOSED:
+        return _("The follow-up of this admonition has already been recorded. Reload the page to see it.")
+    return _("The record of this talk has already been saved. Reload the page to see it.")
 
 
 # Rectification orders
@@ -152,6 +182,7 @@ def report_rectification(
         raise ActionError(_("This order is not waiting for a rectification report."))
     if not text.strip():
         raise ActionError(_("Describe what was rectified."))
+    claim(order, _order_refusal, status__in=WAITING_FOR_UNIT)  # held: the files are counted under it
     for f in files:
         add_order_file(order, by=by, file=f)
     order.report_text = text.strip()
@@ -173,7 +204,9 @@ def verify_order(order: RectificationOrder, *, by: Any, passed: bool, note: str 
         raise ActionError(_("Only a reported rectification can be verified."))
     if not passed and not note.strip():
         raise ActionError(_("Say why the rectification did not pass."))
-    order.status = OrderStatus.PASSED if passed else OrderStatus.NOT_PASSED
+    verdict = OrderStatus.PASSED if passed else OrderStatus.NOT_PASSED
+    claim(order, _order_refusal, update={"status": verdict}, status=OrderStatus.REPORTED)
+    order.status = verdict
     order.verified_at, order.verified_by = timezone.now(), by
     order.verification_note = note.strip()
     save_with_history(order, by=by, reason=_("verified"))
@@ -200,9 +233,21 @@ def extend_order(
         raise ActionError(_("Only an order still waiting for rectification can be extended."))
     if workdays < 1:
         raise ActionError(_("Allow at least one working day."))
-    order.deadline = add_workdays(today or _today(), workdays, cal or calendar())
-    order.status = OrderStatus.EXTENDED
-    order.extensions += 1
+    deadline = add_workdays(today or _today(), workdays, cal or calendar())
+    if order.status == OrderStatus.EXTENDED and deadline == order.deadline:  # a second click, seen
+        raise ActionError(
+            _("The deadline has already been extended to %(deadline)s.")
+            % {"deadline": f"{deadline:%Y-%m-%d}"}
+        )
+    # An extended order may be extended again, but only by someone who saw the last extension.
+    claim(
+        order,
+        _order_refusal,
+        update={"status": OrderStatus.EXTENDED, "extensions": F("extensions") + 1},
+        status__in=(OrderStatus.NOT_PASSED, OrderStatus.ISSUED, OrderStatus.EXTENDED),
+        **same_as_seen(order, "status", "extensions"),
+    )
+    order.deadline = deadline
     order.approach_notified_on = order.overdue_notified_on = None
     if note.strip():
         order.verification_note = note.strip()
@@ -224,7 +269,7 @@ def escalate_order(order: RectificationOrder, *, by: Any, note: str) -> Rectific
         raise ActionError(_("This order is already settled."))
     if not note.strip():
         raise ActionError(_("Say why the order is escalated."))
-    order.status = OrderStatus.ESCALATED
+    claim(order, _order_refusal, update={"status": OrderStatus.ESCALATED}, status__in=OPEN_ORDER)
     order.verification_note = note.strip()
     order.for_assessment = True
     save_with_history(order, by=by, reason=_("escalated"))
@@ -324,9 +369,24 @@ def record_admonition(
         raise ActionError(_("This admonition is closed."))
     if not record.strip():
         raise ActionError(_("Write the record of the talk."))
+    given = (held_on, record.strip(), commitments.strip(), follow_up_due)
+    if adm.status == AdmonitionStatus.HELD and given == (
+        adm.held_on,
+        adm.record,
+        adm.commitments,
+        adm.follow_up_due,
+    ):
+        raise ActionError(_("This record of the talk is saved already: nothing has changed."))
+    # A held talk's record may be corrected, but only over the record the user loaded.
+    claim(
+        adm,
+        _admonition_refusal,
+        update={"status": AdmonitionStatus.HELD},
+        status__in=(AdmonitionStatus.SCHEDULED, AdmonitionStatus.HELD),
+        **same_as_seen(adm, "status", "record"),
+    )
     adm.held_on, adm.record, adm.commitments = held_on, record.strip(), commitments.strip()
     adm.follow_up_due = follow_up_due
-    adm.status = AdmonitionStatus.HELD
     save_with_history(adm, by=by, reason=_("held"))
     return adm
 
@@ -338,8 +398,8 @@ def follow_up_admonition(adm: Admonition, *, by: Any, follow_up: str) -> Admonit
         raise ActionError(_("Record the talk before following up its commitments."))
     if not follow_up.strip():
         raise ActionError(_("Write how the commitments were kept."))
+    claim(adm, _admonition_refusal, update={"status": AdmonitionStatus.CLOSED}, status=AdmonitionStatus.HELD)
     adm.follow_up = follow_up.strip()
-    adm.status = AdmonitionStatus.CLOSED
     save_with_history(adm, by=by, reason=_("followed up"))
     return adm
 
@@ -385,7 +445,12 @@ def publish_accountability(acc: Accountability, *, by: Any) -> Accountability:
     require_office(by)
     if acc.published_to_unit:
         return acc
-    acc.published_to_unit, acc.published_at = True, timezone.now()
+    claim(
+        acc,
+        lambda now: _("This record has already been published to the unit. Reload the page to see it."),
+        update={"published_to_unit": True, "published_at": timezone.now()},
+        published_to_unit=False,
+    )
     save_with_history(acc, by=by, reason=_("published to the unit"))
     notify(
         _unit_users(acc.unit_id, Role.UNIT_HEAD),

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongtui.core.claims import claim, same_as_seen
 from tongtui.core.errors import ActionError
 from tongtui.core.history import save_with_history
 from tongtui.plans.models import Plan, Task, TaskStatus
@@ -56,6 +57,14 @@ def integrity_risks(plan: Plan, task_ids: Iterable[int] | None = None) -> dict[i
     for task_id, strength in qs.values_list("task_id", "strength"):
         keep[task_id] *= 1.0 - min(1.0, max(0.0, strength))
     return {t: round(1.0 - k, 6) for t, k in keep.items()}
+
+
+def _refusal(item: SpotCheckItem | None) -> str:
+    if item is None:
+        return _("This task is no longer in the spot check. Reload the page.")
+    if item.order_id is not None:
+        return _("A rectification order has already been opened from this result. Reload the page to see it.")
+    return _("Someone else recorded this verification a moment ago. Reload the page to see it.")
 
 
 @transaction.atomic
@@ -132,10 +141,15 @@ def record_check(
         raise ActionError(_("Choose confirmed, partly confirmed or not confirmed."))
     if result != CheckResult.CONFIRMED and not notes.strip():
         raise ActionError(_("Say what could not be confirmed."))
+    checked_on = checked_on or timezone.localdate()
+    if (item.result, item.notes, item.checked_on) == (result, notes.strip(), checked_on) and not files:
+        raise ActionError(_("This verification is recorded already: nothing has changed."))
+    # A result may be corrected, but only over the one the user loaded (held: the files go in under it).
+    claim(item, _refusal, **same_as_seen(item, "result", "notes", "checked_on"))
     for f in files:
         add_item_file(item, by=by, file=f)
     item.result, item.notes = result, notes.strip()
-    item.checked_on, item.checked_by = checked_on or timezone.localdate(), by
+    item.checked_on, item.checked_by = checked_on, by
     item.for_assessment = result == CheckResult.NOT_CONFIRMED
     save_with_history(item, by=by, reason=_("verified"))
     return item
@@ -156,6 +170,7 @@ def open_order_from_item(
         raise ActionError(_("Only a result that was not confirmed opens a rectification order."))
     if item.order_id is not None:
         return item.order  # type: ignore[return-value]
+    claim(item, _refusal, order__isnull=True, result=CheckResult.NOT_CONFIRMED)
     task = item.task
     if task.lead_unit is None:
         raise ActionError(_("The task has no lead unit to rectify it."))
@@ -186,6 +201,13 @@ def decide_flag(flag: IntegrityFlag, *, by: Any, status: str, note: str = "") ->
         raise ActionError(_("Unknown status."))
     if status == FlagStatus.DISMISSED and not note.strip():
         raise ActionError(_("Say how the flag was explained."))
+    if (status, note.strip()) == (flag.status, flag.note):
+        raise ActionError(_("The flag is already so decided: nothing has changed."))
+    claim(
+        flag,
+        lambda now: _("Someone else decided on this flag a moment ago. Reload the page to see it."),
+        **same_as_seen(flag, "status", "note"),
+    )
     flag.status, flag.note = status, note.strip()
     flag.decided_by, flag.decided_at = by, timezone.now()
     flag.save(update_fields=["status", "note", "decided_by", "decided_at"])

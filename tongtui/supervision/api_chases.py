@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tongtui.api import fields
+from tongtui.api.schema import CONFLICT
 from tongtui.api.views import ApiViewSet
 from tongtui.supervision import actions_chases as actions
 from tongtui.supervision import serializers_orders as s
@@ -46,7 +47,7 @@ class ChaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
             actions.issue_chase(by=request.user, **body(s.IssueChaseSerializer, request, self)), 201
         )
 
-    @extend_schema(request=s.ReplyChaseSerializer, responses=s.ChaseSerializer)
+    @extend_schema(request=s.ReplyChaseSerializer, responses={200: s.ChaseSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def reply(self, request: Request, pk: Any = None) -> Response:
         chase = self.get_object()
@@ -54,7 +55,7 @@ class ChaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
             actions.reply_chase(chase, by=request.user, **body(s.ReplyChaseSerializer, request, self))
         )
 
-    @extend_schema(request=s.CloseChaseSerializer, responses=s.ChaseSerializer)
+    @extend_schema(request=s.CloseChaseSerializer, responses={200: s.ChaseSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
         chase = self.get_object()
@@ -62,7 +63,7 @@ class ChaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
             actions.close_chase(chase, by=request.user, **body(s.CloseChaseSerializer, request, self))
         )
 
-    @extend_schema(request=s.ReissueChaseSerializer, responses={201: s.ChaseSerializer})
+    @extend_schema(request=s.ReissueChaseSerializer, responses={201: s.ChaseSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def reissue(self, request: Request, pk: Any = None) -> Response:
         chase = self.get_object()

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tongtui.api import fields
+from tongtui.api.schema import CONFLICT
 from tongtui.api.views import ApiViewSet
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.models import Plan
@@ -71,7 +72,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
             orders.issue_order(by=request.user, **body(s.IssueOrderSerializer, request, self)), 201
         )
 
-    @extend_schema(request=s.ReportOrderSerializer, responses=s.OrderSerializer)
+    @extend_schema(request=s.ReportOrderSerializer, responses={200: s.OrderSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def report(self, request: Request, pk: Any = None) -> Response:
         order = self.get_object()
@@ -81,7 +82,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
             )
         )
 
-    @extend_schema(request=s.VerifySerializer, responses=s.OrderSerializer)
+    @extend_schema(request=s.VerifySerializer, responses={200: s.OrderSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: Any = None) -> Response:
         order = self.get_object()
@@ -89,7 +90,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
             orders.verify_order(order, by=request.user, **body(s.VerifySerializer, request, self))
         )
 
-    @extend_schema(request=s.ExtendSerializer, responses=s.OrderSerializer)
+    @extend_schema(request=s.ExtendSerializer, responses={200: s.OrderSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def extend(self, request: Request, pk: Any = None) -> Response:
         order = self.get_object()
@@ -97,7 +98,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
             orders.extend_order(order, by=request.user, **body(s.ExtendSerializer, request, self))
         )
 
-    @extend_schema(request=s.NoteSerializer, responses=s.OrderSerializer)
+    @extend_schema(request=s.NoteSerializer, responses={200: s.OrderSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def escalate(self, request: Request, pk: Any = None) -> Response:
         order = self.get_object()
@@ -131,7 +132,7 @@ class AdmonitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
         data = body(s.ScheduleAdmonitionSerializer, request, self)
         return self.answer(orders.schedule_admonition(by=request.user, **data), 201)
 
-    @extend_schema(request=s.HeldSerializer, responses=s.AdmonitionSerializer)
+    @extend_schema(request=s.HeldSerializer, responses={200: s.AdmonitionSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def held(self, request: Request, pk: Any = None) -> Response:
         adm = self.get_object()
@@ -139,7 +140,7 @@ class AdmonitionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiVie
             orders.record_admonition(adm, by=request.user, **body(s.HeldSerializer, request, self))
         )
 
-    @extend_schema(request=s.FollowUpSerializer, responses=s.AdmonitionSerializer)
+    @extend_schema(request=s.FollowUpSerializer, responses={200: s.AdmonitionSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request: Request, pk: Any = None) -> Response:
         adm = self.get_object()
@@ -164,7 +165,7 @@ class AccountabilityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Ap
         )
         return Response(s.AccountabilitySerializer(self.reloaded(acc)).data, status=201)
 
-    @extend_schema(request=None, responses=s.AccountabilitySerializer)
+    @extend_schema(request=None, responses={200: s.AccountabilitySerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: Any = None) -> Response:
         acc = orders.publish_accountability(self.get_object(), by=request.user)
@@ -217,7 +218,7 @@ class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     def _sees_all(self) -> bool:
         return roles_of(self.request.user).sees_all
 
-    @extend_schema(request=s.DecideFlagSerializer, responses=s.FlagSerializer)
+    @extend_schema(request=s.DecideFlagSerializer, responses={200: s.FlagSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: Any = None) -> Response:
         flag = checks.decide_flag(
@@ -247,14 +248,14 @@ class SpotCheckViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         check = self.get_object()
         return access.get_or_404(SpotCheckItem.objects.filter(spot_check=check), item_pk)
 
-    @extend_schema(request=s.RecordCheckSerializer, responses=s.SpotCheckItemSerializer)
+    @extend_schema(request=s.RecordCheckSerializer, responses={200: s.SpotCheckItemSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path=r"items/(?P<item_pk>\d+)/record")
     def record(self, request: Request, pk: Any = None, item_pk: Any = None) -> Response:
         item = self._item(pk, item_pk)
         item = checks.record_check(item, by=request.user, **body(s.RecordCheckSerializer, request, self))
         return Response(s.SpotCheckItemSerializer(item).data)
 
-    @extend_schema(request=s.OpenOrderSerializer, responses={201: s.OrderSerializer})
+    @extend_schema(request=s.OpenOrderSerializer, responses={201: s.OrderSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], url_path=r"items/(?P<item_pk>\d+)/order")
     def open_order(self, request: Request, pk: Any = None, item_pk: Any = None) -> Response:
         item = self._item(pk, item_pk)

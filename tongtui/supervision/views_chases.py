@@ -64,35 +64,38 @@ def chase_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def chase_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    chase = get_or_404(chases_visible_to(request.user).select_related("unit", "reissued_from"), pk)
+    visible = chases_visible_to(request.user).select_related("unit", "reissued_from")
+    chase = get_or_404(visible, pk)
     roles = roles_of(request.user)
-    may_reply = roles.has(chase.unit_id, *UNIT_ACTORS) and chase.status == ChaseStatus.ISSUED
     step = request.POST.get("step") if request.method == "POST" else None
     reply_form = forms.ReplyChaseForm(request.POST if step == "reply" else None)
     close_form = forms.CloseChaseForm(request.POST if step == "close" else None)
     reissue_form = forms.ReissueChaseForm(request.POST if step == "reissue" else None)
+    status = 200
     if step is not None:
         by = request.user
         target = chase.pk
-        ok = False
+        refused: int | None = 200  # a form with errors is shown again with them
         if step == "reply" and reply_form.is_valid():
-            ok = attempt(request, lambda: actions.reply_chase(chase, by=by, **reply_form.cleaned_data),
-                         _("Reply sent."))  # fmt: skip
+            refused = attempt(request, lambda: actions.reply_chase(chase, by=by, **reply_form.cleaned_data),
+                              _("Reply sent."))  # fmt: skip
         elif step == "close" and close_form.is_valid():
-            ok = attempt(request, lambda: actions.close_chase(chase, by=by, **close_form.cleaned_data),
-                         _("Notice closed."))  # fmt: skip
+            refused = attempt(request, lambda: actions.close_chase(chase, by=by, **close_form.cleaned_data),
+                              _("Notice closed."))  # fmt: skip
         elif step == "reissue" and reissue_form.is_valid():
-            try:
+
+            def reissue() -> None:
+                nonlocal target
                 target = actions.reissue_chase(chase, by=by, **reissue_form.cleaned_data).pk
-            except (ValidationError, Forbidden) as exc:
-                messages.error(request, error_text(exc))
-            else:
-                messages.success(request, _("Notice reissued."))
-                ok = True
+
+            refused = attempt(request, reissue, _("Notice reissued."))
         elif step not in ("reply", "close", "reissue"):
             raise Http404("No such step")
-        if ok:
+        if refused is None:
             return redirect("supervision:chase-detail", target)
+        if refused == 409:  # show the notice as it is now: someone moved it on a moment ago
+            status, chase = refused, get_or_404(visible, pk)
+    may_reply = roles.has(chase.unit_id, *UNIT_ACTORS) and chase.status == ChaseStatus.ISSUED
     return render(
         request,
         "supervision/chase_detail.html",
@@ -100,4 +103,5 @@ def chase_detail(request: HttpRequest, pk: int) -> HttpResponse:
          "may_reply": may_reply, "reply_form": reply_form, "close_form": close_form,
          "reissue_form": reissue_form, "overdue": chase.is_overdue(),
          "reissues": list(chase.reissues.all()), "nav": "supervision"},
+        status=status,
     )  # fmt: skip

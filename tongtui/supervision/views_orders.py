@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongtui.core.errors import Forbidden
+from tongtui.core.errors import Conflict, Forbidden
 from tongtui.dispatch.evidence import CONTENT_TYPES
 from tongtui.dispatch.rules import UNIT_ACTORS
 from tongtui.orgs.roles import roles_of
@@ -31,14 +31,19 @@ def error_text(exc: Exception) -> str:
     return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
-def attempt(request: HttpRequest, do: Callable[[], Any], done: str) -> bool:
+def attempt(request: HttpRequest, do: Callable[[], Any], done: str) -> int | None:
+    """Run an action: None when it went through (with `done` as the message), else the refusal's message
+    and the status to show the page again with: 409 when someone else did it a moment ago, else 200."""
     try:
         do()
+    except Conflict as exc:
+        messages.error(request, str(exc))
+        return 409
     except (ValidationError, Forbidden) as exc:
         messages.error(request, error_text(exc))
-        return False
+        return 200
     messages.success(request, done)
-    return True
+    return None
 
 
 def office_only(request: HttpRequest) -> None:
@@ -101,10 +106,9 @@ def order_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = access.get_or_404(access.orders_visible_to(request.user).select_related("unit", "task"), pk)
+    visible = access.orders_visible_to(request.user).select_related("unit", "task")
+    order = access.get_or_404(visible, pk)
     roles = roles_of(request.user)
-    office = roles.is_office
-    may_report = roles.has(order.unit_id, *UNIT_ACTORS) and order.status in WAITING_FOR_UNIT
     post = request.POST if request.method == "POST" else None
     step = request.POST.get("step") if post else None
     report_form = forms.ReportOrderForm(
@@ -113,37 +117,42 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     verify_form = forms.VerifyForm(post if step == "verify" else None)
     extend_form = forms.ExtendForm(post if step == "extend" else None)
     escalate_form = forms.EscalateForm(post if step == "escalate" else None)
+    status = 200
     if post is not None:
         by = request.user
-        ok = False
+        refused: int | None = 200  # a form with errors is shown again with them
         if step == "report" and report_form.is_valid():
             d = report_form.cleaned_data
-            ok = attempt(request, lambda: actions.report_rectification(order, by=by, text=d["text"], files=d["evidence"]),
-                         _("Rectification reported."))  # fmt: skip
+            refused = attempt(request, lambda: actions.report_rectification(order, by=by, text=d["text"], files=d["evidence"]),
+                              _("Rectification reported."))  # fmt: skip
         elif step == "verify" and verify_form.is_valid():
             d = verify_form.cleaned_data
-            ok = attempt(request, lambda: actions.verify_order(order, by=by, passed=d["passed"], note=d["note"]),
-                         _("Verification recorded."))  # fmt: skip
+            refused = attempt(request, lambda: actions.verify_order(order, by=by, passed=d["passed"], note=d["note"]),
+                              _("Verification recorded."))  # fmt: skip
         elif step == "extend" and extend_form.is_valid():
             d = extend_form.cleaned_data
-            ok = attempt(request, lambda: actions.extend_order(order, by=by, workdays=d["workdays"], note=d["note"]),
-                         _("Deadline extended."))  # fmt: skip
+            refused = attempt(request, lambda: actions.extend_order(order, by=by, workdays=d["workdays"], note=d["note"]),
+                              _("Deadline extended."))  # fmt: skip
         elif step == "escalate" and escalate_form.is_valid():
-            ok = attempt(request, lambda: actions.escalate_order(order, by=by, note=escalate_form.cleaned_data["note"]),
-                         _("Order escalated."))  # fmt: skip
+            refused = attempt(request, lambda: actions.escalate_order(order, by=by, note=escalate_form.cleaned_data["note"]),
+                              _("Order escalated."))  # fmt: skip
         elif step not in ("report", "verify", "extend", "escalate"):
             raise Http404("No such step")
-        if ok:
+        if refused is None:
             return redirect("supervision:order-detail", order.pk)
+        if refused == 409:  # show the order as it is now: someone moved it on a moment ago
+            status, order = refused, access.get_or_404(visible, pk)
+    may_report = roles.has(order.unit_id, *UNIT_ACTORS) and order.status in WAITING_FOR_UNIT
     return render(
         request,
         "supervision/order_detail.html",
         {
-            "order": order, "files": list(order.files.all()), "office": office, "may_report": may_report,
+            "order": order, "files": list(order.files.all()), "office": roles.is_office, "may_report": may_report,
             "report_form": report_form, "verify_form": verify_form, "extend_form": extend_form,
             "escalate_form": escalate_form, "overdue": order.is_overdue(), "nav": "supervision",
             "accountability": list(access.accountability_visible_to(request.user).filter(order=order)),
         },
+        status=status,
     )  # fmt: skip
 
 
@@ -196,23 +205,28 @@ def admonition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST if step == "held" else None, initial={"held_on": timezone.localdate()}
     )
     follow_form = forms.FollowUpForm(request.POST if step == "follow_up" else None)
+    status = 200
     if step is not None:
-        ok = False
+        refused: int | None = 200  # a form with errors is shown again with them
         if step == "held" and held_form.is_valid():
-            ok = attempt(request, lambda: actions.record_admonition(adm, by=request.user, **held_form.cleaned_data),
-                         _("Record of the talk saved."))  # fmt: skip
+            refused = attempt(request, lambda: actions.record_admonition(adm, by=request.user, **held_form.cleaned_data),
+                              _("Record of the talk saved."))  # fmt: skip
         elif step == "follow_up" and follow_form.is_valid():
-            ok = attempt(request, lambda: actions.follow_up_admonition(adm, by=request.user, **follow_form.cleaned_data),
-                         _("Follow-up recorded."))  # fmt: skip
+            refused = attempt(request, lambda: actions.follow_up_admonition(adm, by=request.user, **follow_form.cleaned_data),
+                              _("Follow-up recorded."))  # fmt: skip
         elif step not in ("held", "follow_up"):
             raise Http404("No such step")
-        if ok:
+        if refused is None:
             return redirect("supervision:admonition-detail", adm.pk)
+        if refused == 409:  # show the admonition as it is now: someone moved it on a moment ago
+            status = refused
+            adm = access.get_or_404(access.admonitions_visible_to(request.user).select_related("unit"), pk)
     return render(
         request,
         "supervision/admonition_detail.html",
         {"adm": adm, "tasks": list(adm.tasks.order_by("code")), "office": office, "held_form": held_form,
          "follow_form": follow_form, "nav": "supervision"},
+        status=status,
     )  # fmt: skip
 
 
@@ -249,11 +263,15 @@ def accountability_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def accountability_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def accountability_page(request: HttpRequest, pk: int, *, status: int = 200) -> HttpResponse:
     acc = access.get_or_404(access.accountability_visible_to(request.user).select_related("unit", "task"), pk)
     return render(request, "supervision/accountability_detail.html",
-                  {"acc": acc, "office": roles_of(request.user).is_office, "nav": "supervision"})  # fmt: skip
+                  {"acc": acc, "office": roles_of(request.user).is_office, "nav": "supervision"}, status=status)  # fmt: skip
+
+
+@login_required
+def accountability_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return accountability_page(request, pk)
 
 
 @login_required
@@ -261,7 +279,9 @@ def accountability_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def accountability_publish(request: HttpRequest, pk: int) -> HttpResponse:
     acc = access.get_or_404(access.accountability_visible_to(request.user), pk)
     office_only(request)
-    attempt(
+    refused = attempt(
         request, lambda: actions.publish_accountability(acc, by=request.user), _("Published to the unit.")
     )
+    if refused == 409:
+        return accountability_page(request, pk, status=refused)
     return redirect("supervision:accountability-detail", acc.pk)

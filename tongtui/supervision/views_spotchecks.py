@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tongtui.core.errors import Forbidden
+from tongtui.core.errors import Conflict, Forbidden
 from tongtui.orgs.roles import roles_of
 from tongtui.supervision import access_orders as access
 from tongtui.supervision import actions_spotchecks as actions
@@ -61,6 +61,10 @@ def spotcheck_draw(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def spotcheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, pk)
+
+
+def _detail(request: HttpRequest, pk: int, *, status: int = 200) -> HttpResponse:
     check = access.get_or_404(access.spot_checks_visible_to(request.user), pk)
     items = list(
         SpotCheckItem.objects.filter(spot_check=check)
@@ -73,6 +77,7 @@ def spotcheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "supervision/spotcheck_detail.html",
         {"check": check, "items": items, "office": roles_of(request.user).is_office,
          "record_form": forms.RecordCheckForm(), "nav": "supervision"},
+        status=status,
     )  # fmt: skip
 
 
@@ -91,12 +96,14 @@ def spotcheck_record(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
     form = forms.RecordCheckForm(request.POST, request.FILES)
     if form.is_valid():
         d = form.cleaned_data
-        attempt(
+        refused = attempt(
             request,
             lambda: actions.record_check(item, by=request.user, result=d["result"], notes=d["notes"],
                                          checked_on=d["checked_on"], files=d["evidence"]),
             _("Verification recorded."),
         )  # fmt: skip
+        if refused == 409:
+            return _detail(request, pk, status=refused)
     else:
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("supervision:spotcheck-detail", pk)
@@ -109,6 +116,9 @@ def spotcheck_open_order(request: HttpRequest, pk: int, item_pk: int) -> HttpRes
     office_only(request)
     try:
         order = actions.open_order_from_item(item, by=request.user)
+    except Conflict as exc:  # opened by someone else (or this click's twin) a moment ago
+        messages.error(request, str(exc))
+        return _detail(request, pk, status=409)
     except (ValidationError, Forbidden) as exc:
         messages.error(request, error_text(exc))
         return redirect("supervision:spotcheck-detail", pk)
