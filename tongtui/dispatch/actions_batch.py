@@ -11,13 +11,13 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tongtui.core.history import clip_reason
 from tongtui.dispatch.actions_cycles import CYCLE_FIELDS, _check_fields, _require_office
 from tongtui.dispatch.models import ReportCycle
-from tongtui.plans.actions_batch import ENDED, Outcome, left_alone, load
-from tongtui.plans.actions_bulk import _mark_changed, _update_with_history
+from tongtui.plans.actions_batch import BATCH, ENDED, Outcome, left_alone, load
+from tongtui.plans.actions_bulk import _mark_changed
 from tongtui.plans.models import Task
 
 
@@ -68,20 +68,22 @@ def set_report_cycles(tasks: Any, *, by: Any, reason: str = "", **fields: Any) -
     outcome = plan_cycles(rows, existing, fields)
     if not outcome.done:
         return outcome
-    created: list[ReportCycle] = []
-    changed: list[tuple[Any, list[str]]] = []
-    for task in outcome.done:
-        cycle = existing.get(task.pk)
-        if cycle is None:
-            created.append(ReportCycle(plan=task.plan, task=task, **fields))
-        else:
-            names = [k for k, v in fields.items() if getattr(cycle, k) != v]
-            for k in names:
-                setattr(cycle, k, fields[k])
-            changed.append((cycle, names))
+    created = [
+        ReportCycle(plan=task.plan, task=task, **fields) for task in outcome.done if task.pk not in existing
+    ]
+    changed = [existing[task.pk] for task in outcome.done if task.pk in existing]
+    for cycle in changed:
+        for name, value in fields.items():
+            setattr(cycle, name, value)
     why = clip_reason(reason or _("report cycle set for the selected tasks"))
     if created:
-        bulk_create_with_history(created, ReportCycle, default_user=by, default_change_reason=why)
-    _update_with_history(ReportCycle, changed, by=by, reason=why)
+        bulk_create_with_history(
+            created, ReportCycle, batch_size=BATCH, default_user=by, default_change_reason=why
+        )
+    if changed:
+        ReportCycle.objects.filter(pk__in=[c.pk for c in changed]).update(**fields)
+        bulk_update_with_history(
+            changed, ReportCycle, [], batch_size=BATCH, default_user=by, default_change_reason=why
+        )
     _mark_changed({t.pk for t in outcome.done})
     return outcome

@@ -18,20 +18,23 @@ from django.db.models import F, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from tongtui.core.errors import Conflict
+from tongtui.core.history import clip_reason
 from tongtui.plans.actions import (
     _require_office,
     acknowledge_due,
     assignment_numbers,
     mark_assigned,
 )
-from tongtui.plans.actions_bulk import _field_errors, _mark_changed, _update_with_history
+from tongtui.plans.actions_bulk import _field_errors, _mark_changed
 from tongtui.plans.models import Task, TaskStatus
 
 # The task fields a batch may set, each to one value for every selected task.
 FIELDS = ("leader", "owner", "category")
 ENDED = (TaskStatus.CLOSED, TaskStatus.CANCELLED)
+BATCH = 500  # rows per UPDATE … CASE and per history insert
 
 
 @dataclass
@@ -146,6 +149,13 @@ def _refuse_invalid(outcome: Outcome, order: list[Task]) -> None:
     outcome.done = kept
 
 
+def _history(tasks: list[Task], *, by: Any, reason: str) -> None:
+    """One "changed" history entry per task, as the task now is, naming the actor: inserted together."""
+    bulk_update_with_history(
+        tasks, Task, [], batch_size=BATCH, default_user=by, default_change_reason=clip_reason(reason)
+    )
+
+
 @transaction.atomic
 def assign_tasks(tasks: QuerySet[Task] | Iterable[int], *, by: Any, reason: str = "") -> Outcome:
     """交办 for every selected task that is in draft and has its lead unit, leader and person; the rules and
@@ -163,17 +173,22 @@ def assign_tasks(tasks: QuerySet[Task] | Iterable[int], *, by: Any, reason: str 
     _refuse_invalid(outcome, rows)
     if not outcome.done:
         return outcome
-    ids = [t.pk for t in outcome.done]
-    claimed = Task.objects.filter(pk__in=ids, status=TaskStatus.DRAFT).update(
-        status=TaskStatus.ASSIGNED, version=F("version") + 1
-    )
-    if claimed != len(ids):  # the rows are locked, so this does not happen; if it did, nothing is written
+    claimed = 0
+    for plan_id, due in due_by_plan.items():  # one conditional UPDATE per plan year: the tasks still in draft
+        ids = [t.pk for t in outcome.done if t.plan_id == plan_id]
+        claimed += Task.objects.filter(pk__in=ids, status=TaskStatus.DRAFT).update(
+            status=TaskStatus.ASSIGNED, assigned_at=now, ack_due=due, version=F("version") + 1, updated_at=now
+        )
+    # The rows are locked, so all of them are still in draft; were one not, nothing would be written.
+    if claimed != len(outcome.done):
         raise Conflict(
             _("Some of these tasks were assigned by someone else just now. Reload the page and try again."),
             current_version=0,
         )
     unnumbered: dict[int, list[Task]] = {}
     for task in outcome.done:
+        task.version += 1
+        task.updated_at = now
         if task.assignment_no is None:
             unnumbered.setdefault(task.plan_id, []).append(task)
     for plan_id in sorted(unnumbered):
@@ -181,12 +196,11 @@ def assign_tasks(tasks: QuerySet[Task] | Iterable[int], *, by: Any, reason: str 
             unnumbered[plan_id], assignment_numbers(plan_id, len(unnumbered[plan_id])), strict=True
         ):
             task.assignment_no = number
-    for task in outcome.done:
-        task.version += 1
-        task.updated_at = now
-    written = ["status", "assigned_at", "assignment_no", "ack_due", "version", "updated_at"]
-    _update_with_history(Task, [(t, written) for t in outcome.done], by=by, reason=reason or _("assigned"))
-    _mark_changed(set(ids))
+    numbered = [t for group in unnumbered.values() for t in group]
+    if numbered:
+        Task.objects.bulk_update(numbered, ["assignment_no"], batch_size=BATCH)
+    _history(outcome.done, by=by, reason=reason or _("assigned"))
+    _mark_changed({t.pk for t in outcome.done})
     return outcome
 
 
@@ -209,8 +223,8 @@ def set_field(
     _refuse_invalid(outcome, rows)
     if not outcome.done:
         return outcome
-    _update_with_history(
-        Task, [(t, [name, "version", "updated_at"]) for t in outcome.done], by=by, reason=reason
-    )
-    _mark_changed({t.pk for t in outcome.done})
+    ids = [t.pk for t in outcome.done]
+    Task.objects.filter(pk__in=ids).update(**{name: value, "version": F("version") + 1, "updated_at": now})
+    _history(outcome.done, by=by, reason=reason)
+    _mark_changed(set(ids))
     return outcome
