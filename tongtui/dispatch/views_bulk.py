@@ -222,7 +222,7 @@ def summary(
     lines: list[dict[str, Any]] = [{"kind": "done", "text": (spec.did if after else spec.will) % {"n": done}}]
     for group in lacking:
         text = (spec.did_not if after else spec.cannot) % group
-        lines.append({"kind": "lacking", "text": text, "tasks": group["tasks"]})
+        lines.append({"kind": "lacking", "text": text, "tasks": group["tasks"], "last": group is lacking[-1]})
     for group in skipped:
         lines.append({"kind": "skipped", "text": SKIPPED % group, "tasks": group["tasks"]})
     if unchanged:
@@ -279,6 +279,7 @@ def bulk(request: HttpRequest) -> HttpResponseBase:
         "selected": len(rows),
         "outcome": outcome,
         "lines": summary(op, len(outcome.done), len(outcome.unchanged), outcome.refused, after=False),
+        "nothing": not outcome.done,
         "shown": outcome.done[:SHOWN],
         "more": max(0, len(outcome.done) - SHOWN),
         "replaced": replaced,
@@ -347,6 +348,7 @@ def bulk_result(request: HttpRequest) -> HttpResponse:
         "op": op,
         "operation": OPERATIONS[op],
         "lines": lines,
+        "nothing": not result["done"],
         "follow": len(follow),
         "follow_ups": follow_ups(op, follow),
         "back": result["back"],

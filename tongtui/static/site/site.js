@@ -79,6 +79,14 @@
     }
     update();
   });
+  // With every matching task selected the address carries the filter, not the page's ids as well.
+  document.addEventListener("submit", function (event) {
+    var all = document.getElementById("bulk-all");
+    if (event.target.id !== "bulk-form" || !all || !all.checked) return;
+    var list = boxes();
+    list.forEach(function (b) { b.disabled = true; });
+    setTimeout(function () { list.forEach(function (b) { b.disabled = false; }); }, 0);
+  });
   document.addEventListener("DOMContentLoaded", update);
   document.addEventListener("htmx:afterSettle", update);
   window.addEventListener("pageshow", update);  // a page restored from the back/forward cache keeps its ticks
