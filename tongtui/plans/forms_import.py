@@ -4,11 +4,11 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tongtui.plans.importing.limits import limit
 from tongtui.plans.importing.readers import EXTENSIONS, UnreadableFile, read_file, read_text
 from tongtui.plans.models import TaskImport
 
@@ -44,8 +44,14 @@ class ImportForm(forms.Form):
         widget=forms.RadioSelect,
     )
     create_units = forms.BooleanField(
-        label=gettext_lazy("Create units that match no known unit"), required=False
+        label=gettext_lazy("Create the units and unit groups that match no known name"), required=False
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "An .xlsx, .csv, .docx or .txt file of at most %(size)s and %(rows)s rows."
+        ) % {"size": filesizeformat(limit("IMPORT_MAX_BYTES")), "rows": f"{limit('IMPORT_MAX_ROWS'):,}"}
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data.get("file")
@@ -53,9 +59,9 @@ class ImportForm(forms.Form):
             return upload
         if Path(upload.name).suffix.lower() not in EXTENSIONS:
             raise forms.ValidationError(_("Only .xlsx, .csv, .docx and .txt files can be imported."))
-        if upload.size > settings.IMPORT_MAX_BYTES:
+        if upload.size > limit("IMPORT_MAX_BYTES"):
             raise forms.ValidationError(
-                _("The file is larger than %(max)s.") % {"max": filesizeformat(settings.IMPORT_MAX_BYTES)}
+                _("The file is larger than %(max)s.") % {"max": filesizeformat(limit("IMPORT_MAX_BYTES"))}
             )
         return upload
 

@@ -74,8 +74,8 @@ def _mapping_choices(staged: TaskImport, book: Book) -> list[dict]:
     suggestions. One choice serves every row that uses the name."""
     mapping = staged.unit_mapping or {}
     names = {k: (u.name, u.collective, u.refs, u.as_lead) for k, u in book.unknown_units.items()}
-    for k, (written, _choice) in book.mapped.items():
-        names.setdefault(k, (written, is_collective(written), [], False))
+    for k, (written, _choice, refs) in book.mapped.items():
+        names.setdefault(k, (written, is_collective(written), refs, False))
     for k in mapping:
         names.setdefault(k, (k, is_collective(k), [], False))
     suggester = Suggester(book.directory) if book.directory is not None and names else None

@@ -151,6 +151,14 @@ def build_preview(ledger: Ledger, plan: Plan) -> Preview:
     tasks = _Tasks(plan)
     for item in preview.items:
         item.task = tasks.find(item)
+        if item.task is not None and item.task.lead_unit_id is None:
+            item.errors.append(
+                _(
+                    "Row %(row)s: task %(task)s has no lead unit yet (%(written)s); its reports are filed for "
+                    "the lead unit, so name one first."
+                )
+                % {"row": item.ref, "task": item.task.code, "written": item.task.lead_text or "—"}
+            )
     matched = [i for i in preview.items if i.task is not None and (i.entry.month or i.entry.on)]
     periods = _Periods(list({i.task.pk: i.task for i in matched if i.task}.values()))
     for item in matched:

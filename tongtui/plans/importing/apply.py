@@ -152,7 +152,7 @@ class _Writer:
     def remember_names(self) -> None:
         """A name the office chose a unit or group for becomes one of its other names, so that the next book
         (and the ledger's re-import) finds it without asking."""
-        choices = [(written, choice) for written, choice in self.book.mapped.values() if ":" in choice]
+        choices = [(written, choice) for written, choice, _refs in self.book.mapped.values() if ":" in choice]
         if not choices:
             return
         taken = set(UnitAlias.objects.filter(name__in=[w for w, _c in choices]).values_list("name", flat=True))

@@ -102,7 +102,7 @@ class Book:
     unknown_units: dict[str, Unknown] = field(default_factory=dict)
     new_units: dict[str, str] = field(default_factory=dict)  # key -> name to create
     new_groups: dict[str, str] = field(default_factory=dict)  # key -> unit group to create (filled later)
-    mapped: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (as written, the office's choice)
+    mapped: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)  # key -> (as written, choice, rows)
     new_people: dict[str, PersonHit] = field(default_factory=dict)  # key -> who to create
     new_categories: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)

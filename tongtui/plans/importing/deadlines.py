@@ -48,6 +48,9 @@ _OPEN_ENDED = re.compile(
 _BAD_ISO = re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)")
 _BAD_MONTH = re.compile(r"(?:(?<!\d)(\d{4})\s*年\s*)?(?<![\d.\-/~～至到])(\d{1,3})\s*月(?:\s*(\d{1,3})\s*[日号])?")
 
+# An extended date as the ledger writes it: 2026-09-30(原定2026-06-30), 6月30日(原定5月31日)前: the date now
+# counts; the original is already on the task.
+_MOVED = re.compile(r"\s*[((](?:原定|原计划|原)\s*[^()()]*[))]")
 _PERCENT_BRACKET = re.compile(r"[((]\s*(\d{1,3}(?:\.\d+)?)\s*%\s*[))]")
 _PERCENT_DONE = re.compile(r"(?:完成|形象进度|进度)\s*(?:达到|达)?\s*(\d{1,3}(?:\.\d+)?)\s*%")
 _STEP_SPLIT = re.compile(r"[;;\n\r]+|。")
@@ -180,6 +183,11 @@ def invalid_dates(text: str, year: int) -> list[str]:
     return bad
 
 
+def without_original(text: str) -> str:
+    """The text without the original date beside an extended one."""
+    return _MOVED.sub("", simplify(text))
+
+
 def find_dates(text: str, year: int) -> list[Found]:
     return _iter_found(simplify(text), year)
 
@@ -192,7 +200,7 @@ def parse_deadline(text: str, year: int) -> Deadline:
     bad = invalid_dates(written, year)
     if bad:
         return Deadline(None, written, understood=False, invalid=tuple(bad))
-    found = _iter_found(simplify(written), year)
+    found = _iter_found(without_original(written), year)
     if found:
         return Deadline(found[-1].due, written)
     if _OPEN_ENDED.search(simplify(written)):
@@ -207,14 +215,15 @@ def parse_date(text: str, year: int) -> datetime.date | None:
 
 
 def is_plain_date(text: str) -> bool:
-    """True when the cell is just a calendar date (2026-05-31), as a ledger or a date cell writes it."""
-    m = _ISO.fullmatch(simplify(text.strip()))
+    """True when the cell is just a calendar date (2026-05-31), as a ledger or a date cell writes it, also
+    with its original date beside it (2026-09-30(原定2026-06-30))."""
+    m = _ISO.fullmatch(without_original(text.strip()).strip())
     return m is not None and not m[4]
 
 
 def split_steps(text: str) -> list[str]:
     pieces: list[str] = []
-    for part in _STEP_SPLIT.split(simplify(text)):
+    for part in _STEP_SPLIT.split(without_original(text)):
         pieces.extend(p for p in _SOFT_SPLIT.split(part))
     return [p.strip(_TITLE_TRIM + " \t") for p in pieces if p.strip(_TITLE_TRIM + " \t")]
 

@@ -75,7 +75,10 @@ TITLES = sorted(
 )
 _TITLE_RE = re.compile("|".join(re.escape(t) for t in TITLES))
 _BRACKET = re.compile(r"[((]([^()()]*)[))]")
-_ORG_END = re.compile(r"(?:省|市|区|县|委|府|镇|乡|街道|政府|党组)$")
+# A chunk beside a title that names a body or a role, not a person: 区发改局局长, 区政府常务副区长助理.
+_ORG_END = re.compile(
+    r"(?:省|市|区|县|委|府|镇|乡|街道|政府|党组|局|办|厅|院|处|室|中心|站|队|部|公司|集团|助理|秘书|干部|代表|成员|人员)$"
+)
 _NAME = re.compile(r"^(?:[\u4e00-\u9fff·]{2,5}|[A-Za-z][A-Za-z .'-]{1,40})$")
 _SEPARATORS = re.compile(r"[、,，;；/|\n\r]+")
 
@@ -222,17 +225,20 @@ class People:
         return people
 
     def in_post(self, unit_id: int, title: str) -> PersonHit | None:
-        """Who holds the post in the unit, when that is known: the one person of the unit with that title,
-        its one unit head for 主要负责人/负责人, or the holder the office recorded on the post."""
+        """Who holds the post in the unit, when that is known: the holder the office recorded on the post (a
+        recorded post with nobody in it stays unfilled), else the one person of the unit with that title, or
+        its one unit head for 主要负责人/负责人."""
         t = key(title)
+        post = self.posts.get((unit_id, t))
+        if post is not None:
+            if post[1] is None:
+                return None
+            return PersonHit(title, "person", post[1], title=title, unit_id=unit_id, post_id=post[0])
         found = self.by_unit_title.get((unit_id, t), [])
         if len(found) == 1:
             return PersonHit(title, "person", found[0], title=title, unit_id=unit_id)
         if t in HEAD_TITLES and len(self.heads.get(unit_id, [])) == 1:
             return PersonHit(title, "person", self.heads[unit_id][0], title=title, unit_id=unit_id)
-        post = self.posts.get((unit_id, t))
-        if post is not None and post[1] is not None:
-            return PersonHit(title, "person", post[1], title=title, unit_id=unit_id, post_id=post[0])
         return None
 
     def post(self, written: str, unit_id: int, title: str) -> PersonHit:

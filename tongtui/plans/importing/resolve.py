@@ -67,6 +67,9 @@ class Resolver:
         self.directory = directory if directory is not None else Directory.from_db()
         self.people = people if people is not None else People.from_db()
         self.existing = load_existing(plan)
+        for old in self.existing.values():
+            for group_id, written in old.groups.items():
+                self.directory.add_group_name(written, group_id)
         self.categories = set()
         if plan is not None and plan.pk is not None:
             self.categories = set(plan.categories.values_list("name", flat=True))
@@ -180,7 +183,9 @@ class Resolver:
         co_hits = self.directory.resolve_list([n for n in cos if n], mapping, create)
         for hit in lead_hits + co_hits:
             if hit.key in mapping:
-                self.book.mapped.setdefault(hit.key, (hit.written, mapping[hit.key]))
+                refs = self.book.mapped.setdefault(hit.key, (hit.written, mapping[hit.key], []))[2]
+                if row.ref not in refs:
+                    refs.append(row.ref)
         lead_hits = [h for h in lead_hits if h.kind != "skip"]
         if len(lead_hits) > 1:
             self.warn(
@@ -344,8 +349,6 @@ class Resolver:
         if parsed is None:
             return as_written
         prefix, title = parsed
-        if is_relative(title):
-            return as_written  # 分管副区长: whoever is in charge of this task, no one post
         unit_id: int | None = None
         unit_key = ""
         if prefix:
@@ -373,6 +376,8 @@ class Resolver:
             unit_id = self.directory.root
             if unit_id is None:
                 return as_written
+        if is_relative(title) and (unit_id is None or (unit_id, key(title)) not in self.people.posts):
+            return as_written  # 分管副区长: whoever is in charge of this task, unless the office recorded the post
         if unit_id is None:
             label = self.book.new_units.get(unit_key, unit_key) + title
             return PersonHit(piece, "post", title=title, unit_key=unit_key, label=label)

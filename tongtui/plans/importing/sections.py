@@ -27,7 +27,7 @@ _LEVEL2 = re.compile(r"^[((]\s*([一二三四五六七八九十百]+)\s*[))]\s*[
 _ATTACHMENT = re.compile(r"^附件\s*(\d+)?\s*[:：]?\s*")
 _ARABIC = re.compile(r"^(\d{1,3})\s*[、.．]\s*(?!\d)")
 _LEADER_LABEL = re.compile(r"(?:牵头|责任|分管|包抓|联系)(?:区|市|县|省)?领导\s*[:：]\s*([^()()]+)")
-_LEADER_LEADS = re.compile(r"^(.{2,24}?)牵头(?:的)?(?:重点|主要)?(?:工作|任务|事项)?")
+_LEADER_LEADS = re.compile(r"^(.{2,24}?)(?:牵头|主抓|领衔|分管)(?:的)?(?:重点|主要)?(?:工作|任务|事项)?")
 _NOTE = re.compile(r"^(?:注|备注|说明|填表说明)\s*[:：]")
 
 
@@ -91,7 +91,7 @@ def parse_heading(text: str) -> Heading:
 
 
 def heading_leader(title: str) -> str:
-    """叶枝利区长牵头重点工作 -> 叶枝利区长; (牵头领导:成坤、柯相国、王俊) -> 成坤、柯相国、王俊."""
+    """叶枝利区长牵头重点工作, 王纲市长主抓重点工作 -> the leader; (牵头领导:成坤、柯相国、王俊) -> 成坤、柯相国、王俊."""
     from tongtui.plans.importing.people import TITLES
 
     m = _LEADER_LABEL.search(title)

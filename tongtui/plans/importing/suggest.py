@@ -61,7 +61,9 @@ def _pair(w: str, c: str, collective: bool) -> tuple[float, str]:
         if short[0] == long[0] and same_end and _subsequence(short, long):
             return 0.7 + 0.2 * len(short) / len(long), _("an abbreviation")
     ratio = SequenceMatcher(None, w, c).ratio()
-    if ratio >= 0.6:
+    # similar names must share what tells units apart, not only 局 or 区: 区税务局 is no 区商务局
+    shared = set(_LEVEL.sub("", w)[:-1]) & set(_LEVEL.sub("", c)[:-1])
+    if ratio >= 0.6 and len(shared) >= 2:
         return 0.6 * ratio, _("a similar name")
     return 0.0, ""
 

@@ -141,6 +141,7 @@ class Directory:
     by_key: dict[str, set[int]] = field(default_factory=dict)
     by_bare: dict[str, set[tuple[int, str]]] = field(default_factory=dict)
     groups: dict[str, tuple[int, str, tuple[int, ...]]] = field(default_factory=dict)
+    by_group: dict[int, tuple[int, str, tuple[int, ...]]] = field(default_factory=dict)
     longest: int = 0  # the longest name key, so that cutting run-together names tries no longer pieces
     inactive: set[str] = field(
         default_factory=set
@@ -162,8 +163,9 @@ class Directory:
     def add_group(self, group_id: int, names: Iterable[str], unit_ids: Iterable[int]) -> None:
         names = list(names)
         members = tuple(sorted(unit_ids))
+        self.by_group[group_id] = (group_id, names[0], members)
         for n in names:
-            self.groups.setdefault(key(n), (group_id, names[0], members))
+            self.groups.setdefault(key(n), self.by_group[group_id])
             self.longest = max(self.longest, len(key(n)))
 
     @classmethod
@@ -269,8 +271,17 @@ class Directory:
             return segmented
         return [UnitHit(name, "new" if create else "unknown", (), name)]
 
+    def add_group_name(self, name: str, group_id: int) -> None:
+        """Another name that stands for a group: one the plan's tasks already write for it (CoGroup.written),
+        so that a ledger exported and imported back finds the same group."""
+        k = key(name)
+        group = self.group_by_id(group_id)
+        if group is not None and k and k not in self.groups and k not in self.by_key:
+            self.groups[k] = group
+            self.longest = max(self.longest, len(k))
+
     def group_by_id(self, group_id: int) -> tuple[int, str, tuple[int, ...]] | None:
-        return next((g for g in self.groups.values() if g[0] == group_id), None)
+        return self.by_group.get(group_id)
 
     def chosen(self, name: str, choice: str) -> UnitHit | None:
         """What the office chose for a name: create, skip, unit:<id> or group:<id>."""
