@@ -122,3 +122,21 @@ def test_a_leader_sees_no_boxes(imported, open_page):
     expect(page.locator("#bulk-form")).to_have_count(0)
     expect(page.locator('input[name="task"]')).to_have_count(0)
     assert page.goto("/tasks/bulk/?op=assign&scope=filter").status == 404
+
+
+def test_without_javascript_ticking_and_posting_still_works(imported, chromium, live_server, browser_settings):
+    cast = imported
+    context = chromium.new_context(java_script_enabled=False, base_url=live_server.url, locale="zh-CN")
+    try:
+        page = context.new_page()
+        log_in(page, "office")
+        page.check(f'input[name="task"][value="{cast.task_a.pk}"]')
+        page.check(f'input[name="task"][value="{cast.task_c.pk}"]')
+        page.click("#bulk-assign")  # a plain form: the address carries the two ids
+        page.wait_for_url("**/tasks/bulk/?*op=assign*")
+        assert f"task={cast.task_a.pk}" in page.url and f"task={cast.task_c.pk}" in page.url
+        page.click("#bulk-confirm")
+        page.wait_for_url("**/tasks/bulk/done/")
+        assert set(Task.objects.filter(status=TaskStatus.ASSIGNED).values_list("code", flat=True)) == {"1", "2", "5"}
+    finally:
+        context.close()
