@@ -5,7 +5,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.ledger.conftest import read, rows_of
-from tongtui.plans.models import Plan, Task
+from tongtui.dispatch.models import AddressedTo, Problem
+from tongtui.plans.models import CoUnit, Plan, Task
 
 URL = reverse("ledger-download")
 
@@ -86,3 +87,13 @@ def test_the_download_query_count_does_not_grow_with_the_tasks(cast, many_tasks)
             due=datetime.date(2026, 12, 31),
         )
     assert count() == few
+
+
+def test_the_problems_column_shows_the_problems_the_downloader_may_see(cast):
+    CoUnit.objects.create(task=cast.task_a, unit=cast.unit_b)
+    Problem.objects.create(task=cast.task_a, unit=cast.unit_a, title="请协调用地", addressed_to=AddressedTo.OFFICE,
+                           answer_by=datetime.date(2026, 5, 10))  # fmt: skip
+    office = {r["编号"]: r for r in download(cast, "office")}
+    assert office["1"]["存在问题"] == "请协调用地"
+    co_unit = {r["编号"]: r for r in download(cast, "liaison_b")}
+    assert co_unit["1"]["存在问题"] is None  # raised by unit A to the office: not unit B's to see
