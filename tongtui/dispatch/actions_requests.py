@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongtui.core.claims import claim
 from tongtui.core.errors import ActionError, Conflict, Forbidden
 from tongtui.core.history import save_with_history
 from tongtui.dispatch.actions import notify
@@ -161,21 +162,19 @@ def ask_extension(
     return change
 
 
+def _refused(now: ChangeRequest | None) -> str:
+    """What the loser of a race is told: someone decided or withdrew the request a moment ago."""
+    if now is None:
+        return _("This request no longer exists. Reload the page.")
+    return _(
+        "This request has already been decided or withdrawn: it is now “%(status)s”. Reload the page."
+    ) % {"status": now.get_status_display()}
+
+
 def _claim(change: ChangeRequest, status: str, *, by: Any, note: str) -> None:
-    """Take the request out of pending: only the first of several deciders gets here; the others are told."""
-    claimed = ChangeRequest.objects.filter(pk=change.pk, status=PENDING).update(
-        status=status, decided_by=by, decided_at=timezone.now(), decision_note=note
-    )
-    if not claimed:
-        now = ChangeRequest.objects.filter(pk=change.pk).first()
-        change.status = now.status if now is not None else change.status
-        raise Conflict(
-            _("This request has already been decided or withdrawn: it is now “%(status)s”. Reload the page.")
-            % {"status": change.get_status_display()},
-            current_version=Task.objects.filter(pk=change.task_id).values_list("version", flat=True).first()
-            or 0,
-        )
-    change.refresh_from_db()
+    """Take the request out of pending (core.claims): of several deciders at once only the first gets here."""
+    decided = {"status": status, "decided_by": by, "decided_at": timezone.now(), "decision_note": note}
+    claim(change, _refused, update=decided, status=PENDING)
 
 
 def _require_pending(change: ChangeRequest) -> None:
