@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 
 from tongtui.core.errors import ActionError
 from tongtui.core.history import save_with_history
-from tongtui.core.workdays import add_workdays
 from tongtui.orgs.models import Unit
-from tongtui.plans.actions import OPEN_STATES, _claim_state, _require_office, _set_co_units
+from tongtui.plans.actions import OPEN_STATES, _claim_state, _require_office, _set_co_units, acknowledge_due
 from tongtui.plans.models import CoUnit, Milestone, Task, TaskStatus
 
 
@@ -38,7 +37,7 @@ def change_lead_unit(task: Task, unit: Unit, *, by: Any, keep_old_as_co_unit: bo
     if task.status == TaskStatus.ACKNOWLEDGED:
         task.status = TaskStatus.ASSIGNED
     if task.status != TaskStatus.DRAFT:
-        task.ack_due = add_workdays(timezone.localdate(), task.plan.acknowledge_workdays)
+        task.ack_due = acknowledge_due(task.plan, timezone.now())
     save_with_history(task, by=by, reason=reason)
     co_units = [link.unit for link in task.co_unit_links.select_related("unit") if link.unit_id != unit.pk]
     if keep_old_as_co_unit and old is not None:
