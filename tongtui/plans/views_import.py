@@ -24,6 +24,7 @@ from tongtui.plans.importing.units import is_collective
 from tongtui.plans.models import Plan, TaskImport
 
 REFS_SHOWN = 12  # rows listed beside an unknown name; the rest are counted
+ROWS_SHOWN = 300  # rows of a long book shown in the preview: these, and every row with an error
 
 
 def _plan_for_office(request: HttpRequest, year: int) -> Plan:
@@ -79,9 +80,10 @@ def _mapping_choices(staged: TaskImport, book: Book) -> list[dict]:
     for k in mapping:
         names.setdefault(k, (k, is_collective(k), [], False))
     suggester = Suggester(book.directory) if book.directory is not None and names else None
+    default = "create" if staged.create_units else ""  # the upload asked to create what matches nothing
     items = []
     for k, (name, collective, refs, as_lead) in names.items():
-        value = mapping.get(k, "")
+        value = mapping.get(k, default)
         items.append(
             {
                 "key": k,
@@ -121,13 +123,15 @@ def preview(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     except UnreadableFile as exc:
         messages.error(request, str(exc))
         return redirect("task-import", year=year)
-    rows = [{"row": row, "cells": row_cells(row)} for row in book.rows]
+    shown = [row for i, row in enumerate(book.rows) if i < ROWS_SHOWN or row.errors][: ROWS_SHOWN * 3]
+    rows = [{"row": row, "cells": row_cells(row)} for row in shown]
     mapping = _mapping_choices(staged, book)
     context = {
         "plan": staged.plan,
         "staged": staged,
         "book": book,
         "rows": rows,
+        "hidden": len(book.rows) - len(shown),
         "nav": "import",
         "mapping": mapping,
         "unresolved": sum(1 for m in mapping if not m["value"]),

@@ -324,4 +324,4 @@ def test_the_preview_runs_a_fixed_number_of_queries_whatever_the_size(district, 
         assert book.ok
         return len(captured)
 
-    assert queries(5) == queries(60) <= 13
+    assert queries(5) == queries(60) == 13
