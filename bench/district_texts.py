@@ -67,16 +67,20 @@ CATCH_UP = [
 STOCK_CLOSINGS = [
     "下一步将继续加强统筹协调,确保按期完成。",
     "我单位将压实责任,强化调度,确保各项工作按时序推进。",
+    "深入贯彻落实区委区政府决策部署,以更大力度推动工作落实。",
+    "将持续加大督促检查力度,确保各项任务落地见效。",
 ]
 TEMPLATES = [
-    "本月开展{a1}及{a2},累计完成工程量约{p}%,较上月提高{d}个百分点。召开推进会{n}次,解决{q}等问题{m}项。{risk}"
+    "本月开展{a1}及{a2},累计完成工程量约{p}%,较上月提高{d}个百分点。{detail}召开推进会{n}次,解决{q}等问题{m}项。{risk}"
     "下一步将重点抓好{b1}和{b2},确保{goal}。",
     "{proj}本月完成{a1}、{a2},{a3}正在推进,形象进度达{p}%。{detail}{risk}下步计划:{b1},{b2},确保{goal}。",
     "一是{a1},{detail}二是{a2},完成{x}项。截至月底,{proj}累计完成投资{y}万元,完成年度计划的{p}%。{risk}"
     "下一步:加快{b1},做好{b2}。",
-    "围绕{proj},本月重点推进{a1}和{a2}工作,召开专题调度会{n}次,协调解决{q}等问题{m}个,项目整体进度{p}%。{risk}"
+    "围绕{proj},本月重点推进{a1}和{a2}工作,{detail}召开专题调度会{n}次,协调解决{q}等问题{m}个,项目整体进度{p}%。{risk}"
     "下一步将持续推进{b1},确保{goal}。",
 ]
+PARTS = "一期 二期 三期 东片区 西片区 南段 北段 主线 支线 A区 B区 核心区 配套区 首批 续建".split()
+WHERE = ["{p}村", "{p}路段", "{p}社区", "{p}片区", "{p}组团"]
 SHORT = ["按计划推进中,无问题。", "工作正常推进。", "按计划推进中。"]
 VERB_SWAPS = [("开展", "推进"), ("召开", "组织召开"), ("完成", "落实"), ("解决", "协调解决"), ("加快", "加速"),
               ("推进", "开展"), ("重点", "全力")]  # fmt: skip
@@ -103,7 +107,8 @@ def vocabulary(rng: random.Random) -> Vocabulary:
     if domain == "build":
         acts += rng.sample(DOMAINS["prep"]["acts"], 4)
     project = rng.choice(PLACES) + rng.choice(pool["things"])
-    return Vocabulary(project, tuple(rng.sample(acts, 8)), rng.choice(pool["goals"]), domain)
+    own = [rng.choice(PARTS) + a if rng.random() < 0.5 else a for a in rng.sample(acts, 12)]  # 二期管网铺设
+    return Vocabulary(project, tuple(own), rng.choice(pool["goals"]), domain)
 
 
 def _detail(rng: random.Random) -> str:
@@ -149,6 +154,9 @@ def report_text(
     a = rng.sample(vocab.acts, 5)
     if rng.random() < 0.3:  # now and then an activity from outside the task's usual pool
         a[0] = rng.choice(DOMAINS[vocab.domain]["acts"])
+    for k in range(3):  # where the work was done this month
+        if rng.random() < 0.4:
+            a[k] = rng.choice(WHERE).format(p=place_name(rng)) + a[k]
     extra = ""
     if risk:
         extra = risk_sentence(rng, vocab, risk)
@@ -157,11 +165,12 @@ def report_text(
     if catching_up and rng.random() < 0.7:
         extra += rng.choice(CATCH_UP).format(n=rng.randint(2, 30))
     detail = _detail(rng) if rng.random() < 0.7 else ""
-    return TEMPLATES[template].format(
+    text = TEMPLATES[template].format(
         a1=a[0], a2=a[1], a3=a[2], b1=a[3], b2=a[4], p=round(progress), d=max(0, round(step)),
         n=rng.randint(1, 6), m=rng.randint(1, 12), q=rng.choice(PROBLEMS), goal=vocab.goal,
         proj=vocab.project, x=rng.randint(2, 40), y=rng.randint(50, 9000), risk=extra, detail=detail,
     )  # fmt: skip
+    return text + rng.choice(STOCK_CLOSINGS) if rng.random() < 0.35 else text
 
 
 def retouch(

@@ -101,12 +101,14 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     # integrity flags
     "text_repeats_own": (
-        "报告文字与本单位{other_period}的报告高度相似(相似度{similarity}%)",
-        "the report's text is nearly the same as the unit's report for {other_period} (similarity {similarity}%)",
+        "报告中本期特有的内容与本单位{other_period}的报告雷同({similarity}%重合),如{passage}",
+        "what is particular to this report repeats the unit's report for {other_period} "
+        "({similarity}% of it), e.g. {passage}",
     ),
     "text_matches_other_unit": (
-        "报告文字与另一单位同期报告高度相似(相似度{similarity}%)",
-        "the report's text is nearly the same as another unit's report for the same period (similarity {similarity}%)",
+        "报告中本期特有的内容与另一单位{other_period}的报告雷同({similarity}%重合),如{passage}",
+        "what is particular to this report repeats another unit's report for {other_period} "
+        "({similarity}% of it), e.g. {passage}",
     ),
     "progress_jump": (
         "进度一次提高{jump}个百分点(由{previous}%到{progress}%),远超以往每期约{pace}个百分点的节奏",
