@@ -264,7 +264,7 @@ def _passages(
     folded = unicodedata.normalize("NFKC", corpus.reports[i].text)
     _, starts, ends = _spans(corpus.reports[i].text)
     ranked = sorted(blocks, key=lambda blk: -sum(w[blk[0] : blk[0] + blk[2]]))
-    out = []
+    out: list[str] = []
     for a, _, size in ranked:
         if len(out) == rules.passages:
             break
