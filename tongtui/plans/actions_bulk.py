@@ -444,7 +444,9 @@ def switch_time(on: datetime.date) -> datetime.datetime:
 
 
 @transaction.atomic
-def acknowledge_imported(tasks: Sequence[Task], *, by: Any, on: datetime.date, reason: str = "") -> list[Task]:
+def acknowledge_imported(
+    tasks: Sequence[Task], *, by: Any, on: datetime.date, reason: str = ""
+) -> list[Task]:
     """The mid-year switch: tasks a district handed out before it used Tongtui are assigned and acknowledged
     (by the lead unit and every co-unit) as of `on`, as plans.actions.assign_task and acknowledge_task would
     have written them then: assignment numbers in the plan, the acknowledgement deadline in working days,
@@ -480,7 +482,11 @@ def acknowledge_imported(tasks: Sequence[Task], *, by: Any, on: datetime.date, r
         for task, number in zip(group, assignment_numbers(plan_id, len(group)), strict=True)
     }
     last = dict(
-        Task.history.filter(id__in=ids).order_by().values("id").annotate(m=Max("history_date")).values_list("id", "m")
+        Task.history.filter(id__in=ids)
+        .order_by()
+        .values("id")
+        .annotate(m=Max("history_date"))
+        .values_list("id", "m")
     )
     now = timezone.now()
     dated: dict[datetime.datetime, list[Task]] = {}
@@ -492,13 +498,23 @@ def acknowledge_imported(tasks: Sequence[Task], *, by: Any, on: datetime.date, r
         task.updated_at = now
         recorded = last.get(task.pk)
         dated.setdefault(when if recorded is None or recorded <= when else now, []).append(task)
-    fields = ["status", "assigned_at", "assignment_no", "ack_due", "lead_acknowledged_at", "version", "updated_at"]
+    fields = [
+        "status",
+        "assigned_at",
+        "assignment_no",
+        "ack_due",
+        "lead_acknowledged_at",
+        "version",
+        "updated_at",
+    ]
     why = reason or _("assigned and acknowledged on %(day)s, before Tongtui") % {"day": on.isoformat()}
     for date, group in dated.items():
         _update_with_history(Task, [(t, fields) for t in group], by=by, reason=why, date=date)
         links = list(CoUnit.objects.filter(task__in=group, acknowledged_at__isnull=True))
         for link in links:
             link.acknowledged_at = when
-        _update_with_history(CoUnit, [(link, ["acknowledged_at"]) for link in links], by=by, reason=why, date=date)
+        _update_with_history(
+            CoUnit, [(link, ["acknowledged_at"]) for link in links], by=by, reason=why, date=date
+        )
     _mark_changed(set(ids))
     return ready

@@ -62,7 +62,9 @@ def sync_group_co_units(task: Task, *, by: Any, reason: str = "") -> bool:
     members = group_members(named)
     wanted = {
         unit_id: group_id
-        for unit_id, group_id in wanted_co_units((), [(g, members[g]) for g in named], task.lead_unit_id).items()
+        for unit_id, group_id in wanted_co_units(
+            (), [(g, members[g]) for g in named], task.lead_unit_id
+        ).items()
         if group_id is not None
     }
     links = {link.unit_id: link for link in task.co_unit_links.all()}
@@ -109,7 +111,9 @@ def set_group_members(group: UnitGroup, units: Iterable[Unit], *, by: Any, reaso
     changed: list[int] = []
     tasks = Task.objects.filter(co_group_links__group=group, status__in=OPEN_STATES).distinct()
     for task in tasks:
-        if sync_group_co_units(task, by=by, reason=reason or _("unit group “%(name)s” changed") % {"name": group}):
+        if sync_group_co_units(
+            task, by=by, reason=reason or _("unit group “%(name)s” changed") % {"name": group}
+        ):
             changed.append(task.pk)
     if changed:
         tasks_changed.send(sender=Task, task_ids=changed)

@@ -108,7 +108,8 @@ def _posts(book: Book) -> list[dict]:
             if hit is None or hit.kind != "post":
                 continue
             item = found.setdefault(
-                hit.label or hit.written, {"label": hit.label or hit.written, "new": hit.post_id is None, "refs": []}
+                hit.label or hit.written,
+                {"label": hit.label or hit.written, "new": hit.post_id is None, "refs": []},
             )
             if row.ref not in item["refs"]:
                 item["refs"].append(row.ref)
@@ -136,14 +137,18 @@ def preview(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         "mapping": mapping,
         "unresolved": sum(1 for m in mapping if not m["value"]),
         "posts": _posts(book),
-        "as_written": sum(1 for r in book.rows for h in (r.leader, r.owner) if h is not None and h.kind == "text"),
+        "as_written": sum(
+            1 for r in book.rows for h in (r.leader, r.owner) if h is not None and h.kind == "text"
+        ),
         "assigning": sum(1 for r in book.rows if r.assign),
         "drafts": [r for r in book.rows if r.missing] if staged.assigned_on else [],
     }
     if mapping:
         units = Unit.objects.filter(is_active=True).order_by("order", "name").values_list("pk", "name")
         context["unit_options"] = [(f"unit:{pk}", name) for pk, name in units]
-        context["group_options"] = [(f"group:{pk}", n) for pk, n in UnitGroup.objects.values_list("pk", "name")]
+        context["group_options"] = [
+            (f"group:{pk}", n) for pk, n in UnitGroup.objects.values_list("pk", "name")
+        ]
     return render(request, "plans/import_preview.html", context)
 
 
@@ -205,7 +210,13 @@ def confirm(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     if staged.assigned_on:
         messages.info(
             request,
-            _("%(assigned)d tasks assigned and acknowledged on %(day)s; %(drafts)d stay drafts until they are complete.")
-            % {"assigned": result.assigned, "day": staged.assigned_on.isoformat(), "drafts": len(result.drafts)},
+            _(
+                "%(assigned)d tasks assigned and acknowledged on %(day)s; %(drafts)d stay drafts until they are complete."
+            )
+            % {
+                "assigned": result.assigned,
+                "day": staged.assigned_on.isoformat(),
+                "drafts": len(result.drafts),
+            },
         )
     return redirect(_task_list(staged.plan))

@@ -84,7 +84,9 @@ def _ordered(rows: list[Row]) -> list[Row]:
 
 
 class _Writer:
-    def __init__(self, book: Book, plan: Plan, by: Any, reason: str, date: datetime.datetime | None = None) -> None:
+    def __init__(
+        self, book: Book, plan: Plan, by: Any, reason: str, date: datetime.datetime | None = None
+    ) -> None:
         self.book, self.plan, self.by, self.reason, self.date = book, plan, by, reason, date
         self.result = Applied(plan)
         self.new_units: dict[str, Unit] = {}
@@ -142,7 +144,9 @@ class _Writer:
                 continue
             unit = self.units[hit.unit_id] if hit.unit_id is not None else self.new_units[hit.unit_key]
             before = Post.objects.filter(unit=unit, title=hit.title).exists()
-            self.posts[place] = actions_groups.get_or_create_post(unit, hit.title, by=self.by, reason=self.reason)
+            self.posts[place] = actions_groups.get_or_create_post(
+                unit, hit.title, by=self.by, reason=self.reason
+            )
             self.result.posts += 0 if before else 1
 
     @staticmethod
@@ -155,12 +159,16 @@ class _Writer:
         choices = [(written, choice) for written, choice, _refs in self.book.mapped.values() if ":" in choice]
         if not choices:
             return
-        taken = set(UnitAlias.objects.filter(name__in=[w for w, _c in choices]).values_list("name", flat=True))
+        taken = set(
+            UnitAlias.objects.filter(name__in=[w for w, _c in choices]).values_list("name", flat=True)
+        )
         taken |= set(Unit.objects.filter(name__in=[w for w, _c in choices]).values_list("name", flat=True))
         groups = UnitGroup.objects.in_bulk(
             {int(c[6:]) for _w, c in choices if c.startswith("group:") and c[6:].isdigit()}
         )
-        units = Unit.objects.in_bulk({int(c[5:]) for _w, c in choices if c.startswith("unit:") and c[5:].isdigit()})
+        units = Unit.objects.in_bulk(
+            {int(c[5:]) for _w, c in choices if c.startswith("unit:") and c[5:].isdigit()}
+        )
         for written, choice in choices:
             kind, _sep, pk = choice.partition(":")
             if kind == "unit" and int(pk) in units and written not in taken:
@@ -496,7 +504,9 @@ def preview(staged: TaskImport) -> Book:
     )
 
 
-def set_mapping(staged: TaskImport, mapping: dict[str, str], assigned_on: datetime.date | None = None) -> None:
+def set_mapping(
+    staged: TaskImport, mapping: dict[str, str], assigned_on: datetime.date | None = None
+) -> None:
     """The office's choices on the preview: a unit, a group, create or leave out per unknown name, and the
     day of the mid-year switch (None: import as drafts)."""
     staged.unit_mapping = mapping
@@ -514,7 +524,9 @@ def confirm(staged: TaskImport, *, by: Any) -> Applied:
         raise ImportFailed([_("This import has already been applied.")])
     book = preview(staged)
     with transaction.atomic():
-        claimed = TaskImport.objects.filter(pk=staged.pk, applied_at__isnull=True).update(applied_at=timezone.now())
+        claimed = TaskImport.objects.filter(pk=staged.pk, applied_at__isnull=True).update(
+            applied_at=timezone.now()
+        )
         if not claimed:
             raise ImportFailed([_("This import has already been applied.")])
         result = apply_book(

@@ -29,7 +29,9 @@ class Options:
         "first"  # "first": the first 责任单位 leads; "none": all are equal, the office picks a lead
     )
     create_units: bool = False  # unknown names become new units, collective ones new unit groups
-    mapping: dict[str, str] = field(default_factory=dict)  # name key -> unit:<id> | group:<id> | create | skip
+    mapping: dict[str, str] = field(
+        default_factory=dict
+    )  # name key -> unit:<id> | group:<id> | create | skip
     assigned_on: datetime.date | None = None  # the mid-year switch: complete tasks assigned and acknowledged
 
 
@@ -102,7 +104,9 @@ class Book:
     unknown_units: dict[str, Unknown] = field(default_factory=dict)
     new_units: dict[str, str] = field(default_factory=dict)  # key -> name to create
     new_groups: dict[str, str] = field(default_factory=dict)  # key -> unit group to create (filled later)
-    mapped: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)  # key -> (as written, choice, rows)
+    mapped: dict[str, tuple[str, str, list[str]]] = field(
+        default_factory=dict
+    )  # key -> (as written, choice, rows)
     new_people: dict[str, PersonHit] = field(default_factory=dict)  # key -> who to create
     new_categories: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)

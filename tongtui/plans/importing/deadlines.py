@@ -46,7 +46,9 @@ _OPEN_ENDED = re.compile(
 )
 # Dates that cannot be: a month past 12, a day past the month's end, 2026-02-30, 2026/99/99.
 _BAD_ISO = re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)")
-_BAD_MONTH = re.compile(r"(?:(?<!\d)(\d{4})\s*年\s*)?(?<![\d.\-/~～至到])(\d{1,3})\s*月(?:\s*(\d{1,3})\s*[日号])?")
+_BAD_MONTH = re.compile(
+    r"(?:(?<!\d)(\d{4})\s*年\s*)?(?<![\d.\-/~～至到])(\d{1,3})\s*月(?:\s*(\d{1,3})\s*[日号])?"
+)
 
 # An extended date as the ledger writes it: 2026-09-30(原定2026-06-30), 6月30日(原定5月31日)前: the date now
 # counts; the original is already on the task.

@@ -48,7 +48,9 @@ def check_archive(data: bytes) -> None:
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
-            raise TooLarge(_("The file holds more than %(max)d parts; it is not a task book.") % {"max": MAX_MEMBERS})
+            raise TooLarge(
+                _("The file holds more than %(max)d parts; it is not a task book.") % {"max": MAX_MEMBERS}
+            )
         total = sum(m.file_size for m in members)
         if total > limit("IMPORT_MAX_UNCOMPRESSED"):
             raise TooLarge(
@@ -59,7 +61,9 @@ def check_archive(data: bytes) -> None:
         for m in members:
             if m.file_size > RATIO_FROM and m.file_size > ratio * max(m.compress_size, 1):
                 raise TooLarge(
-                    _("The part “%(part)s” of the file inflates %(ratio)d times; the file is refused as unsafe.")
+                    _(
+                        "The part “%(part)s” of the file inflates %(ratio)d times; the file is refused as unsafe."
+                    )
                     % {"part": m.filename[:60], "ratio": m.file_size // max(m.compress_size, 1)}
                 )
 
@@ -79,16 +83,20 @@ class Counter:
         self.cells += width
         if self.cells > self.max_cells:
             raise TooLarge(
-                _("The file has more than %(max)s cells; an import reads at most that many. Delete the empty "
-                  "rows and columns around the table, or split the file.")
+                _(
+                    "The file has more than %(max)s cells; an import reads at most that many. Delete the empty "
+                    "rows and columns around the table, or split the file."
+                )
                 % {"max": f"{self.max_cells:,}"}
             )
         if filled:
             self.rows += 1
             if self.rows > self.max_rows:
                 raise TooLarge(
-                    _("The file has more than %(max)s rows; an import reads at most that many. Split the task "
-                      "book into several files.")
+                    _(
+                        "The file has more than %(max)s rows; an import reads at most that many. Split the task "
+                        "book into several files."
+                    )
                     % {"max": f"{self.max_rows:,}"}
                 )
 

@@ -215,9 +215,13 @@ class People:
         from tongtui.orgs.models import Membership, Person, Post, Role
 
         people = cls()
-        for pk, name, title, unit_id in Person.objects.order_by("pk").values_list("pk", "name", "title", "unit_id"):
+        for pk, name, title, unit_id in Person.objects.order_by("pk").values_list(
+            "pk", "name", "title", "unit_id"
+        ):
             people.add(pk, name, title, unit_id)
-        heads = Membership.objects.filter(role=Role.UNIT_HEAD).order_by("pk").values_list("unit_id", "person_id")
+        heads = (
+            Membership.objects.filter(role=Role.UNIT_HEAD).order_by("pk").values_list("unit_id", "person_id")
+        )
         for unit_id, person_id in heads:
             people.heads.setdefault(unit_id, []).append(person_id)
         for pk, unit_id, title, holder_id in Post.objects.values_list("pk", "unit_id", "title", "holder_id"):

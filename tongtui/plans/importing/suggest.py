@@ -76,7 +76,9 @@ class Suggester:
         self.names: list[tuple[str, str, str]] = []  # (name key, choice, label)
         for k, unit_ids in directory.by_key.items():
             for unit_id in unit_ids:
-                self.names.append((k, f"unit:{unit_id}", directory.labels.get(unit_id, directory.names[unit_id])))
+                self.names.append(
+                    (k, f"unit:{unit_id}", directory.labels.get(unit_id, directory.names[unit_id]))
+                )
         for k, (group_id, name, _members) in directory.groups.items():
             self.names.append((k, f"group:{group_id}", name))
         self.index: dict[str, list[int]] = {}

@@ -32,7 +32,9 @@ _NOT_A_UNIT = re.compile(r"^(?:含|包括|其中|不含|约|共|另|如)|\d")
 _SHARED_SUFFIXES = ("人民政府", "政府", "管委会", "党委", "党工委")
 _CONJUNCTIONS = re.compile(r"[和及与]")
 # A bracket that states the list's convention, not a unit: (列第一位者为工作牵头单位或汇总单位,下同)
-_NOTE_BRACKET = re.compile(r"\((?:[^()]*?(?:下同|列第一|排名第一|排序第一|排在第一|牵头单位|汇总单位|同责单位)[^()]*)\)$")
+_NOTE_BRACKET = re.compile(
+    r"\((?:[^()]*?(?:下同|列第一|排名第一|排序第一|排在第一|牵头单位|汇总单位|同责单位)[^()]*)\)$"
+)
 
 
 def split_units(text: str) -> list[str]:
@@ -176,7 +178,9 @@ class Directory:
         aliases: dict[int, list[str]] = {}
         for unit_id, alias in UnitAlias.objects.values_list("unit_id", "name"):
             aliases.setdefault(unit_id, []).append(alias)
-        units = Unit.objects.order_by("pk").values_list("pk", "name", "short_name", "is_active", "parent_id", "kind")
+        units = Unit.objects.order_by("pk").values_list(
+            "pk", "name", "short_name", "is_active", "parent_id", "kind"
+        )
         for unit_id, name, short, active, parent_id, kind in units:
             if active and directory.root is None and parent_id is None and kind == "district":
                 directory.root = unit_id

@@ -190,26 +190,39 @@ class Command(BaseCommand):
             )
         if book.unknown_units:
             self.stdout.write(
-                _("Names that match no unit or unit group (add aliases, or use --create-units to create them):")
+                _(
+                    "Names that match no unit or unit group (add aliases, or use --create-units to create them):"
+                )
             )
             suggester = Suggester(book.directory) if book.directory is not None else None
             for item in book.unknown_units.values():
                 kind = _(" (collective name)") if item.collective else ""
                 lead = _(" (lead: the task stays a draft)") if item.as_lead else ""
                 guesses = suggester.suggest(item.name, limit=3) if suggester else []
-                maybe = (" " + _("perhaps: %(names)s") % {"names": "、".join(g.label for g in guesses)}) if guesses else ""
+                maybe = (
+                    (" " + _("perhaps: %(names)s") % {"names": "、".join(g.label for g in guesses)})
+                    if guesses
+                    else ""
+                )
                 self.stdout.write(
-                    f"  {item.name}{kind}{lead}: " + _("rows %(rows)s") % {"rows": ", ".join(item.refs[:20])} + maybe
+                    f"  {item.name}{kind}{lead}: "
+                    + _("rows %(rows)s") % {"rows": ", ".join(item.refs[:20])}
+                    + maybe
                 )
         if book.new_units:
             self.stdout.write(_("Units to create: %(names)s") % {"names": "、".join(book.new_units.values())})
         if book.new_groups:
             self.stdout.write(
-                _("Unit groups to create (to fill later): %(names)s") % {"names": "、".join(book.new_groups.values())}
+                _("Unit groups to create (to fill later): %(names)s")
+                % {"names": "、".join(book.new_groups.values())}
             )
-        posts = sorted({h.label or h.written for r in book.rows for h in (r.leader, r.owner) if h and h.kind == "post"})
+        posts = sorted(
+            {h.label or h.written for r in book.rows for h in (r.leader, r.owner) if h and h.kind == "post"}
+        )
         if posts:
-            self.stdout.write(_("Posts named instead of people (fill each once): %(names)s") % {"names": "、".join(posts)})
+            self.stdout.write(
+                _("Posts named instead of people (fill each once): %(names)s") % {"names": "、".join(posts)}
+            )
         if book.new_people:
             names = "、".join(h.name for h in book.new_people.values())
             self.stdout.write(_("People to create: %(names)s") % {"names": names})
