@@ -98,6 +98,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "进展情况",
         "是否达序",
         "是否达序时进度",
+        "目标类型",  # 上城: A类 责任目标, B类 激励目标, C类 争先创优目标
+        "指标类型",
+        "亮灯",
+        "存在问题",
+        "下步计划",
     ),
 }
 _EXACT = {key(name): f for f, names in SYNONYMS.items() for name in names}
