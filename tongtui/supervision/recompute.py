@@ -18,8 +18,11 @@ from tongtui.plans.models import Plan, Task
 from tongtui.supervision.facts_db import Loaded, load_facts, today
 from tongtui.supervision.models import LightHistory, LightPolicy, TaskLight
 from tongtui.supervision.signals.days import CALENDAR, TimeAxis, WorkdayAxis
+from tongtui.supervision.signals.facts import TaskFacts
 from tongtui.supervision.signals.lights import DEFAULT_RULES, LightResult, LightRules, Reason, evaluate_light
 from tongtui.supervision.signals.texts import render
+from tongtui.supervision.signals.warning import UnitRecord, due_soon
+from tongtui.supervision.warning_db import load_unit_records, with_latest_texts
 
 CHUNK = 2000
 
@@ -51,12 +54,23 @@ def reason_text(reason: dict[str, Any], lang: str = "zh-hans") -> str:
 
 
 class Setups:
-    """Each plan's rules and axis, read once per batch; one working-day axis shared by all plans."""
+    """Each plan's rules and axis, read once per batch; one working-day axis shared by all plans; the lead units'
+    records for the early warning, loaded once per batch for the units that need one."""
 
     def __init__(self, cal: WorkCalendar | None = None) -> None:
         self.cal = cal or calendar()
         self._axis: WorkdayAxis | None = None
         self._plans: dict[int, Setup] = {}
+        self._records: dict[tuple[datetime.date, int], dict[int, UnitRecord]] = {}
+
+    def records(self, unit_ids: Iterable[int], as_of: datetime.date, axis: TimeAxis) -> dict[int, UnitRecord]:
+        """The records of these units (and of those asked for before in this batch) as known on `as_of`."""
+        known = self._records.setdefault((as_of, id(axis)), {})
+        missing = {u for u in unit_ids if u not in known}
+        if missing:
+            loaded = load_unit_records(missing, as_of, axis=axis, cal=self.cal)
+            known.update({u: loaded.get(u, UnitRecord()) for u in missing})
+        return known
 
     def axis(self, year: int) -> WorkdayAxis:
         if self._axis is None:
@@ -86,11 +100,37 @@ def evaluate(
     loaded = load_facts(task_ids, as_of, cal=setups.cal)
     as_of = as_of or today()
     setups.load({r.plan_id for r in loaded.rows.values()}, {r.plan_id: r.year for r in loaded.rows.values()})
+    plan_of = {tid: row.plan_id for tid, row in loaded.rows.items()}
+    warned = _warned(loaded.facts, as_of, setups, plan_of)
+    facts_list = with_latest_texts([f for f in loaded.facts if f.task_id in warned], as_of)
+    with_texts = {f.task_id: f for f in facts_list}
+    units: dict[int, set[int]] = {}
+    for f in facts_list:
+        if f.unit_id is not None:
+            units.setdefault(id(setups[plan_of[f.task_id]].axis), set()).add(f.unit_id)
     results = []
     for facts in loaded.facts:
-        setup = setups[loaded.rows[facts.task_id].plan_id]
-        results.append(evaluate_light(facts, as_of, setup.rules, axis=setup.axis))
+        setup = setups[plan_of[facts.task_id]]
+        facts = with_texts.get(facts.task_id, facts)
+        record = None
+        if facts.task_id in warned and facts.unit_id is not None:
+            record = setups.records(units[id(setup.axis)], as_of, setup.axis).get(facts.unit_id)
+        results.append(evaluate_light(facts, as_of, setup.rules, axis=setup.axis, record=record))
     return loaded, results
+
+
+def _warned(
+    facts: Iterable[TaskFacts], as_of: datetime.date, setups: Setups, plan_of: dict[int, int]
+) -> set[int]:
+    """The tasks with a milestone the early warning will judge: only they need texts and their unit's record."""
+    out = set()
+    for f in facts:
+        setup = setups[plan_of[f.task_id]]
+        rules = setup.rules
+        horizon = max(rules.milestone_soon_days, rules.warning.horizon_days)
+        if rules.early_warning and due_soon(f, as_of, horizon, axis=setup.axis):
+            out.add(f.task_id)
+    return out
 
 
 def _task_light(result: LightResult, as_of: datetime.date, now: datetime.datetime) -> TaskLight:

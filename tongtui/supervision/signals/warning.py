@@ -229,6 +229,20 @@ def _stepped(series: Sequence[ReportFact], record: UnitRecord | None, rules: War
     return own.stepped(rules)
 
 
+def due_soon(
+    facts: TaskFacts, as_of: date, horizon_days: int, *, axis: TimeAxis = CALENDAR
+) -> list[MilestoneFact]:
+    """The task's milestones due from `as_of` to `horizon_days` axis days later and not done by then, by date."""
+    pos = axis.pos
+    now = pos(as_of)
+    soon = [
+        m
+        for m in facts.milestones
+        if 0 <= pos(m.due) - now <= horizon_days and not (m.done_on is not None and m.done_on <= as_of)
+    ]
+    return sorted(soon, key=lambda m: m.due)
+
+
 def milestone_risks(
     facts: TaskFacts,
     as_of: date,
@@ -245,18 +259,10 @@ def milestone_risks(
     """
     pos = axis.pos
     now = pos(as_of)
-    due_soon = sorted(
-        (
-            m
-            for m in facts.milestones
-            if 0 <= pos(m.due) - now <= rules.horizon_days
-            and not (m.done_on is not None and m.done_on <= as_of)
-        ),
-        key=lambda m: m.due,
-    )
-    plan = trajectory if trajectory is not None else _plan(facts, axis) if due_soon else None
+    judged = due_soon(facts, as_of, rules.horizon_days, axis=axis)
+    plan = trajectory if trajectory is not None else _plan(facts, axis) if judged else None
     series = progress_series(facts.reports, as_of)
-    if not due_soon or plan is None or not series:
+    if not judged or plan is None or not series:
         return []
     x0 = plan.xs[0]
     last = series[-1]
@@ -295,7 +301,7 @@ def milestone_risks(
     )
 
     out = []
-    for m in due_soon:
+    for m in judged:
         needed = needed_progress(m, plan)
         if needed is None:
             continue
