@@ -64,7 +64,14 @@ class OwnerForm(BulkForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = Person.objects.select_related("unit").order_by("unit__order", "unit__name", "name")
-        self.fields["owner"].queryset = people  # type: ignore[attr-defined]
+        field = self.fields["owner"]
+        field.queryset = people  # type: ignore[attr-defined]
+        # One group per unit, in the units' order: a district has hundreds of people.
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for person in people:
+            unit = person.unit.label if person.unit is not None else "—"
+            groups.setdefault(unit, []).append((person.pk, str(person)))
+        field.choices = [("", "---------"), *groups.items()]  # type: ignore[attr-defined]
 
 
 class CategoryForm(BulkForm):
