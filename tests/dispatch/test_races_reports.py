@@ -27,9 +27,9 @@ from tongtui.plans.models import Milestone, Task
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MAY, JUNE, JULY, AUGUST = (
+MAY, JUNE, JULY, AUGUST, SEPTEMBER = (
     Period(datetime.date(2026, m, 1), datetime.date(2026, m, 28), datetime.date(2026, m, 25))
-    for m in (5, 6, 7, 8)
+    for m in (5, 6, 7, 8, 9)
 )
 
 
@@ -230,6 +230,21 @@ def test_competing_steps_at_once_leave_one(d):
     )
     assert said in loser.content.decode()
     assert report.history.filter(status=ReportStatus.ACCEPTED).count() == 1
+
+    # the report form's submit double-clicked: submitted once; the second click is shown the report, not a
+    # form to merge into
+    report = filled(d, SEPTEMBER)
+    url = reverse("dispatch:report-edit", args=[report.pk])
+    body = {"version": report.version, "progress": "45", "done": "九月完成", "submit": "1"}
+    clients = [page_client(d.user("liaison_a")) for _ in range(2)]
+    responses = at_once(2, lambda i: clients[i].post(url, body))
+    codes = statuses(responses)
+    assert codes in ([302, 409], [302, 302])  # 302 twice: the second found it submitted and was sent to it
+    loser = next((r for r in responses if r.status_code == 409), None)
+    if loser is not None:
+        page = loser.content.decode()
+        assert "This report has already been submitted." in page and 'id="submit-report"' not in page
+    assert report.history.filter(history_change_reason="submitted").count() == 1
 
 
 def upload(i: int) -> SimpleUploadedFile:

@@ -89,6 +89,8 @@ def _save(
     except Conflict as exc:
         messages.error(request, str(exc))
         theirs = ProgressReport.objects.get(pk=report.pk)
+        if not theirs.is_editable:  # submitted a moment ago (a double click): nothing is left to merge into
+            return _detail(request, access.get_report_for(request.user, report.pk), status=409)
         data = request.POST.copy()
         data["version"] = str(theirs.version)
         rebound = ReportForm(data, indicators=form.indicators)
@@ -96,6 +98,8 @@ def _save(
         return _form_page(request, task, period, theirs, rebound, theirs=theirs, status=409)
     except (ActionError, ValidationError) as exc:
         messages.error(request, _error_text(exc))
+        if not report.is_editable:  # it was submitted before this click: show the report, not a form
+            return _detail(request, access.get_report_for(request.user, report.pk), status=400)
         return _form_page(request, task, period, report, form, status=400)
     if not _upload(request, report, form.uploads()):
         messages.warning(request, _("Your text was saved. Choose the refused files again, or others."))
