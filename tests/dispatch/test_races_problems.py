@@ -4,8 +4,10 @@ escalations, minutes and decisions (with their tasks) happen once. Several races
 test_races_reports)."""
 
 import datetime
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from tests.dispatch.test_races_reports import api_client, each_once, losers_say, page_client, post_all
@@ -174,3 +176,10 @@ def test_every_meeting_step_clicked_three_times_at_once_runs_once(d):
     loser = next(r for r in responses if r.status_code == 409)
     assert "This decision has already been recorded as No. 1." in loser.content.decode()
     assert Decision.objects.filter(meeting=other).count() == 1
+
+    # the pack rebuilt twice at once: both answer, one file is kept and none is left behind
+    responses = post_all(office, f"/api/meetings/{meeting.pk}/pack/", n=2)
+    assert statuses(responses) == [200, 200]
+    meeting.refresh_from_db()
+    folder = Path(settings.MEDIA_ROOT) / Path(meeting.pack.name).parent
+    assert [p.name for p in folder.iterdir()] == [Path(meeting.pack.name).name]
