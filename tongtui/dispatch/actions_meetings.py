@@ -197,9 +197,8 @@ def generate_pack(meeting: Meeting, *, by: Any) -> Meeting:
 
     if not roles_of(by).is_office and by != system_user():
         raise Forbidden(_("Only the supervision office can do this."))
-    claim(
-        meeting, _refusal
-    )  # two rebuilds at once: the second replaces the first's file, none is left behind
+    # Two rebuilds at once: the second waits and replaces the first's file, so none is left behind.
+    claim(meeting, _refusal)
     return store_pack(meeting, build_pack(meeting), by=by)
 
 
