@@ -3,8 +3,9 @@
 
 `claim` is a conditional UPDATE (`… WHERE pk = … AND status IN (…)`): it holds the row until the transaction
 ends, and a request waiting on it finds the row moved on (PostgreSQL re-reads the row after the wait; SQLite
-runs write transactions one at a time). Without `update` the row is locked with SELECT … FOR UPDATE instead, for
-transitions that must not change the row before their own save. Tasks do the same in plans.actions.
+runs write transactions one at a time). Without `update` the row is locked with SELECT … FOR NO KEY UPDATE
+instead (rows that point at it can still be added), for changes that must not alter the row before their own
+save. Tasks do the same in plans.actions.
 """
 
 from collections.abc import Callable, Mapping
