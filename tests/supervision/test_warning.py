@@ -242,10 +242,23 @@ def test_a_milestone_at_risk_makes_the_light_yellow_and_says_why_in_both_languag
     assert words.text("zh") == "2026-05-31的报告提到:尚未"
 
 
-def test_a_milestone_expected_weeks_late_makes_the_light_red():
-    for facts in (task(progress=(6, 12, 18, 24, 30)), task(texts=["受征地拆迁影响,土方开挖进度滞后。"])):
-        result = evaluate_light(facts, AS_OF)
-        assert result.light == Light.RED and result.reasons[0].code == "milestone_at_risk"
+def test_a_milestone_expected_weeks_late_makes_the_light_red_and_days_late_yellow():
+    red = evaluate_light(task(progress=(7, 14, 22, 29, 36)), AS_OF)  # about 30 days late
+    assert red.light == Light.RED and red.reasons[0].code == "milestone_at_risk"
+    yellow = evaluate_light(task(progress=(8, 16, 24, 32, 39)), AS_OF)  # about 14 days late
+    assert yellow.light == Light.YELLOW and yellow.reasons[0].code == "milestone_at_risk"
+
+
+def test_a_slip_expected_months_away_is_told_as_more_than_two_months():
+    result = evaluate_light(task(texts=["受征地拆迁影响,土方开挖进度滞后。"]), AS_OF)
+    first = result.reasons[0]
+    assert result.light == Light.RED and first.code == "milestone_at_risk_far"
+    assert first.figures["days"] == 60
+    assert first.text("zh").endswith("预计晚60天以上")
+
+
+def test_a_risk_word_inside_a_longer_one_is_named_once():
+    assert risk_words("受征地拆迁协调难度较大影响,进度滞后。") == (("受征地拆迁协调难度较大影响", "滞后"), ())
 
 
 def test_the_light_names_a_units_claims_that_did_not_hold():

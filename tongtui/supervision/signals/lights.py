@@ -28,6 +28,9 @@ class Light(StrEnum):
     GREY = "grey"
 
 
+# An expected slip beyond this many axis days is told as "more than" it: that far ahead the pace is no guide.
+FAR_DAYS = 60
+
 _LEVEL = {None: 0, Light.GREEN: 1, Light.BLUE: 1, Light.GREY: 1, Light.YELLOW: 2, Light.RED: 3}
 
 
@@ -302,17 +305,19 @@ def _at_risk(risks: Sequence[MilestoneRisk], rules: WarningRules, working: bool)
     reasons = []
     for r in at_risk:
         m = r.milestone
+        days = max(1, round(r.expected_slip))
         figures = {
             "label": _label(m),
             "due": m.due,
-            "days": max(1, round(r.expected_slip)),
+            "days": min(days, FAR_DAYS),
             "working": working,
             "expected": r.expected,
             "needed": r.needed,
             "progress": r.progress,
             "period": r.status_date,
         }
-        reasons.append(Reason("milestone_at_risk", Light.RED if r.severe(rules) else Light.YELLOW, figures))
+        code = "milestone_at_risk_far" if days > FAR_DAYS else "milestone_at_risk"
+        reasons.append(Reason(code, Light.RED if r.severe(rules) else Light.YELLOW, figures))
     if not at_risk:
         return reasons
     first = at_risk[0]

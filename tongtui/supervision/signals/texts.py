@@ -72,6 +72,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "milestone “{label}” (due {due}) is likely to slip: at the recent pace it would be at about {expected}% "
         "on its due date, {needed}% is needed; about {days} {unit} late",
     ),
+    "milestone_at_risk_far": (
+        "节点“{label}”({due}到期)可能逾期:按近期进度,到期时约{expected}%,需达到{needed}%,预计晚{days}{unit}以上",
+        "milestone “{label}” (due {due}) is likely to slip: at the recent pace it would be at about {expected}% "
+        "on its due date, {needed}% is needed; more than {days} {unit} late",
+    ),
     "report_risk_words": ("{period}的报告提到:{words}", "the report for {period} says: {words}"),
     "claims_not_held": (
         "该单位此前报已达到的{claims}个节点中,{count}个核实时尚未完成,平均晚{days}{unit}",

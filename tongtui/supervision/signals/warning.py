@@ -71,7 +71,7 @@ def risk_words(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     cleaned = _HARMLESS.sub("", text)
     stalled = tuple(dict.fromkeys(m.group() for m in _STALLED.finditer(cleaned)))
     pending = tuple(dict.fromkeys(m.group() for m in _PENDING.finditer(cleaned)))
-    return stalled, pending
+    return stalled, tuple(w for w in pending if not any(w in s for s in stalled))
 
 
 @dataclass(frozen=True, slots=True)
