@@ -10,9 +10,9 @@ stops for weeks, now and then starting only days before a milestone), honest cat
 crews from a day on), and honest big steps (equipment delivered).
 
 What the office sees is generated from that: monthly reports filed days after the period (late and now and
-then missing for some units), progress rounded with a little noise, and, by units that conceal
-("watermelon" reporting), progress pulled towards the plan by a share of the gap and straight to 100 % at
-the deadline. A milestone is verified done (its `done_on` becomes known) when the office accepts the first
+then missing for some units), progress rounded with a little noise (by a fifth of the honest units rounded
+down to tens), and, by units that conceal ("watermelon" reporting), progress pulled towards the plan by a
+share of the gap and straight to 100 % at the deadline. A milestone is verified done (its `done_on` becomes known) when the office accepts the first
 report after the work really reached it. Texts come from `district_texts.py`: district templates with the
 task's own words; units that are held up say so (滞后, 尚未, 受…影响, 协调难度大), concealing units mostly do not.
 Copies are planted as retouched texts of the unit's own earlier report or of another unit's report of the

@@ -5,6 +5,8 @@
 - `trajectory`: the planned trajectory from start and milestones
 - `forecast`: earned schedule, SPI(t), forecast finish and its sentence
 - `lights`: traffic lights with configurable rules and their reasons
-- `flags`, `integrity`, `indicators`, `textsim`: integrity signals and task risk ranking
+- `warning`: early warning of milestones that will slip (expected slip, unit records of claims, risk words)
+- `flags`, `integrity`, `indicators`, `textsim`: integrity signals and task risk ranking; `textsim` also the
+  report form's check against pre-filled text and last period's report
 - `texts`: the Chinese and English sentences of all of the above
 """
