@@ -1,7 +1,9 @@
 """Benchmark: bulk work on 1,000 draft tasks, as the office does after an import: assign (交办) them all,
 set their responsible person, give them a report cycle of their own.
 
-    .venv/bin/python bench/bulk_assign.py [--tasks 1000] [--seed 1] [--database-url URL]
+    .venv/bin/python bench/bulk_assign.py [--tasks 1000] [--repeat 3] [--seed 1] [--database-url URL]
+    createdb -h 127.0.0.1 -U postgres tongtui_bench_bulk     # once, for PostgreSQL:
+    .venv/bin/python bench/bulk_assign.py --database-url postgres://postgres@127.0.0.1:5432/tongtui_bench_bulk
 
 Builds, in a fresh database (a SQLite file under bench/out/ by default; with --database-url, a PostgreSQL
 database whose name contains "bench", emptied first), a district of 29 units with a responsible person
