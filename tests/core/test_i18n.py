@@ -149,9 +149,17 @@ def test_the_compiled_catalogue_matches_the_po_file():
         compiled = gettext.GNUTranslations(f)
     stale = []
     for e in entries(PO):
+        context = e.get("msgctxt")
         if "msgid_plural" in e:
-            if compiled.ngettext(e["msgid"], e["msgid_plural"], 1) != e["msgstr[0]"]:
+            if context is not None:
+                found = compiled.npgettext(context, e["msgid"], e["msgid_plural"], 1)
+            else:
+                found = compiled.ngettext(e["msgid"], e["msgid_plural"], 1)
+            if found != e["msgstr[0]"]:
                 stale.append(e["msgid"])
+        elif context is not None:
+            if compiled.pgettext(context, e["msgid"]) != e["msgstr"]:
+                stale.append(f"{context}|{e['msgid']}")
         elif compiled.gettext(e["msgid"]) != e["msgstr"]:
             stale.append(e["msgid"])
     assert stale == [], "run `tongtui compilemessages --ignore=.venv`"
