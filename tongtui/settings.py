@@ -143,6 +143,13 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "tongtui@localhost")
 
 # Largest task-book upload accepted by the import page, in bytes.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
+# What a task book may hold, checked before and while it is read (plans/importing/limits.py): rows, cells,
+# merged ranges, its archive unpacked and how far any part over 1 MB may inflate (zip bombs).
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", "10000")
+IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", "1000000")
+IMPORT_MAX_MERGED = envint("IMPORT_MAX_MERGED", "20000")
+IMPORT_MAX_UNCOMPRESSED = envint("IMPORT_MAX_UNCOMPRESSED", str(60 * 1024 * 1024))
+IMPORT_MAX_ZIP_RATIO = envint("IMPORT_MAX_ZIP_RATIO", "100")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -173,6 +180,7 @@ SPECTACULAR_SETTINGS = {
         "ReminderKindEnum": "tongtui.dispatch.models.reminders.ReminderKind",
         "FlagKindEnum": "tongtui.supervision.models.integrity.FlagKindChoice",
         "AccountabilityKindEnum": "tongtui.supervision.models.orders.AccountabilityKind",
+        "RequestKindEnum": "tongtui.plans.models.requests.RequestKind",
     },
 }
 

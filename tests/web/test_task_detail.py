@@ -178,6 +178,20 @@ def test_the_detail_page_runs_a_bounded_number_of_queries(cast, django_assert_ma
         actions.update_task(cast.task_a, by=office, note=f"第{i}次修改")
     client = cast.client("liaison_a")
     client.get(url(cast.task_a))
-    # 18: the problems panel (claimed vs verified progress, open problems) adds its own queries
-    with django_assert_max_num_queries(18):
+    # 19: the problems panel (claimed vs verified progress, open problems) adds its own queries, and the
+    # co-unit groups as written one more
+    with django_assert_max_num_queries(19):
         client.get(url(cast.task_a))
+
+
+def test_the_charter_shows_a_unit_group_as_written_and_says_when_it_is_empty(cast):
+    from tongtui.orgs.models import UnitGroup
+    from tongtui.plans.actions_groups import add_co_group
+
+    group = UnitGroup.objects.create(name="各县(市)区政府")
+    add_co_group(cast.task_a, group, by=cast.user("office"), written="各县（市）区政府")
+    page = cast.client("office").get(url(cast.task_a)).content.decode()
+    assert "各县（市）区政府" in page
+    assert "待补充成员" in page
+    assert f"/setup/groups/{group.pk}/members/" in page
+    assert f"/setup/groups/{group.pk}/members/" not in cast.client("liaison_a").get(url(cast.task_a)).content.decode()

@@ -163,9 +163,9 @@ def test_the_office_list_runs_a_fixed_number_of_queries_too(cast, make_tasks, n,
 
 
 # session, user, roles, navbar person, current plan, plan filter value, count, the four filter choice lists,
-# tasks, co-units of the page's tasks
-QUERIES = 13
-OFFICE_QUERIES = 13
+# tasks, co-units and co-unit groups (as written) of the page's tasks
+QUERIES = 14
+OFFICE_QUERIES = 14
 
 
 def test_the_download_button_carries_the_current_filters(cast):
@@ -196,3 +196,21 @@ def test_optional_url_is_empty_for_a_page_that_does_not_exist():
     assert optional_url("no-such-page", 2026) == ""
     assert optional_url("task-edit", 7) == "/tasks/7/edit/"
     assert optional_url("login", 2026) == "/login/"  # a page without arguments still links
+
+
+def test_the_list_shows_units_as_the_task_book_wrote_them(cast):
+    from tongtui.orgs.models import Unit, UnitGroup
+    from tongtui.plans.actions_groups import add_co_group, set_group_members
+
+    office = cast.user("office")
+    towns = [Unit.objects.create(name=f"第{i}镇", kind="town") for i in (1, 2)]
+    group = UnitGroup.objects.create(name="各镇街")
+    set_group_members(group, towns, by=office)
+    add_co_group(cast.task_a, group, by=office, written="各镇(街道)")
+    cast.task_c.lead_unit = None
+    cast.task_c.lead_text = "各主要经济指标牵头单位"
+    cast.task_c.save()
+    page = cast.client("office").get(URL).content.decode()
+    assert "各镇(街道)、区财政局" in page
+    assert "第1镇、" not in page and "、第1镇" not in page  # the group's members are not spelled out
+    assert "各主要经济指标牵头单位" in page

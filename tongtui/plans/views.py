@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When
 from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -16,7 +16,7 @@ from tongtui.orgs.roles import roles_of
 from tongtui.plans import changes
 from tongtui.plans.access import get_task_for, tasks_visible_to
 from tongtui.plans.filters import TaskFilter
-from tongtui.plans.models import Category, CoUnit, Plan, Task, TaskStatus
+from tongtui.plans.models import Category, CoGroup, CoUnit, Plan, Task, TaskStatus
 from tongtui.plans.views_actions import action_forms, available_actions
 
 PAGE_SIZES = (20, 50, 100, 200)
@@ -89,7 +89,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "code")
     if sort not in SORTS:
         sort = "code"
-    tasks = filterset.qs.order_by(*SORTS[sort])
+    tasks = filterset.qs.order_by(*SORTS[sort]).prefetch_related(None).prefetch_related(
+        Prefetch("co_unit_links", queryset=CoUnit.objects.select_related("unit")),
+        Prefetch("co_group_links", queryset=CoGroup.objects.select_related("group").order_by("pk")),
+    )
     page = Paginator(tasks, _page_size(request)).get_page(request.GET.get("page"))
     export_query = query.copy()
     for key in ("page", "per_page", "sort"):
@@ -143,6 +146,7 @@ def detail_context(request: HttpRequest, task: Task, bound: dict[str, Any] | Non
         "nav": "tasks",
         "task": task,
         "co_links": links,
+        "co_groups": list(task.co_group_links.select_related("group").annotate(members=Count("group__units"))),
         "children": children,
         "parent": parent,
         "roadmap": roadmap(milestones, today),

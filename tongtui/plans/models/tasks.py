@@ -243,6 +243,13 @@ class Task(models.Model):
     def is_open(self) -> bool:
         return self.status not in (TaskStatus.CLOSED, TaskStatus.CANCELLED)
 
+    def co_units_written(self) -> list[str]:
+        """The co-units as the task book wrote them: each unit group as written (各镇街), then the units named
+        on their own. Reads `co_group_links` (with group) and `co_unit_links` (with unit): prefetch both."""
+        names = [link.written or link.group.name for link in self.co_group_links.all()]
+        names += [link.unit.label for link in self.co_unit_links.all() if link.via_group_id is None]
+        return names
+
     def missing_for_assignment(self) -> list[str]:
         """有人抓、有人管、有人负责: what is still missing before the task can be assigned."""
         missing = []
