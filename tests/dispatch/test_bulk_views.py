@@ -352,3 +352,16 @@ def test_two_offices_assigning_overlapping_selections_at_once_assign_each_task_o
     assert sorted(Task.objects.values_list("assignment_no", flat=True)) == list(range(1, len(everyone) + 1))
     for task in Task.objects.all():
         assert task.history.filter(status=TaskStatus.ASSIGNED).count() == 1
+
+
+def test_the_ledger_of_the_selection_shows_the_open_problems_to_the_office(cast):
+    from tests.ledger.conftest import read, rows_of
+    from tongtui.dispatch.models import AddressedTo, Problem
+
+    Problem.objects.create(
+        task=cast.task_a, unit=cast.unit_a, title="用地指标未落实", addressed_to=AddressedTo.OFFICE,
+        answer_by=datetime.date(2026, 5, 10),
+    )  # fmt: skip
+    response = client(cast, "office").get(BULK, {"op": "ledger", "task": [cast.task_a.pk]})
+    rows = {r["编号"]: r for r in rows_of(read(b"".join(response.streaming_content)))}
+    assert "用地指标未落实" in rows["1"]["存在问题"]

@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.dispatch.test_races_reports import api_client, each_once, losers_say, page_client, post_all
 from tests.plans.test_task_races import one_wins
@@ -140,7 +140,7 @@ def test_competing_order_steps_at_once_leave_one(cast):
     order = issue(cast)
     orders.extend_order(order, by=office, workdays=5)
     order.refresh_from_db()
-    with pytest.raises(ActionError, match="already been extended"):
+    with translation.override("en"), pytest.raises(ActionError, match="already been extended"):
         orders.extend_order(order, by=office, workdays=5)
     orders.extend_order(order, by=office, workdays=8)
     order.refresh_from_db()

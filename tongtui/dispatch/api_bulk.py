@@ -170,7 +170,7 @@ class TaskBulkViewSet(ApiViewSet):
                     {"tasks": [_("Select tasks of one plan year to download their ledger.")]}
                 )
             plan = Plan.objects.get(pk=years[0])
-        return ledger_file(plan, tasks)
+        return ledger_file(plan, tasks, request.user)
 
 
 def preview(op: str, rows: list[Task], body: dict[str, Any]) -> Outcome:

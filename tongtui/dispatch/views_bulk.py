@@ -299,7 +299,7 @@ def _ledger(request: HttpRequest, selection: Selection) -> HttpResponseBase:
     if plan is None:
         messages.error(request, _("Select tasks of one plan year to download their ledger."))
         return redirect(selection.back)
-    return ledger_file(plan, selection.tasks)
+    return ledger_file(plan, selection.tasks, request.user)
 
 
 def _remember(request: HttpRequest, op: str, outcome: Outcome, selection: Selection) -> None:
