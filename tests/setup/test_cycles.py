@@ -147,6 +147,8 @@ def test_the_office_sets_the_light_thresholds_and_the_lights_are_queued(
         assert office.post(url, data).status_code == 302
     policy = LightPolicy.objects.get(plan=cast.plan)
     assert (policy.yellow_behind, policy.red_behind) == (12, 40)
+    assert history_user(policy) == cast.user("office")  # who moved a threshold is on record
+    assert policy.history.count() == 1
     assert len(callbacks) == 1  # the recompute is queued, not run in the request
     refused = office.post(url, {**data, "red_behind": 5})
     assert refused.status_code == 400 and "red_behind" in refused.context["form"].errors

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from tongtui.plans.models import Plan, Task
 from tongtui.supervision.signals.lights import LightRules
@@ -74,6 +75,7 @@ class LightPolicy(models.Model):
         _("escalated problem unanswered for (days)"), default=3
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()  # who changed a threshold, when and why
 
     class Meta:
         verbose_name = _("light policy")
