@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "tongtui.plans",
     "tongtui.dispatch",
     "tongtui.supervision",
+    "tongtui.calendars",
     "tongtui.setup",
     "tongtui.api",
 ]

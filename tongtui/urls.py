@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("tongtui.plans.urls")),
     path("", include("tongtui.dispatch.urls")),
     path("", include("tongtui.supervision.urls")),
+    path("", include("tongtui.calendars.urls")),
     path("", include("tongtui.setup.urls")),
     *account_urlpatterns,
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
