@@ -25,7 +25,7 @@ class BootstrapForm(forms.Form):
 
 
 def _date() -> forms.DateField:
-    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 def _text(label: Any, rows: int = 3, required: bool = True) -> forms.CharField:
@@ -44,7 +44,7 @@ class PlanUnitTaskForm(BootstrapForm):
 
     def __init__(self, plan: Plan, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["task"].queryset = Task.objects.filter(plan=plan).order_by("code")  # type: ignore[attr-defined]
+        self.fields["task"].queryset = Task.objects.filter(plan=plan).order_by("code_sort", "code")  # type: ignore[attr-defined]
 
 
 class IssueOrderForm(PlanUnitTaskForm):
@@ -86,7 +86,7 @@ class AdmonitionForm(BootstrapForm):
 
     def __init__(self, plan: Plan, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tasks"].queryset = Task.objects.filter(plan=plan).order_by("code")  # type: ignore[attr-defined]
+        self.fields["tasks"].queryset = Task.objects.filter(plan=plan).order_by("code_sort", "code")  # type: ignore[attr-defined]
         self.fields["scheduled_for"].label = _("Scheduled for")
 
 
@@ -95,7 +95,7 @@ class HeldForm(BootstrapForm):
     record = _text(_("Record of the talk"), rows=4)
     commitments = _text(_("Commitments"), rows=3, required=False)
     follow_up_due = forms.DateField(
-        label=_("Follow-up due"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Follow-up due"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -130,7 +130,7 @@ class DrawForm(BootstrapForm):
     )
     completed = forms.BooleanField(label=_("Completed tasks"), required=False, initial=True)
     advanced_since = forms.DateField(
-        label=_("Tasks advanced since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Tasks advanced since"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     category = forms.ModelChoiceField(Category.objects.none(), label=_("Category"), required=False)
     unit = forms.ModelChoiceField(
@@ -148,7 +148,7 @@ class RecordCheckForm(BootstrapForm):
     )
     notes = _text(_("Notes"), rows=2, required=False)
     checked_on = forms.DateField(
-        label=_("Checked on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Checked on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     evidence = _files()
 

@@ -152,3 +152,11 @@ def test_an_unknown_step_is_404(cast, order):
 def test_extension_keeps_history_of_who_did_it(cast, order):
     orders.extend_order(order, by=cast.user("office"), workdays=1)
     assert order.history.first().history_user == cast.user("office")
+
+
+def test_the_talk_form_starts_on_today_in_the_date_pickers_format(cast, admonition):
+    # a date input shows nothing unless its value is YYYY-MM-DD, whatever the page's language
+    from django.utils import timezone
+
+    page = cast.client("office").get(f"/supervision/admonitions/{admonition.pk}/").text
+    assert f'name="held_on" value="{timezone.localdate():%Y-%m-%d}"' in page
