@@ -10,9 +10,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.dispatch.test_races_reports import api_client, each_once, losers_say, page_client, post_all
-from tests.plans.test_task_races import one_wins
-from tests.race import at_once, statuses
+from tests.race import api_client, at_once, each_once, losers_say, one_wins, page_client, post_all, statuses
 from tongtui.core.errors import Conflict
 from tongtui.dispatch import actions_meetings, actions_problems
 from tongtui.dispatch.models import Decision, Meeting, MeetingStatus, Notification, Problem, ProblemStatus

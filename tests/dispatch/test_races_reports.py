@@ -10,15 +10,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from tests.dispatch.conftest import APRIL, MARCH, PNG
-from tests.plans.test_task_races import one_wins
-from tests.race import at_once, statuses
+from tests.race import api_client, at_once, each_once, losers_say, one_wins, page_client, post_all, statuses
 from tongtui.dispatch import actions, actions_milestones
 from tongtui.dispatch.models import Attachment, Notification, ProgressReport, ReportContribution, ReportStatus
 from tongtui.dispatch.schedule import Period
@@ -31,39 +27,6 @@ MAY, JUNE, JULY, AUGUST, SEPTEMBER = (
     Period(datetime.date(2026, m, 1), datetime.date(2026, m, 28), datetime.date(2026, m, 25))
     for m in (5, 6, 7, 8, 9)
 )
-
-
-def api_client(user) -> APIClient:
-    """One client per thread, in English so that the refusals can be read here whatever the catalogue says."""
-    client = APIClient()
-    client.force_authenticate(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def page_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def post_all(user, path: str, body: dict | None = None, n: int = 3) -> list:
-    """The same POST from n clients at once."""
-    clients = [api_client(user) for _ in range(n)]
-    return at_once(n, lambda i: clients[i].post(path, body or {}, format="json"))
-
-
-def each_once(*sends) -> list:
-    """Different requests at once, each (client, method, path, body)."""
-    return at_once(
-        len(sends), lambda i: getattr(sends[i][0], sends[i][1])(sends[i][2], sends[i][3], format="json")
-    )
-
-
-def losers_say(responses: list, words: str) -> None:
-    for loser in (r for r in responses if r.status_code == 409):
-        assert words in loser.json()["detail"]
 
 
 def filled(d, period=MARCH, task=None, by="liaison_a") -> ProgressReport:

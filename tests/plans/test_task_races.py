@@ -3,27 +3,12 @@ are refused with 409 and a message, and the history has one entry for the transi
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
-from tests.race import at_once, statuses
+from tests.race import api_client, at_once, one_wins, statuses
 from tongtui.plans import actions
 from tongtui.plans.models import Task, TaskStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def api_client(user) -> APIClient:
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
-def one_wins(codes: list[int], won: int = 200, refused: tuple[int, ...] = (400, 409)) -> bool:
-    """Exactly one request did it; the others were refused: 409 when they found the task moved on inside the
-    transaction, 400 when they already saw its new state before trying (the page: 403, the button is gone)."""
-    return codes.count(won) == 1 and all(c in refused for c in codes if c != won)
 
 
 def test_three_assigns_at_once_assign_once(cast):

@@ -8,9 +8,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tests.dispatch.test_races_reports import api_client, each_once, losers_say, page_client, post_all
-from tests.plans.test_task_races import one_wins
-from tests.race import at_once, statuses
+from tests.race import api_client, at_once, each_once, losers_say, one_wins, page_client, post_all, statuses
 from tongtui.dispatch.models import Notification
 from tongtui.plans.models import Plan
 from tongtui.supervision import actions_chases as chases
