@@ -23,8 +23,9 @@ named in that report, in that order. So:
    both when submitted the same day. Each flag quotes the passages that match as written, the most
    particular first.
 
-`prefill_similarity` is the check at submission: is the text what the form pre-filled, or last period's report
-with only the figures changed?
+The check at submission (is the text what the form pre-filled, or last period's report with only the figures
+changed?) lives one floor down, in `dispatch.repeats`, so the report form can use it; its flags are
+`signals.repeats`.
 """
 
 import difflib
@@ -38,25 +39,15 @@ from datetime import date
 from itertools import combinations
 from typing import Literal
 
+from tongtui.core.text import normalise, shingles
+from tongtui.dispatch.repeats import FIGURES_CHANGED_ONLY as FIGURES_CHANGED_ONLY  # the check at submission,
+from tongtui.dispatch.repeats import SAME_AS_PREFILL as SAME_AS_PREFILL  # kept importable from here
+from tongtui.dispatch.repeats import prefill_similarity as prefill_similarity
+
 from .facts import ReportFact
 from .flags import Flag, FlagKind, clamp01
 
-_NON_WORD = re.compile(r"[\W_]+")
-_DIGITS = re.compile(r"\d+")
-
-
-def normalise(text: str) -> str:
-    """Fold full-width forms and case, drop punctuation, whitespace and symbols, collapse digit runs to 0."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return _DIGITS.sub("0", _NON_WORD.sub("", text))
-
-
-def shingles(text: str, n: int = 3, *, normalised: bool = False) -> frozenset[str]:
-    """The set of character n-grams of a text (the whole text when shorter than n, nothing when empty)."""
-    s = text if normalised else normalise(text)
-    if len(s) <= n:
-        return frozenset((s,)) if s else frozenset()
-    return frozenset(s[i : i + n] for i in range(len(s) - n + 1))
+_NON_WORD = re.compile(r"[\W_]+")  # the same classes as core.text.normalise, for mapping passages back
 
 
 def jaccard(a: Set[str], b: Set[str]) -> float:
@@ -317,34 +308,3 @@ def near_duplicate_flags(
         )
     flags.sort(key=lambda f: (-f.strength, f.report_id or 0))
     return flags
-
-
-# What a report's text may be at submission without being the unit's own account of the period.
-SAME_AS_PREFILL = "same_as_prefill"
-FIGURES_CHANGED_ONLY = "figures_changed_only"
-
-
-def prefill_similarity(
-    new_text: str, prefilled_text: str = "", last_text: str = "", *, threshold: float = 0.9, n: int = 4
-) -> str | None:
-    """The check on the report form (before submission) and of a submitted report: None when the text is the
-    unit's own; SAME_AS_PREFILL when it is (nearly) what the form pre-filled (last period's 下步计划);
-    FIGURES_CHANGED_ONLY when it is last period's report with (nearly) only the figures changed.
-
-    "Nearly": the two normalised texts (figures collapsed) share at least `threshold` of the new text's
-    shingles and of the old one's. An empty or very short text is not judged here.
-    """
-    new = normalise(new_text)
-    if len(new) < n * 2:
-        return None
-    for code, old_text in ((SAME_AS_PREFILL, prefilled_text), (FIGURES_CHANGED_ONLY, last_text)):
-        old = normalise(old_text)
-        if not old:
-            continue
-        if new == old:
-            return code
-        a, b = shingles(new, n, normalised=True), shingles(old, n, normalised=True)
-        inter = len(a & b)
-        if inter >= threshold * len(a) and inter >= threshold * len(b):
-            return code
-    return None
