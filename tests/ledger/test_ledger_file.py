@@ -11,7 +11,7 @@ from tongtui.plans.models import Milestone, Source, Task, TaskStatus
 
 EXPECTED = (
     "编号 序号 板块 重点任务 工作目标 主要举措 成果形式 牵头单位 配合单位 责任领导 责任人 开始时间 完成时限 时间节点 权重 "
-    "任务来源 上级任务编号 最新进展 存在问题 下步计划 进度(%) 进展日期 状态 亮灯"
+    "任务来源 上级任务编号 最新进展 存在问题 下步计划 进度(%) 进展日期 状态 亮灯 亮灯原因"
 ).split()
 
 
@@ -30,9 +30,9 @@ def test_the_header_row_is_exactly_what_the_importer_reads(cast):
 def test_row_one_is_the_merged_title_with_the_export_date(cast):
     sheet = export(cast, exported_on=datetime.date(2026, 11, 27))
     assert sheet["A1"].value == "2026年重点工作台账"
-    assert "2026-11-27" in sheet["V1"].value
+    assert "2026-11-27" in sheet["W1"].value
     merged = {str(r) for r in sheet.merged_cells.ranges}
-    assert merged == {"A1:U1", "V1:X1"}
+    assert merged == {"A1:V1", "W1:Y1"}
 
 
 def test_there_is_one_row_per_task_with_parents_before_children(cast):
@@ -116,7 +116,7 @@ def test_codes_sort_as_numbers():
 def test_the_sheet_is_ready_to_print(cast):
     sheet = export(cast)
     assert sheet.freeze_panes == "E3"
-    assert sheet.auto_filter.ref == "A2:X4"
+    assert sheet.auto_filter.ref == "A2:Y4"
     assert sheet.print_title_rows == "$1:$2"
     assert sheet.page_setup.orientation == "landscape"
     assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
@@ -135,8 +135,9 @@ def test_a_liaisons_scope_is_whatever_queryset_is_passed(cast):
     assert [r["编号"] for r in rows] == ["2"]
 
 
-# tasks, co-units, co-unit groups, milestones; lights; open problems, the latest report's problems; next steps
-QUERIES = 8
+# tasks, co-units, co-unit groups, milestones; lights, their reasons; open problems, the latest report's problems;
+# next steps
+QUERIES = 9
 
 
 def office_viewer(cast):

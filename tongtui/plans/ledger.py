@@ -27,16 +27,16 @@ from tongtui.plans.models import CoGroup, CoUnit, Milestone, Plan, Task
 HEADERS = (
     "编号", "序号", "板块", "重点任务", "工作目标", "主要举措", "成果形式", "牵头单位", "配合单位", "责任领导", "责任人",
     "开始时间", "完成时限", "时间节点", "权重", "任务来源", "上级任务编号", "最新进展", "存在问题", "下步计划", "进度(%)",
-    "进展日期", "状态", "亮灯",
+    "进展日期", "状态", "亮灯", "亮灯原因",
 )  # fmt: skip
 # 编号 comes before 序号: an importer that meets both takes the first as the task's code.
 # Columns that apps above plans fill (floors: plans does not import them); empty until one registers.
-PROVIDED = ("存在问题", "下步计划", "亮灯")
+PROVIDED = ("存在问题", "下步计划", "亮灯", "亮灯原因")
 # (narrowest, widest) column width in Excel character units; a Chinese character counts two.
 WIDTHS = (
     (5, 7), (4.5, 5), (7, 7), (12, 16), (12, 16), (14, 18), (8, 10), (8, 10), (8, 12), (6.5, 7), (6.5, 7),
     (10, 10), (10, 12), (16, 20), (5, 5), (8, 8), (7, 7), (14, 18), (12, 16), (12, 16), (6, 6),
-    (10, 10), (7, 7), (5, 5),
+    (10, 10), (7, 7), (5, 5), (16, 24),
 )  # fmt: skip
 CENTERED = {"编号", "序号", "责任领导", "责任人", "开始时间", "完成时限", "权重", "任务来源", "上级任务编号", "进度(%)",
             "进展日期", "状态", "亮灯"}  # fmt: skip
@@ -208,6 +208,7 @@ def task_row(
         task.progress_on,
         task.get_status_display(),
         extra["亮灯"],
+        extra["亮灯原因"],
     ]
 
 

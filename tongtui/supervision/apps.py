@@ -15,6 +15,11 @@ class SupervisionConfig(AppConfig):
 
         tasks_orders.register()
         from tongtui.plans.ledger import provide_column
-        from tongtui.supervision.ledger_columns import lights
+        from tongtui.supervision.ledger_columns import light_reasons, lights
 
         provide_column("亮灯", lights)
+        provide_column("亮灯原因", light_reasons)
+        from tongtui.dispatch.lights import provide_lights
+        from tongtui.supervision.light_views import stored_lights
+
+        provide_lights(stored_lights)

@@ -81,6 +81,7 @@ def test_an_exported_ledger_imports_back_unchanged(district):
         "进展日期",
         "状态",
         "亮灯",
+        "亮灯原因",
     ]
     history = sum(t.history.count() for t in plan.tasks.all())
     result = apply_book(book, year=2026, by=district.cast.user("office"), filename="ledger.xlsx")

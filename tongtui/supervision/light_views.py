@@ -1,0 +1,61 @@
+"""The one way a task's light is shown: the stored `TaskLight` (computed by `recompute` from `signals.lights`),
+its reasons as sentences in the reader's language, and how severe it is.
+
+The desk, the task page's light panel, the ledger and (through `dispatch.lights`) the meeting agenda and pack
+all read lights here, so a task has the same light and the same reasons wherever it appears.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from tongtui.dispatch.lights import LightView
+from tongtui.supervision.models import TaskLight
+from tongtui.supervision.recompute import reason_text
+
+LEVEL = {"red": 3, "yellow": 2, "green": 1, "blue": 0, "grey": 0}
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
+def severity(light: str, reasons: Iterable[Mapping[str, Any]]) -> tuple[float, ...]:
+    """Larger is worse: the colour, then how many reasons give the light its colour, then the longest delay
+    named (days late, or expected late), then the widest gap behind plan in points."""
+    own = [r for r in reasons if r.get("light") == light]
+    figures = [r.get("figures") or {} for r in own]
+    days = max((_number(f.get("days")) for f in figures), default=0.0)
+    behind = max((_number(f.get("behind")) for f in figures), default=0.0)
+    return (float(LEVEL.get(light, 0)), float(len(own)), days, behind)
+
+
+def reason_texts(reasons: Iterable[Mapping[str, Any]], lang: str = "zh-hans") -> tuple[str, ...]:
+    """Every reason of a stored light as a sentence, worst first (as stored)."""
+    return tuple(reason_text(dict(r), lang) for r in reasons)
+
+
+def view_of(state: TaskLight, lang: str = "zh-hans") -> LightView:
+    return LightView(
+        light=state.light,
+        reasons=reason_texts(state.reasons or [], lang),
+        as_of=state.as_of,
+        severity=severity(state.light, state.reasons or []),
+        planned=state.planned_progress,
+        progress=state.actual_progress,
+    )
+
+
+def stored_lights(task_ids: Sequence[int], lang: str = "zh-hans") -> dict[int, LightView]:
+    """One query: the stored light of every task that has one."""
+    fields = ("task_id", "light", "reasons", "as_of", "planned_progress", "actual_progress")
+    rows = TaskLight.objects.filter(task_id__in=list(task_ids)).only(*fields)
+    return {row.task_id: view_of(row, lang) for row in rows}
+
+
+def most_severe_first(views: Iterable[tuple[Any, LightView]], code: Any = None) -> list[tuple[Any, LightView]]:
+    """Red before yellow, the most severe first; ties by `code(item)` when given."""
+    items = list(views)
+    if code is not None:
+        items.sort(key=lambda pair: code(pair[0]))
+    items.sort(key=lambda pair: pair[1].severity, reverse=True)
+    return items
