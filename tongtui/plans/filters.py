@@ -1,11 +1,20 @@
 """One FilterSet for the task list page and the task API."""
 
+import datetime
+from typing import Any
+
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongtui.orgs.models import Person, Unit
-from tongtui.plans.models import Category, CoUnit, Plan, Task, TaskStatus
+from tongtui.plans.models import Category, CoUnit, Milestone, Plan, Task, TaskStatus
+
+# Open work: a closed or cancelled task is never late.
+DONE = (TaskStatus.CLOSED, TaskStatus.CANCELLED)
+MULTI = ("status",)
 
 
 class TaskFilter(django_filters.FilterSet):
@@ -41,6 +50,15 @@ class TaskFilter(django_filters.FilterSet):
         ],
         label=_("Light"),
     )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    milestone = django_filters.ChoiceFilter(
+        method="filter_milestone",
+        choices=[
+            ("overdue", _("A milestone overdue")),
+            ("week", _("A milestone due this week")),
+        ],
+        label=_("Milestones"),
+    )
 
     class Meta:
         model = Task
@@ -55,11 +73,44 @@ class TaskFilter(django_filters.FilterSet):
             "top_level",
             "q",
             "light",
+            "overdue",
+            "milestone",
         ]
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        # An empty choice ("All") of a multiple-choice select arrives as "status=": not a filter, not an error.
+        if data is not None and any(v == "" for key in MULTI for v in _getlist(data, key)):
+            data = data.copy()
+            for key in MULTI:
+                values = [v for v in _getlist(data, key) if v != ""]
+                if isinstance(data, QueryDict):
+                    data.setlist(key, values)
+                elif values:
+                    data[key] = values
+                else:
+                    data.pop(key, None)
+        super().__init__(data, *args, **kwargs)
 
     def filter_queryset(self, queryset: QuerySet[Task]) -> QuerySet[Task]:
         # The stored light shows beside each task: read it in the same query, not one query per row.
         return super().filter_queryset(queryset).select_related("light_state")
+
+    def filter_overdue(self, qs: QuerySet[Task], name: str, value: bool | None) -> QuerySet[Task]:
+        """逾期: open tasks past their due date (or, with `false`, those not past it)."""
+        if value is None:
+            return qs
+        late = Q(due__lt=timezone.localdate()) & ~Q(status__in=DONE)
+        return qs.filter(late) if value else qs.exclude(late)
+
+    def filter_milestone(self, qs: QuerySet[Task], name: str, value: str) -> QuerySet[Task]:
+        if not value:
+            return qs
+        today = timezone.localdate()
+        open_ms = Milestone.objects.filter(task=OuterRef("pk"), done_on__isnull=True)
+        if value == "overdue":
+            return qs.filter(Exists(open_ms.filter(due__lt=today))).exclude(status__in=DONE)
+        monday, sunday = week_of(today)
+        return qs.filter(Exists(open_ms.filter(due__gte=monday, due__lte=sunday))).exclude(status__in=DONE)
 
     def filter_unit(self, qs: QuerySet[Task], name: str, value: Unit) -> QuerySet[Task]:
         if value is None:
@@ -79,3 +130,18 @@ class TaskFilter(django_filters.FilterSet):
                 | Q(leader__name__icontains=word)
             )
         return qs
+
+
+def week_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Monday and Sunday of the week holding `day`."""
+    monday = day - datetime.timedelta(days=day.weekday())
+    return monday, monday + datetime.timedelta(days=6)
+
+
+def _getlist(data: Any, key: str) -> list[Any]:
+    if hasattr(data, "getlist"):
+        return list(data.getlist(key))
+    value = data.get(key)
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
