@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tongtui.dispatch",
     "tongtui.supervision",
     "tongtui.calendars",
+    "tongtui.home",
     "tongtui.setup",
     "tongtui.api",
 ]

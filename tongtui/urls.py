@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("tongtui.api.urls")),
+    path("", include("tongtui.home.urls")),
     path("", include("tongtui.core.urls")),
     path("", include("tongtui.orgs.urls")),
     path("", include("tongtui.plans.urls")),
