@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "tongtui.core",
     "tongtui.orgs",
     "tongtui.plans",
+    "tongtui.notify",
     "tongtui.dispatch",
     "tongtui.supervision",
     "tongtui.calendars",
@@ -142,6 +143,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "tongtui@localhost")
+# Notifications: immediate e-mails per person per day before the rest waits for the digest, sent at this hour.
+NOTIFY_DAILY_CAP = envint("NOTIFY_DAILY_CAP", "20")
+NOTIFY_DIGEST_HOUR = envint("NOTIFY_DIGEST_HOUR", "17")
 
 # Largest task-book upload accepted by the import page, in bytes.
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("tongtui.core.urls")),
     path("", include("tongtui.orgs.urls")),
     path("", include("tongtui.plans.urls")),
+    path("", include("tongtui.notify.urls")),
     path("", include("tongtui.dispatch.urls")),
     path("", include("tongtui.supervision.urls")),
     path("", include("tongtui.calendars.urls")),

@@ -415,20 +415,20 @@ def test_the_liaison_removes_a_draft_file(d):
 def test_notifications_are_listed_and_marked_read(d):
     report = submitted(d)
     c = client(d, "head_a")
-    response = c.get(reverse("dispatch:notifications"))
+    response = c.get(reverse("notify:list"))
     assert response.status_code == 200 and str(report).encode() in response.content
-    c.post(reverse("dispatch:notifications"))
+    c.post(reverse("notify:read-all"))
     assert not Notification.objects.filter(recipient=d.user("head_a"), read_at__isnull=True).exists()
 
 
 def test_notifications_are_private(d):
     report = submitted(d)
-    response = client(d, "liaison_b").get(reverse("dispatch:notifications"))
+    response = client(d, "liaison_b").get(reverse("notify:list"))
     assert response.status_code == 200 and str(report).encode() not in response.content
 
 
 def test_notifications_need_a_login(d):
-    assert_login_page(client(d, "anonymous").get(reverse("dispatch:notifications")))
+    assert_login_page(client(d, "anonymous").get(reverse("notify:list")))
 
 
 def every_url(d, report, attachment):
@@ -442,7 +442,7 @@ def every_url(d, report, attachment):
         ("post", reverse("dispatch:report-evidence", args=[report.pk])),
         ("get", reverse("dispatch:attachment", args=[attachment.pk])),
         ("post", reverse("dispatch:attachment-delete", args=[attachment.pk])),
-        ("post", reverse("dispatch:notifications")),
+        ("post", reverse("notify:read-all")),
     ]
 
 

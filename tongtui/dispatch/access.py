@@ -5,7 +5,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from tongtui.dispatch.models import Attachment, Notification, ProgressReport, ReportCycle, ReportStatus
+from tongtui.dispatch.models import Attachment, ProgressReport, ReportCycle, ReportStatus
 from tongtui.orgs.models import Role
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.access import tasks_visible_to
@@ -56,9 +56,3 @@ def cycles_visible_to(user: Any) -> QuerySet[ReportCycle]:
     if not user.is_authenticated:
         return qs.none()
     return qs.filter(Q(task__isnull=True) | Q(task__in=tasks_visible_to(user).values("pk")))
-
-
-def notifications_of(user: Any) -> QuerySet[Notification]:
-    return (
-        Notification.objects.filter(recipient=user) if user.is_authenticated else Notification.objects.none()
-    )

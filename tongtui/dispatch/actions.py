@@ -25,7 +25,6 @@ from tongtui.dispatch.due import REPORTABLE
 from tongtui.dispatch.evidence import check_upload
 from tongtui.dispatch.models import (
     Attachment,
-    Notification,
     ProgressReport,
     ReportContribution,
     ReportIndicatorValue,
@@ -33,6 +32,8 @@ from tongtui.dispatch.models import (
 )
 from tongtui.dispatch.models.reports import EDITABLE
 from tongtui.dispatch.schedule import Period
+from tongtui.notify.actions import send
+from tongtui.notify.kinds import Kind
 from tongtui.orgs.models import Membership, Role, Unit
 from tongtui.orgs.roles import roles_of
 from tongtui.plans import actions as plan_actions
@@ -96,16 +97,6 @@ def lock_editable(report: ProgressReport) -> None:
     """Hold the report's row while adding to it (files, contributions, milestone claims) without changing
     its version, so a draft the user is still typing is not refused; refused once the report is submitted."""
     claim(report, lambda now: _refusal(now, ()), status__in=EDITABLE)
-
-
-def notify(users: Any, title: str, *, body: str = "", url: str = "") -> None:
-    Notification.objects.bulk_create(
-        [Notification(recipient=u, title=title[:200], body=body, url=url) for u in users if u is not None]
-    )
-
-
-def mark_notifications_read(user: Any) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def _unit_users(unit_id: int, *roles: str) -> list[Any]:
@@ -266,10 +257,13 @@ def submit_report(report: ProgressReport, *, by: Any, version: int | None = None
         report.signed_off_at, report.signed_off_by = None, None
     save_with_history(report, by=by, reason=_("submitted"))
     if report.status == ReportStatus.SUBMITTED:
-        notify(
+        send(
+            Kind.SIGN_OFF,
             _unit_users(report.unit_id, Role.UNIT_HEAD),
             _("A report waits for your sign-off: %(report)s") % {"report": report},
             url=_url(report),
+            key=f"sign-off:{report.pk}:{report.version}",
+            unit=report.unit_id,
         )
     return report
 
@@ -346,10 +340,12 @@ def accept_report(report: ProgressReport, *, by: Any, note: str = "") -> Progres
             on=min(report.period_end, timezone.localdate(report.submitted_at or timezone.now())),
             reason=_("report accepted: %(report)s") % {"report": report},
         )
-    notify(
+    send(
+        Kind.REPORT_ACCEPTED,
         [report.submitted_by],
         _("Your report was accepted: %(report)s") % {"report": report},
         url=_url(report),
+        key=f"report-accepted:{report.pk}:{report.version}",
     )
     return report
 
@@ -370,11 +366,14 @@ def return_report(report: ProgressReport, *, by: Any, reason: str) -> ProgressRe
     report.reviewed_at, report.reviewed_by, report.review_note = timezone.now(), by, reason.strip()
     save_with_history(report, by=by, reason=reason.strip())
     users = {report.submitted_by, *_unit_users(report.unit_id, Role.LIAISON)}
-    notify(
+    send(
+        Kind.REPORT_RETURNED,
         users,
         _("Your report was returned: %(report)s") % {"report": report},
         body=reason.strip(),
         url=_url(report),
+        key=f"report-returned:{report.pk}:{report.version}",
+        unit=report.unit_id,
     )
     return report
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,9 @@ from tongtui.core.history import save_with_history
 from tongtui.core.system import system_user
 from tongtui.dispatch import agenda
 from tongtui.dispatch.models import Decision, DecisionKind, Meeting, MeetingStatus
-from tongtui.orgs.models import Unit
+from tongtui.notify.actions import send
+from tongtui.notify.kinds import Kind
+from tongtui.orgs.models import Membership, Role, Unit
 from tongtui.orgs.roles import roles_of
 from tongtui.plans import actions as plan_actions
 from tongtui.plans.models import Source, Task
@@ -185,6 +188,19 @@ def store_pack(meeting: Meeting, content: bytes, *, by: Any) -> Meeting:
     meeting.pack.save(f"meeting-{meeting.pk}.docx", ContentFile(content), save=False)
     meeting.pack_generated_at = timezone.now()
     save_with_history(meeting, by=by, reason=_("meeting pack generated"))
+    office = Membership.objects.filter(role=Role.OFFICE, person__user__isnull=False).select_related(
+        "person__user"
+    )
+    send(
+        Kind.MEETING_PACK,
+        [p.user for p in (meeting.chair, meeting.leader) if p is not None and p.user_id]
+        + [m.person.user for m in office],
+        _("Meeting pack ready: %(meeting)s on %(day)s")
+        % {"meeting": meeting.title, "day": f"{meeting.date:%Y-%m-%d}"},
+        url=reverse("dispatch:meeting-detail", args=[meeting.pk]),
+        key=f"meeting-pack:{meeting.pk}:{meeting.pack_generated_at:%Y%m%d%H%M%S}",
+        plan=meeting.plan_id,
+    )
     if old and old != meeting.pack.name:
         meeting.pack.storage.delete(old)
     return meeting

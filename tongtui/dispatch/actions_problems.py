@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from tongtui.core.claims import claim, same_as_seen
 from tongtui.core.errors import ActionError, Forbidden
 from tongtui.core.history import save_with_history
-from tongtui.dispatch.actions import notify
 from tongtui.dispatch.models import AddressedTo, Problem, ProblemAnswer, ProblemStatus, ProgressReport
 from tongtui.dispatch.rules import UNIT_ACTORS
+from tongtui.notify.actions import send
+from tongtui.notify.kinds import Kind
 from tongtui.orgs.models import Membership, Person, Role, Unit
 from tongtui.orgs.roles import Roles, roles_of
 from tongtui.plans.models import Task
@@ -131,12 +132,15 @@ def raise_problem(
         raised_by=by,
     )
     save_with_history(problem, by=by, reason=_("raised"))
-    notify(
+    send(
+        Kind.PROBLEM,
         addressees(problem),
         _("A problem waits for your answer by %(day)s: %(title)s")
         % {"day": f"{answer_by:%Y-%m-%d}", "title": problem.title},
         body=problem.description,
         url=_url(problem),
+        unit=problem.addressed_unit_id,
+        plan=problem.task.plan_id,
     )
     return problem
 
@@ -167,11 +171,15 @@ def answer_problem(problem: Problem, *, by: Any, text: str) -> ProblemAnswer:
     save_with_history(answer, by=by)
     save_with_history(problem, by=by, reason=_("answered"))
     raisers = {problem.raised_by, *_users({problem.unit_id}, *UNIT_ACTORS)}
-    notify(
+    send(
+        Kind.PROBLEM_ANSWERED,
         [u for u in raisers if u != by],
         _("Your problem was answered: %(title)s") % {"title": problem.title},
         body=answer.text,
         url=_url(problem),
+        key=f"problem-answered:{answer.pk}",
+        unit=problem.unit_id,
+        plan=problem.task.plan_id,
     )
     return answer
 
@@ -217,11 +225,14 @@ def reopen_problem(
     if answer_by is not None and answer_by != problem.answer_by:
         problem.answer_by, problem.escalated_at = answer_by, None
     save_with_history(problem, by=by, reason=reason.strip())
-    notify(
+    send(
+        Kind.PROBLEM,
         addressees(problem),
         _("A problem was reopened: %(title)s") % {"title": problem.title},
         body=reason.strip(),
         url=_url(problem),
+        unit=problem.addressed_unit_id,
+        plan=problem.task.plan_id,
     )
     return problem
 
@@ -248,12 +259,14 @@ def escalate_overdue(now: datetime.datetime | None = None) -> int:
                 continue
             leader = problem.task.leader
             users = {*office, leader.user if leader is not None and leader.user_id else None}
-            notify(
+            send(
+                Kind.PROBLEM_OVERDUE,
                 users,
                 _("A problem is past its requested answer date (%(day)s): %(title)s")
                 % {"day": f"{problem.answer_by:%Y-%m-%d}", "title": problem.title},
                 body=f"{problem.task.code} {problem.task.title} · {problem.addressee_label}",
                 url=_url(problem),
+                key=f"problem-overdue:{problem.pk}",
             )
             count += 1
     return count

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from tongtui.core.claims import claim
 from tongtui.core.errors import ActionError, Conflict, Forbidden
 from tongtui.core.history import save_with_history
-from tongtui.dispatch.actions import notify
 from tongtui.dispatch.actions_problems import _users, office_users
 from tongtui.dispatch.rules import UNIT_ACTORS
+from tongtui.notify.actions import send
+from tongtui.notify.kinds import Kind
 from tongtui.orgs.models import Unit
 from tongtui.orgs.roles import Roles, roles_of
 from tongtui.plans import actions as plan_actions
@@ -101,12 +102,14 @@ def ask_lead_change(task: Task, *, by: Any, reason: str, proposed_unit: Unit | N
         requested_by=by,
     )
     save_with_history(change, by=by, reason=_("asked"))
-    notify(
+    send(
+        Kind.REQUEST,
         office_users(),
         _("%(unit)s asks to change the lead unit: %(task)s")
         % {"unit": change.unit, "task": _subject(change)},
         body=change.reason,
         url=_url(change),
+        plan=change.task.plan_id,
     )
     return change
 
@@ -152,12 +155,14 @@ def ask_extension(
     )
     save_with_history(change, by=by, reason=_("asked"))
     late = _(" (asked after the deadline)") if asked_late(change) else ""
-    notify(
+    send(
+        Kind.REQUEST,
         office_users(),
         _("%(unit)s asks for an extension to %(day)s%(late)s: %(task)s")
         % {"unit": change.unit, "day": f"{proposed_due:%Y-%m-%d}", "late": late, "task": _subject(change)},
         body=change.reason,
         url=_url(change),
+        plan=change.task.plan_id,
     )
     return change
 
@@ -187,8 +192,15 @@ def _require_pending(change: ChangeRequest) -> None:
 
 def _tell_unit(change: ChangeRequest, by: Any, title: str) -> None:
     users = {change.requested_by, *_users({change.unit_id}, *UNIT_ACTORS)}
-    notify(
-        [u for u in users if u is not None and u != by], title, body=change.decision_note, url=_url(change)
+    send(
+        Kind.REQUEST_DECIDED,
+        [u for u in users if u is not None and u != by],
+        title,
+        body=change.decision_note,
+        url=_url(change),
+        key=f"request-decided:{change.pk}",
+        unit=change.unit_id,
+        plan=change.task.plan_id,
     )
 
 
@@ -222,11 +234,15 @@ def approve_request(
         )
         outcome = _("approved: %(unit)s leads") % {"unit": new_unit}
         save_with_history(change, by=by, reason=outcome)
-        notify(
+        send(
+            Kind.TASK_ASSIGNED,
             _users({new_unit.pk}, *UNIT_ACTORS),
             _("Your unit now leads a task; acknowledge it by %(day)s: %(task)s")
             % {"day": f"{task.ack_due:%Y-%m-%d}" if task.ack_due else "—", "task": _subject(change)},
             url=reverse("task-detail", args=[task.pk]),
+            key=f"request-new-lead:{change.pk}",
+            unit=new_unit.pk,
+            plan=task.plan_id,
         )
     else:
         new_due = due or change.proposed_due
@@ -279,7 +295,8 @@ def withdraw_request(change: ChangeRequest, *, by: Any, note: str = "") -> Chang
         raise Forbidden(_("Only the unit that asked can withdraw this request."))
     _claim(change, RequestStatus.WITHDRAWN, by=by, note=note.strip())
     save_with_history(change, by=by, reason=_("withdrawn"))
-    notify(
+    send(
+        Kind.REQUEST,
         office_users(),
         _("%(unit)s withdrew its request: %(kind)s, %(task)s")
         % {"unit": change.unit, "kind": change.get_kind_display(), "task": _subject(change)},

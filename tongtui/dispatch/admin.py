@@ -9,7 +9,6 @@ from simple_history.admin import SimpleHistoryAdmin
 from tongtui.dispatch.models import (
     Attachment,
     Meeting,
-    Notification,
     PeriodicJob,
     Problem,
     ProgressReport,
@@ -86,12 +85,6 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "title", "created_at", "read_at"]
-    list_select_related = ["recipient"]
 
 
 @admin.register(Reminder)

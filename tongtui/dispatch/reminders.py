@@ -29,8 +29,10 @@ from django.utils.translation import gettext as _
 from tongtui.core.workdays import WorkCalendar, calendar
 from tongtui.dispatch.acknowledging import owed
 from tongtui.dispatch.due import Scheduler, outstanding, reportable_tasks
-from tongtui.dispatch.models import Notification, Reminder, ReminderKind, ReminderPolicy
+from tongtui.dispatch.models import Reminder, ReminderKind, ReminderPolicy
 from tongtui.dispatch.schedule import Period, period_label
+from tongtui.notify.actions import send
+from tongtui.notify.kinds import Kind
 from tongtui.orgs.models import Membership, Person, Role
 from tongtui.plans.models import Task
 
@@ -169,8 +171,8 @@ def _create(
                 seq=step.seq,
                 email=email,
             )
-            if person.user_id:
-                Notification.objects.create(recipient_id=person.user_id, title=title[:200], url=url)
+            if person.user_id:  # the reminder e-mails by itself (deliver_email), by the policy's choice
+                send(Kind.REMINDER, [person.user], title, url=url, key=f"reminder:{reminder.pk}", email=False)
     except IntegrityError:  # another worker sent it a moment ago
         return None
     return reminder

@@ -9,6 +9,8 @@ from typing import Any
 from django_tasks import task
 
 from tongtui.dispatch import reminders
+from tongtui.notify import tasks as notify_tasks
+from tongtui.notify.tasks import InWorker
 
 logger = logging.getLogger(__name__)
 
@@ -41,4 +43,16 @@ class Periodic:
     job: Any  # a django_tasks Task
 
 
-PERIODIC = [Periodic("dispatch.reminder_sweep", datetime.timedelta(hours=1), reminder_sweep)]
+@task()
+def assignment_notices() -> int:
+    """交办: tell lead units of the tasks just assigned to them (idempotent)."""
+    from tongtui.dispatch import assigned
+
+    return assigned.sweep()
+
+
+PERIODIC = [
+    Periodic("dispatch.reminder_sweep", datetime.timedelta(hours=1), reminder_sweep),
+    Periodic("dispatch.assignment_notices", datetime.timedelta(minutes=1), InWorker(assignment_notices)),
+    *(Periodic(name, every, job) for name, every, job in notify_tasks.JOBS),
+]

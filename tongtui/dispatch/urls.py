@@ -44,7 +44,6 @@ urlpatterns = [
     path("reports/<int:pk>/<slug:review>/", views_reports.review, name="report-review"),
     path("evidence/<int:pk>/", views_reports.attachment, name="attachment"),
     path("evidence/<int:pk>/delete/", views_reports.attachment_delete, name="attachment-delete"),
-    path("notifications/", views.notifications, name="notifications"),
     path("problems/", views_problems.problem_list, name="problem-list"),
     path("problems/new/", views_problems.problem_new, name="problem-new"),
     path("problems/<int:pk>/", views_problems.problem_detail, name="problem-detail"),

@@ -1,15 +1,13 @@
-"""Lists: my reports due, the office's review queue, a task's reports, my notifications."""
+"""Lists: my reports due, the office's review queue, a task's reports."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from tongtui.core.workdays import calendar_warnings
-from tongtui.dispatch import access, actions
+from tongtui.dispatch import access
 from tongtui.dispatch.due import LEAD, due_for
 from tongtui.dispatch.models import ReportStatus
 from tongtui.orgs.roles import roles_of
@@ -67,14 +65,3 @@ def task_reports(request: HttpRequest, task_pk: int) -> HttpResponse:
     )
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
     return render(request, "dispatch/task_reports.html", {"task": task, "page": page})
-
-
-@login_required
-def notifications(request: HttpRequest) -> HttpResponse:
-    mine = access.notifications_of(request.user)
-    if request.method == "POST":
-        actions.mark_notifications_read(request.user)
-        messages.success(request, _("All notifications marked as read."))
-        return redirect("dispatch:notifications")
-    page = Paginator(mine, 50).get_page(request.GET.get("page"))
-    return render(request, "dispatch/notifications.html", {"page": page, "nav": "notifications"})

@@ -19,8 +19,9 @@ from tongtui.core.claims import claim
 from tongtui.core.errors import ActionError, Forbidden
 from tongtui.core.history import save_with_history
 from tongtui.core.workdays import WorkCalendar, add_workdays, calendar
-from tongtui.dispatch.actions import notify
 from tongtui.dispatch.rules import UNIT_ACTORS
+from tongtui.notify.actions import send
+from tongtui.notify.kinds import Kind
 from tongtui.orgs.models import Unit
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.models import Plan, Task
@@ -99,12 +100,16 @@ def issue_chase(
     )
     save_with_history(chase, by=by, reason=_("issued"))
     chase.tasks.set(tasks)
-    notify(
+    send(
+        Kind.CHASE,
         _unit_users(unit.pk, *UNIT_ACTORS),
         _("Chase notice %(number)s: reply by %(due)s")
         % {"number": chase.number, "due": f"{chase.reply_due:%Y-%m-%d}"},
         body=f"{chase.subject}\n{chase.content}",
         url=chase_url(chase),
+        key=f"chase-issued:{chase.pk}",
+        unit=unit.pk,
+        plan=chase.plan_id,
     )
     return chase
 
@@ -122,7 +127,7 @@ def reply_chase(chase: ChaseNotice, *, by: Any, text: str) -> ChaseNotice:
     chase.reply_text = text.strip()
     chase.replied_at, chase.replied_by = timezone.now(), by
     save_with_history(chase, by=by, reason=_("replied"))
-    notify(_office_users(), _("Reply to chase notice %(number)s") % {"number": chase.number},
+    send(Kind.CHASE, _office_users(), _("Reply to chase notice %(number)s") % {"number": chase.number},
            body=chase.reply_text, url=chase_url(chase))  # fmt: skip
     return chase
 
@@ -137,8 +142,8 @@ def close_chase(chase: ChaseNotice, *, by: Any, note: str = "") -> ChaseNotice:
     chase.closed_at = timezone.now()
     chase.close_note = note.strip()
     save_with_history(chase, by=by, reason=_("closed"))
-    notify(_unit_users(chase.unit_id, *UNIT_ACTORS), _("Chase notice %(number)s closed") % {"number": chase.number},
-           body=chase.close_note, url=chase_url(chase))  # fmt: skip
+    send(Kind.CHASE, _unit_users(chase.unit_id, *UNIT_ACTORS), _("Chase notice %(number)s closed") % {"number": chase.number},
+           body=chase.close_note, url=chase_url(chase), unit=chase.unit_id)  # fmt: skip
     return chase
 
 
@@ -181,11 +186,13 @@ def overdue_sweep(today: datetime.date | None = None) -> dict[str, int]:
         if ChaseNotice.objects.filter(pk=chase.pk, overdue_notified_on__isnull=True).update(
             overdue_notified_on=today
         ):
-            notify(
+            send(
+                Kind.CHASE,
                 _unit_users(chase.unit_id, *UNIT_ACTORS) + _office_users(),
                 _("Reply to chase notice %(number)s overdue since %(due)s")
                 % {"number": chase.number, "due": f"{chase.reply_due:%Y-%m-%d}"},
                 url=chase_url(chase),
+                key=f"chase-overdue:{chase.pk}",
             )
             sent += 1
     return {"overdue": sent}

@@ -20,9 +20,10 @@ from tongtui.core.claims import claim, same_as_seen
 from tongtui.core.errors import ActionError, Forbidden
 from tongtui.core.history import save_with_history
 from tongtui.core.workdays import WorkCalendar, add_workdays, calendar
-from tongtui.dispatch.actions import notify
 from tongtui.dispatch.evidence import check_upload
 from tongtui.dispatch.rules import UNIT_ACTORS
+from tongtui.notify.actions import send
+from tongtui.notify.kinds import Kind
 from tongtui.orgs.models import Membership, Role, Unit
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.models import Plan, Task
@@ -132,11 +133,15 @@ def issue_order(
         for_assessment=for_assessment,
     )
     save_with_history(order, by=by, reason=_("issued"))
-    notify(
+    send(
+        Kind.ORDER,
         _unit_users(unit.pk, *UNIT_ACTORS),
         _("Rectification order: fix by %(deadline)s") % {"deadline": f"{deadline:%Y-%m-%d}"},
         body=order.problem,
         url=order_url(order),
+        key=f"order-issued:{order.pk}",
+        unit=unit.pk,
+        plan=order.plan_id,
     )
     return order
 
@@ -189,7 +194,8 @@ def report_rectification(
     order.reported_at, order.reported_by = timezone.now(), by
     order.status = OrderStatus.REPORTED
     save_with_history(order, by=by, reason=_("rectification reported"))
-    notify(
+    send(
+        Kind.ORDER,
         _office_users(),
         _("Rectification reported: %(order)s") % {"order": order},
         url=order_url(order),
@@ -211,8 +217,13 @@ def verify_order(order: RectificationOrder, *, by: Any, passed: bool, note: str 
     order.verification_note = note.strip()
     save_with_history(order, by=by, reason=_("verified"))
     title = _("Rectification passed: %(order)s") if passed else _("Rectification not passed: %(order)s")
-    notify(
-        _unit_users(order.unit_id, *UNIT_ACTORS), title % {"order": order}, body=note, url=order_url(order)
+    send(
+        Kind.ORDER,
+        _unit_users(order.unit_id, *UNIT_ACTORS),
+        title % {"order": order},
+        body=note,
+        url=order_url(order),
+        unit=order.unit_id,
     )
     return order
 
@@ -252,11 +263,13 @@ def extend_order(
     if note.strip():
         order.verification_note = note.strip()
     save_with_history(order, by=by, reason=_("extended"))
-    notify(
+    send(
+        Kind.ORDER_DEADLINE,
         _unit_users(order.unit_id, *UNIT_ACTORS),
         _("Rectification deadline extended to %(deadline)s") % {"deadline": f"{order.deadline:%Y-%m-%d}"},
         body=note,
         url=order_url(order),
+        unit=order.unit_id,
     )
     return order
 
@@ -275,7 +288,7 @@ def escalate_order(order: RectificationOrder, *, by: Any, note: str) -> Rectific
     save_with_history(order, by=by, reason=_("escalated"))
     leader = getattr(order.task, "leader", None) if order.task_id else None
     users = [leader.user] if leader is not None and leader.user_id else []
-    notify(users + _unit_users(order.unit_id, Role.UNIT_HEAD), _("Rectification order escalated: %(order)s")
+    send(Kind.ORDER, users + _unit_users(order.unit_id, Role.UNIT_HEAD), _("Rectification order escalated: %(order)s")
            % {"order": order}, body=note, url=order_url(order))  # fmt: skip
     return order
 
@@ -292,22 +305,28 @@ def deadline_sweep(today: datetime.date | None = None, cal: WorkCalendar | None 
         if RectificationOrder.objects.filter(pk=order.pk, approach_notified_on__isnull=True).update(
             approach_notified_on=today
         ):
-            notify(
+            send(
+                Kind.ORDER_DEADLINE,
                 _unit_users(order.unit_id, *UNIT_ACTORS),
                 _("Rectification due on %(deadline)s: %(order)s")
                 % {"deadline": f"{order.deadline:%Y-%m-%d}", "order": order},
                 url=order_url(order),
+                key=f"order-approach:{order.pk}:{order.deadline}",
+                unit=order.unit_id,
             )
             sent["approach"] += 1
     for order in waiting.filter(deadline__lt=today, overdue_notified_on__isnull=True):
         if RectificationOrder.objects.filter(pk=order.pk, overdue_notified_on__isnull=True).update(
             overdue_notified_on=today
         ):
-            notify(
+            send(
+                Kind.ORDER_DEADLINE,
                 _unit_users(order.unit_id, *UNIT_ACTORS) + _office_users(),
                 _("Rectification overdue since %(deadline)s: %(order)s")
                 % {"deadline": f"{order.deadline:%Y-%m-%d}", "order": order},
                 url=order_url(order),
+                key=f"order-overdue:{order.pk}:{order.deadline}",
+                unit=order.unit_id,
             )
             sent["overdue"] += 1
     return sent
@@ -344,12 +363,16 @@ def schedule_admonition(
     )
     save_with_history(adm, by=by, reason=_("scheduled"))
     adm.tasks.set(tasks)
-    notify(
+    send(
+        Kind.ADMONITION,
         _unit_users(unit.pk, *UNIT_ACTORS),
         _("Admonition talk on %(day)s with %(who)s")
         % {"day": f"{scheduled_for:%Y-%m-%d}", "who": adm.talked_by},
         body=adm.reason,
         url=reverse("supervision:admonition-detail", args=[adm.pk]),
+        key=f"admonition:{adm.pk}",
+        unit=unit.pk,
+        plan=plan,
     )
     return adm
 
@@ -452,9 +475,11 @@ def publish_accountability(acc: Accountability, *, by: Any) -> Accountability:
         published_to_unit=False,
     )
     save_with_history(acc, by=by, reason=_("published to the unit"))
-    notify(
+    send(
+        Kind.ACCOUNTABILITY,
         _unit_users(acc.unit_id, Role.UNIT_HEAD),
         _("Accountability decision published to your unit"),
         url=reverse("supervision:accountability-detail", args=[acc.pk]),
+        key=f"accountability:{acc.pk}",
     )
     return acc

@@ -1,7 +1,6 @@
 from tongtui.dispatch.models.cycles import DueKind, Frequency, ReminderPolicy, ReportCycle, Shift, Weekday
 from tongtui.dispatch.models.evidence import Attachment
 from tongtui.dispatch.models.meetings import Decision, DecisionKind, Meeting, MeetingScope, MeetingStatus
-from tongtui.dispatch.models.notices import Notification
 from tongtui.dispatch.models.problems import AddressedTo, Problem, ProblemAnswer, ProblemStatus
 from tongtui.dispatch.models.reminders import PeriodicJob, Reminder, ReminderKind
 from tongtui.dispatch.models.reports import (
@@ -13,6 +12,7 @@ from tongtui.dispatch.models.reports import (
     ReportIndicatorValue,
     ReportStatus,
 )
+from tongtui.notify.models import Notification  # moved to notify; the name stays importable here
 
 __all__ = [
     "AddressedTo",
