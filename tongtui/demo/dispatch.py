@@ -159,7 +159,7 @@ def _meetings(
 
 
 def _tasks(plan: Plan, note: str) -> list[Task]:
-    qs = reportable_tasks(Task.objects.filter(plan=plan, progress_on__isnull=False)).order_by("code")
+    qs = reportable_tasks(Task.objects.filter(plan=plan, progress_on__isnull=False)).order_by("code_sort", "code")
     if note:
         qs = qs.filter(progress_note__contains=note)
     return list(qs)

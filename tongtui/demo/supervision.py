@@ -18,7 +18,7 @@ def supervise(plan: Plan, org: Org, people: Filers, *, today: datetime.date) -> 
     lagging = list(
         Task.objects.filter(plan=plan, progress_note__contains="滞后", status=TaskStatus.IN_PROGRESS)
         .exclude(lead_unit=None)
-        .order_by("code")
+        .order_by("code_sort", "code")
     )
     if len(lagging) >= 2:
         first, second = lagging[0], lagging[1]

@@ -164,7 +164,7 @@ def due_for(user: Any, today: datetime.date | None = None) -> list[DueItem]:
                 unit_ids=mine,
             )
         )
-    items.sort(key=lambda i: (i.period.due, i.task.plan_id, i.task.code))
+    items.sort(key=lambda i: (i.period.due, i.task.plan_id, i.task.code_sort, i.task.code))
     return items
 
 

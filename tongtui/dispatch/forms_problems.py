@@ -171,7 +171,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["task"].queryset = Task.objects.filter(plan_id=meeting.plan_id).order_by("code")  # type: ignore[attr-defined]
+        self.fields["task"].queryset = Task.objects.filter(plan_id=meeting.plan_id).order_by("code_sort", "code")  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -16,6 +16,7 @@ from tongtui.core.workdays import add_workdays
 from tongtui.orgs.models import Unit
 from tongtui.orgs.roles import roles_of
 from tongtui.plans import rules
+from tongtui.plans.codes_db import refresh_code_sort
 from tongtui.plans.models import (
     Category,
     CoUnit,
@@ -130,9 +131,12 @@ def update_task(
         raise TypeError(f"unknown task fields: {sorted(unknown)}")
     _claim_version(task, version)
     old_parent = task.parent
+    old_code = task.code
     for key, value in fields.items():
         setattr(task, key, value)
     save_with_history(task, by=by, reason=reason)
+    if (task.code != old_code or task.parent != old_parent) and task.children.exists():
+        refresh_code_sort([task.plan_id])  # the sub-tasks sort under the new code
     if co_units is not None:
         _set_co_units(task, co_units, by=by, reason=reason)
     for parent in {p for p in (old_parent, task.parent) if p is not None}:

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F, QuerySet
-from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -51,7 +50,7 @@ class Outcome:
 
 
 def in_code_order(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    return tasks.order_by("plan_id", Length("code"), "code", "pk")
+    return tasks.order_by("plan_id", "code_sort", "code", "pk")
 
 
 def selected(tasks: QuerySet[Task] | Iterable[int]) -> QuerySet[Task]:

@@ -32,6 +32,8 @@ from tongtui.plans.actions import (
     mark_assigned,
 )
 from tongtui.plans.actions_groups import group_members, wanted_co_units
+from tongtui.plans.codes import task_key
+from tongtui.plans.codes_db import refresh_code_sort
 from tongtui.plans.models import (
     CoGroup,
     CoUnit,
@@ -178,6 +180,8 @@ def create_tasks(
     for d, task in zip(drafts, tasks, strict=True):
         levels.setdefault(_depth(d), []).append(task)
     for depth in sorted(levels):
+        for task in levels[depth]:
+            task.code_sort = task_key(task.code, task.parent.code_sort if task.parent is not None else None)
         bulk_create_with_history(
             levels[depth], Task, default_user=who, default_change_reason=why, default_date=date
         )
@@ -421,6 +425,8 @@ def update_tasks(*, by: Any, changes: list[TaskChange], reason: str = "") -> Non
     _update_with_history(
         Task, [(c.task, [*c.fields, "version", "updated_at"]) for c in charter], by=who, reason=why
     )
+    if any({"code", "parent"} & set(c.fields) for c in charter):
+        refresh_code_sort({c.task.plan_id for c in charter})
     _delete_with_history(gone, by=who, reason=why)
     for model, objs in ((CoGroup, new_groups), (CoUnit, new_links), (Milestone, added)):
         if objs:

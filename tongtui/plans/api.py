@@ -67,6 +67,23 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     filterset_class = CategoryFilter
 
 
+class CodeOrdering(OrderingFilter):
+    """`?ordering=code` sorts codes naturally (Task.code_sort: 1.2 before 1.10, sub-tasks under their
+    parent); any other ordering ends on the code, so that pages never overlap. Without one: the model's
+    order (plan year, code)."""
+
+    def get_ordering(self, request: Request, queryset: QuerySet[Task], view: Any) -> list[str]:
+        terms = super().get_ordering(request, queryset, view) or []
+        if not terms:
+            return []
+        out: list[str] = []
+        for term in terms:
+            sign = "-" if term.startswith("-") else ""
+            out += [f"{sign}code_sort", f"{sign}code"] if term.lstrip("-") == "code" else [term]
+        named = {o.lstrip("-") for o in out}
+        return out + [t for t in ("code_sort", "code", "pk") if t not in named]
+
+
 def transition(summary: str, body: type[serializers.Serializer]) -> Callable[[Any], Any]:
     """Schema of a task action: its body, the task as it now is, or 409 when it changed under you."""
     return extend_schema(
@@ -95,7 +112,7 @@ class TaskViewSet(
     """Key tasks (重点工作) the user may see: the office and leaders all, a unit its own and co-operated ones."""
 
     serializer_class = TaskSerializer
-    filter_backends = [FilterBackend, OrderingFilter]
+    filter_backends = [FilterBackend, CodeOrdering]
     filterset_class = TaskFilter
     ordering_fields = ["code", "due", "progress"]
     office_actions = (

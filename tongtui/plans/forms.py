@@ -73,7 +73,7 @@ class TaskForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.instance.plan = plan
-        tasks = tasks_visible_to(user).filter(plan=plan).order_by("code")
+        tasks = tasks_visible_to(user).filter(plan=plan).order_by("code_sort", "code")
         if self.instance.pk:
             tasks = tasks.exclude(pk=self.instance.pk)
             self.fields["version"].initial = self.instance.version

@@ -6,7 +6,6 @@ The header row is a file format, not UI text: the task-book importer reads these
 import datetime
 import math
 import os
-import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tongtui.core.officefiles import write_cell
 from tongtui.orgs.models import Person, Post
+from tongtui.plans import codes
 from tongtui.plans.models import CoGroup, CoUnit, Milestone, Plan, Task
 
 HEADERS = (
@@ -92,33 +92,15 @@ def ledger_tasks(tasks: QuerySet[Task]) -> QuerySet[Task]:
     )
 
 
-def code_key(code: str) -> tuple:
-    """Natural order of codes: 1.2 before 1.10; numbers before words."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.findall(r"\d+|\D+", code))
+def code_key(code: str) -> tuple[str, str]:
+    """Natural order of codes: 1.2 before 1.10, 二、 before 十、; numbers before words (plans.codes)."""
+    return (codes.code_key(code), code)
 
 
 def tree_order(tasks: Iterable[Task]) -> list[Task]:
-    """Tasks by code, each parent directly followed by its children (a child whose parent is not listed
-    takes its own place by code)."""
-    tasks = list(tasks)
-    ids = {t.pk for t in tasks}
-    children: dict[int, list[Task]] = {}
-    roots = []
-    for task in tasks:
-        if task.parent_id in ids:
-            children.setdefault(task.parent_id, []).append(task)  # type: ignore[arg-type]
-        else:
-            roots.append(task)
-    ordered: list[Task] = []
-
-    def visit(task: Task) -> None:
-        ordered.append(task)
-        for child in sorted(children.get(task.pk, []), key=lambda t: code_key(t.code)):
-            visit(child)
-
-    for root in sorted(roots, key=lambda t: code_key(t.code)):
-        visit(root)
-    return ordered
+    """Tasks in natural code order, each parent directly followed by its sub-tasks: Task.code_sort holds
+    both, so this is the order the database gives too."""
+    return sorted(tasks, key=lambda t: (t.code_sort, t.code, t.pk))
 
 
 def percent(value: Decimal) -> str:

@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When
-from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,13 +21,13 @@ from tongtui.plans.views_actions import action_forms, available_actions
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
 SORTS: dict[str, list[Any]] = {
-    # Codes sort by length first so that 2 comes before 10.
-    "code": [Length("code"), "code", "pk"],
-    "-code": [Length("code").desc(), F("code").desc(), "-pk"],
-    "due": [F("due").asc(nulls_last=True), Length("code"), "code"],
-    "-due": [F("due").desc(nulls_last=True), Length("code"), "code"],
-    "progress": ["progress", Length("code"), "code"],
-    "-progress": ["-progress", Length("code"), "code"],
+    # Codes in natural order (1.2 before 1.10, sub-tasks under their parent): Task.code_sort.
+    "code": ["code_sort", "code", "pk"],
+    "-code": ["-code_sort", "-code", "-pk"],
+    "due": [F("due").asc(nulls_last=True), "code_sort", "code"],
+    "-due": [F("due").desc(nulls_last=True), "code_sort", "code"],
+    "progress": ["progress", "code_sort", "code"],
+    "-progress": ["-progress", "code_sort", "code"],
 }
 
 
@@ -134,7 +133,7 @@ def detail_context(request: HttpRequest, task: Task, bound: dict[str, Any] | Non
         .order_by("unit__order", "unit__name")
     )
     visible = tasks_visible_to(user)
-    children = list(visible.filter(parent=task).select_related("lead_unit").order_by(Length("code"), "code"))
+    children = list(visible.filter(parent=task).select_related("lead_unit").order_by("code_sort", "code"))
     parent = visible.filter(pk=task.parent_id).first() if task.parent_id else None
     milestones = list(task.milestones.order_by("due", "seq"))
     indicators = list(task.indicators.prefetch_related("values"))

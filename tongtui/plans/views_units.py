@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, Count, IntegerField, Value, When
-from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -107,7 +106,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for s in TaskStatus.values
         if led_counts.get(s) or co_counts.get(s)
     ]
-    order = (Length("code"), "code")
+    order = ("code_sort", "code")
     context = {
         "nav": "units",
         "unit": unit,

@@ -171,7 +171,7 @@ def open_tasks_led_by(unit: Unit) -> list[Task]:
     return list(
         Task.objects.filter(lead_unit=unit, status__in=OPEN_STATES)
         .select_related("plan")
-        .order_by("-plan__year", "code")
+        .order_by("-plan__year", "code_sort", "code")
         .only("pk", "code", "title", "plan__year")
     )
 

@@ -268,8 +268,8 @@ def post_fill(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Post “%(post)s” saved; %(count)s tasks filled.")
                              % {"post": post.label, "count": len(filled)})  # fmt: skip
             return redirect("setup:post-list")
-    tasks = list(post.owner_tasks.select_related("plan").order_by("-plan__year", "code")[:20]) + list(
-        post.leader_tasks.select_related("plan").order_by("-plan__year", "code")[:20]
+    tasks = list(post.owner_tasks.select_related("plan").order_by("-plan__year", "code_sort", "code")[:20]) + list(
+        post.leader_tasks.select_related("plan").order_by("-plan__year", "code_sort", "code")[:20]
     )
     context = {"nav": "setup", "post": post, "form": form, "tasks": tasks}
     return render(request, "setup/post_form.html", context, status=400 if form.errors else 200)

@@ -160,7 +160,7 @@ class LightViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
         return (
             tasks_visible_to(self.request.user)
             .select_related("lead_unit", "light_state")
-            .order_by("plan", "code")
+            .order_by("plan", "code_sort", "code")
         )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -184,7 +184,7 @@ class LightViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
             for r in iter_results(tasks, as_of)
             if not light or r.light.value == light
         ]
-        items.sort(key=lambda i: (tasks[i["task"]].plan_id, tasks[i["task"]].code))
+        items.sort(key=lambda i: (tasks[i["task"]].plan_id, tasks[i["task"]].code_sort, tasks[i["task"]].code))
         page = self.paginate_queryset(items)  # type: ignore[arg-type]
         assert page is not None
         return self.get_paginated_response(page)

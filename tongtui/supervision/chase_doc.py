@@ -44,7 +44,7 @@ def chase_docx(chase: ChaseNotice) -> bytes:
     if chase.level == ChaseLevel.RED:
         lead += "红色督办实行跟踪督办，直至办结为止。"
     doc.paragraph(lead + f"请高度重视，立即研究落实，并于{_within(chase)}书面反馈办理情况。")
-    tasks = [f"{t.code} {t.title}" for t in chase.tasks.order_by("code")]
+    tasks = [f"{t.code} {t.title}" for t in chase.tasks.order_by("code_sort", "code")]
     rows = [
         ("督办编号", chase.number),
         ("督办等级", f"{colour}督办（{meaning}）"),

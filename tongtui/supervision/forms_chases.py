@@ -24,7 +24,7 @@ class IssueChaseForm(BootstrapForm):
 
     def __init__(self, plan: Plan, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["tasks"].queryset = Task.objects.filter(plan=plan).order_by("code")  # type: ignore[attr-defined]
+        self.fields["tasks"].queryset = Task.objects.filter(plan=plan).order_by("code_sort", "code")  # type: ignore[attr-defined]
 
 
 class ReplyChaseForm(BootstrapForm):

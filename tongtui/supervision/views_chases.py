@@ -99,7 +99,7 @@ def chase_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "supervision/chase_detail.html",
-        {"chase": chase, "tasks": list(chase.tasks.order_by("code")), "office": roles.is_office,
+        {"chase": chase, "tasks": list(chase.tasks.order_by("code_sort", "code")), "office": roles.is_office,
          "may_reply": may_reply, "reply_form": reply_form, "close_form": close_form,
          "reissue_form": reissue_form, "overdue": chase.is_overdue(),
          "reissues": list(chase.reissues.all()), "nav": "supervision"},

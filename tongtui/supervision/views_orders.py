@@ -224,7 +224,7 @@ def admonition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "supervision/admonition_detail.html",
-        {"adm": adm, "tasks": list(adm.tasks.order_by("code")), "office": office, "held_form": held_form,
+        {"adm": adm, "tasks": list(adm.tasks.order_by("code_sort", "code")), "office": office, "held_form": held_form,
          "follow_form": follow_form, "nav": "supervision"},
         status=status,
     )  # fmt: skip

@@ -1,6 +1,7 @@
 """Plan years, categories, key tasks and what hangs off them: co-units, milestones, indicators."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tongtui.orgs.models import Person, Post, Unit, UnitGroup
+from tongtui.plans.codes import task_key
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
@@ -93,6 +95,8 @@ class Task(models.Model):
         verbose_name=_("parent task"),
     )
     code = models.CharField(_("code"), max_length=40)
+    # The code's natural order (plans.codes.task_key), kept on every save and set-based write.
+    code_sort = models.CharField(max_length=255, blank=True, default="", editable=False)
     title = models.CharField(_("title"), max_length=500)
     category = models.ForeignKey(
         Category,
@@ -203,12 +207,13 @@ class Task(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "code_sort"])
 
     objects = TaskQuerySet.as_manager()
+    _sorted_as: tuple[str | None, int | None] | None = None  # (code, parent) code_sort was computed from
 
     class Meta:
-        ordering = ["plan", "code"]
+        ordering = ["plan", "code_sort", "code"]
         verbose_name = _("key task")
         verbose_name_plural = _("key tasks")
         constraints = [
@@ -220,10 +225,27 @@ class Task(models.Model):
             models.Index(fields=["plan", "lead_unit"]),
             models.Index(fields=["plan", "leader"]),
             models.Index(fields=["plan", "due"]),
+            models.Index(fields=["plan", "code_sort"], name="task_plan_code_sort"),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The parent is read only when the code or the parent changed (or the key was never set).
+        if not self.code_sort or self._sorted_as != (self.code, self.parent_id):
+            self.code_sort = task_key(self.code, self.parent.code_sort if self.parent is not None else None)
+            self._sorted_as = (self.code, self.parent_id)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"code", "parent", "parent_id"} & set(fields):
+            kwargs["update_fields"] = {*fields, "code_sort"}
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> "Task":
+        task = super().from_db(db, field_names, values)
+        task._sorted_as = (task.__dict__.get("code"), task.__dict__.get("parent_id"))
+        return task
 
     def clean(self) -> None:
         errors = {}
