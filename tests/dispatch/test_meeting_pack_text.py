@@ -34,6 +34,6 @@ def test_the_pack_opens_and_holds_the_text(d):
     document = docx.Document(io.BytesIO(build_pack(meeting)))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert '老旧小区改造\n=HYPERLINK("http://evil.example","点我")' in cells
-    assert any(c.startswith("落后") and "-1+2\n受审批影响" in c for c in cells)
+    assert not any("受审批影响" in c for c in cells)  # the progress text is no reason for a light
     assert "@SUM(A1)\n资金未到位" in cells
     assert document.paragraphs[0].text == "关于4月\n调度会的会议材料"

@@ -18,6 +18,8 @@ from tongtui.dispatch.agenda_data import agenda_for, task_facts
 from tongtui.dispatch.models import DecisionKind, Meeting, MeetingStatus, ProgressReport
 from tongtui.plans import actions as plan_actions
 from tongtui.plans.models import Source, Task, TaskStatus
+from tongtui.supervision.models import TaskLight
+from tongtui.supervision.recompute import reason_text, recompute_tasks
 
 D = datetime.date
 TZ = ZoneInfo("Asia/Shanghai")
@@ -64,11 +66,21 @@ def test_a_category_meeting_needs_its_category(d):
 
 
 def test_the_agenda_lists_the_lagging_task_and_its_overdue_milestone(m):
-    agenda = agenda_for(m.meeting)
+    recompute_tasks([m.task_a.pk, m.task_c.pk])
+    Task.objects.filter(pk=m.task_c.pk).update(status=TaskStatus.CLOSED)  # off the agenda however lit
+    agenda = agenda_for(m.meeting, today=D(2026, 4, 20))
+    light = TaskLight.objects.get(task=m.task_a)
+    assert light.light == "red"
     assert [o.task.code for o in agenda.off_track] == [m.task_a.code]
-    assert [(o.task.code, o.milestone.title) for o in agenda.overdue_milestones] == [
-        (m.task_a.code, "完成可研批复")
+    assert agenda.off_track[0].reasons[0] == reason_text(light.reasons[0])
+    assert [(o.task.code, o.milestone.title, o.days_late) for o in agenda.overdue_milestones] == [
+        (
+            m.task_a.code,
+            "完成可研批复",
+            13,
+        )  # working days: 1 to 20 April less the Qingming holiday (4-6 April)
     ]
+    assert agenda.working_days
 
 
 def test_the_agenda_of_a_leaders_meeting_keeps_to_the_leaders_tasks(m):
@@ -98,7 +110,7 @@ def test_the_agenda_lists_unanswered_problems_and_late_units(m):
             task=m.task_c, unit=m.unit_c, period_start=D(2026, month, 1), period_end=end, due=D(2026, month, 25),
             status="accepted", late_workdays=2 if month != 2 else 0, first_submitted_at=datetime.datetime(2026, month, 27, tzinfo=TZ),
         )  # fmt: skip
-    agenda = agenda_for(m.meeting)
+    agenda = agenda_for(m.meeting, today=D(2026, 4, 20))
     assert [p.id for p in agenda.problems] == [problem.pk]
     assert [(u.unit, u.late_periods) for u in agenda.late_units] == [("区财政局", 2)]
 
@@ -173,17 +185,60 @@ def _texts(content: bytes) -> tuple[list[str], list[list[str]], object]:
 
 
 def test_the_pack_is_an_official_style_document_with_the_agenda(m):
+    from django.utils import timezone
+
+    from tongtui.core.gbt9704 import day
+
+    recompute_tasks([m.task_a.pk, m.task_c.pk])
     actions_meetings.generate_pack(m.meeting, by=m.user("office"))
     m.meeting.refresh_from_db()
     assert m.meeting.pack.name.endswith(".docx") and m.meeting.pack_generated_at is not None
     paragraphs, rows, document = _texts(m.meeting.pack.read())
     assert paragraphs[0] == "关于2026年4月重点工作调度会的会议材料"
     assert "一、上次会议议定事项落实情况" in paragraphs
-    assert "二、进度滞后的重点任务" in paragraphs
-    assert any(row[:3] == [m.task_a.code, m.task_a.title, "区发改局"] for row in rows)
-    assert any("实际10%" in row[3] for row in rows if row[0] == m.task_a.code)
+    assert (
+        "二、严重滞后的重点任务（红灯）" in paragraphs and "三、存在滞后风险的重点任务（黄灯）" in paragraphs
+    )
+    built = day(timezone.localdate())
+    assert any(p.startswith(f"截至{built}，") for p in paragraphs)  # as of the day it is built
+    assert paragraphs[-2:] == ["区政府督查室", built]  # 落款: the office and the day
+    row = next(r for r in rows if r[0] == m.task_a.code)
+    assert row[:3] == [m.task_a.code, m.task_a.title, "区发改局"]
+    stored = TaskLight.objects.get(task=m.task_a)
+    assert row[4].split("\n")[0] == "1." + reason_text(stored.reasons[0])  # 滞后原因: the light's reasons
+    assert "受审批影响" not in row[4]  # not the progress text
+    assert any(r[-1].endswith("个工作日") for r in rows if r[3].startswith("2026-03-31"))
     title_run = document.paragraphs[0].runs[0]
     assert title_run._element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
+
+
+def test_the_code_column_of_the_pack_never_wraps(m):
+    from tongtui.dispatch.meeting_pack import code_width
+
+    assert code_width(["1.2.10"]) > code_width(["1"]) >= code_width([])
+    Task.objects.filter(pk=m.task_a.pk).update(code="12.3.10-2")
+    recompute_tasks([m.task_a.pk])
+    actions_meetings.generate_pack(m.meeting, by=m.user("office"))
+    document = docx.Document(io.BytesIO(Meeting.objects.get(pk=m.meeting.pk).pack.read()))
+    for table in document.tables:
+        first = table.rows[1].cells[0]._tc.tcPr if len(table.rows) > 1 else None
+        if first is not None:
+            assert first.find(qn("w:noWrap")) is not None
+            width_mm = int(first.find(qn("w:tcW")).get(qn("w:w"))) / 56.7  # twentieths of a point
+            assert width_mm >= code_width([c.cells[0].text for c in table.rows[1:]]) - 0.5
+
+
+def test_a_held_meeting_keeps_its_pack(m):
+    from django.test import Client
+
+    m.meeting.status = MeetingStatus.HELD
+    m.meeting.save()
+    c = Client()
+    c.force_login(m.user("office"))
+    page = c.get(f"/meetings/{m.meeting.pk}/")
+    assert page.status_code == 200 and 'id="generate-pack"' not in page.text
+    c.post(f"/meetings/{m.meeting.pk}/pack/")
+    assert not Meeting.objects.get(pk=m.meeting.pk).pack
 
 
 def test_only_the_office_builds_the_pack(m):

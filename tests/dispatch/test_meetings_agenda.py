@@ -9,6 +9,7 @@ from tongtui.dispatch.agenda import (
     ProblemFact,
     ReportFact,
     TaskFact,
+    at_risk,
     build_agenda,
     late_units,
     off_track,
@@ -16,6 +17,7 @@ from tongtui.dispatch.agenda import (
     planned_at,
     pressing_problems,
 )
+from tongtui.dispatch.lights import LightView
 
 D = datetime.date
 START = D(2026, 1, 1)
@@ -25,8 +27,14 @@ ROADMAP = (
 )
 
 
-def task(code="1", progress=0, milestones=ROADMAP, start=START):
-    return TaskFact(1, code, f"任务{code}", "区发改局", Decimal(progress), start, D(2026, 12, 31), milestones)
+def task(code="1", progress=0, milestones=ROADMAP, start=START, light=None):
+    return TaskFact(
+        1, code, f"任务{code}", "区发改局", Decimal(progress), start, D(2026, 12, 31), milestones, light=light
+    )
+
+
+def lit(colour, *reasons, severity=(0.0,)):
+    return LightView(colour, tuple(reasons), severity=severity)
 
 
 def test_the_plan_is_zero_before_the_start_and_rises_linearly_to_the_first_milestone():
@@ -48,20 +56,26 @@ def test_without_a_start_nothing_is_planned_before_the_first_milestone():
 
 def test_a_task_without_milestones_has_no_plan():
     assert planned_at(D(2026, 3, 1), START, ()) is None
-    assert off_track([task(milestones=())], D(2026, 5, 1), Decimal(10)) == []
 
 
-def test_a_task_is_off_track_only_when_behind_by_more_than_the_threshold():
-    day = D(2026, 3, 31)  # planned 30
-    assert off_track([task(progress=20)], day, Decimal(10)) == []
-    found = off_track([task(progress=19.5)], day, Decimal(10))
-    assert [(o.planned, o.behind) for o in found] == [(Decimal(30), Decimal("10.5"))]
+def test_off_track_means_a_red_light_and_at_risk_a_yellow_one_whatever_the_progress():
+    red = task("1", progress=50, light=lit("red", "1个节点逾期未完成"))
+    yellow = task("2", progress=0, light=lit("yellow", "节点可能逾期"))
+    green = task("3", progress=0, light=lit("green", "按序时推进"))
+    unlit = task("4", progress=0)  # no light computed yet: not on the agenda as a lagging task
+    tasks = [red, yellow, green, unlit]
+    assert [o.task.code for o in off_track(tasks)] == ["1"]
+    assert [o.task.code for o in at_risk(tasks)] == ["2"]
+    assert off_track(tasks)[0].reasons == ("1个节点逾期未完成",)
 
 
-def test_the_worst_lag_comes_first():
-    day = D(2026, 3, 31)
-    found = off_track([task("1", 15), task("2", 0), task("3", 40)], day, Decimal(10))
-    assert [o.task.code for o in found] == ["2", "1"]
+def test_the_most_severe_come_first_then_codes_in_natural_order():
+    tasks = [
+        task("1.10", light=lit("red", "a", severity=(3.0, 1.0, 5.0, 0.0))),
+        task("1.2", light=lit("red", "b", severity=(3.0, 1.0, 5.0, 0.0))),
+        task("2", light=lit("red", "c", "d", severity=(3.0, 2.0, 1.0, 0.0))),
+    ]
+    assert [o.task.code for o in off_track(tasks)] == ["2", "1.2", "1.10"]
 
 
 def test_overdue_milestones_are_those_due_before_the_day_and_not_done():
@@ -74,6 +88,14 @@ def test_overdue_milestones_are_those_due_before_the_day_and_not_done():
         ("2", "开工", 10),
     ]
     assert overdue_milestones([task()], D(2026, 3, 31)) == []
+
+
+def test_lateness_is_counted_by_the_calendar_given():
+    weekdays = lambda a, b: sum(
+        1 for i in range(1, (b - a).days + 1) if (a + datetime.timedelta(i)).weekday() < 5
+    )  # noqa: E731
+    found = overdue_milestones([task()], D(2026, 4, 6), weekdays)  # 31 March (Tue) to 6 April (Mon)
+    assert [o.days_late for o in found] == [4]
 
 
 def test_pressing_problems_are_unanswered_or_past_their_date():
@@ -112,12 +134,12 @@ def test_the_agenda_starts_with_open_decisions_by_deadline():
         DecisionFact(1, 2, "晚", "A", D(2026, 5, 30)),
         DecisionFact(2, 1, "早", "B", D(2026, 4, 30)),
     ]
-    agenda = build_agenda(D(2026, 4, 20), tasks=[task(progress=5)], open_decisions=decisions)
+    agenda = build_agenda(D(2026, 4, 20), tasks=[task(light=lit("red", "x"))], open_decisions=decisions)
     assert [d.text for d in agenda.open_decisions] == ["早", "晚"]
     assert [o.task.code for o in agenda.off_track] == ["1"]
     assert not agenda.is_empty
 
 
 def test_an_agenda_with_nothing_to_discuss_is_empty():
-    agenda = build_agenda(D(2026, 3, 1), tasks=[task(progress=50)])
+    agenda = build_agenda(D(2026, 3, 1), tasks=[task(progress=0, light=lit("green", "按序时推进"))])
     assert agenda.is_empty

@@ -38,7 +38,7 @@ def test_a_task_on_plan_is_green_and_says_why():
     result = evaluate_light(facts, D(2026, 5, 5))
     assert result.light == Light.GREEN
     assert codes(result) == ["on_track"]
-    assert result.texts("en") == ["on track (planned 33.2%, actual 34%)"]
+    assert result.texts("en") == ["on track (planned 33.2% by now, the unit reports 34%)"]
     assert result.texts("zh")[0].startswith("按序时推进")
 
 
@@ -126,7 +126,7 @@ def test_behind_plan_by_10_to_30_points_inclusive_is_yellow_beyond_30_red():
         assert evaluate_light(linear_task(progress), D(2026, 7, 2), BANDS_ONLY).light == light, progress
     red = evaluate_light(linear_task(10), D(2026, 7, 2), BANDS_ONLY)
     assert red.reasons[0].code == "behind_plan"
-    assert red.reasons[0].text("zh") == "低于序时进度40个百分点(序时50%,实际10%)"
+    assert red.reasons[0].text("zh") == "低于序时进度40个百分点(序时50%,单位报送10%)"
 
 
 def test_exactly_30_points_behind_is_red_when_the_upper_bound_is_inclusive():
@@ -141,7 +141,10 @@ def test_the_ratio_mode_compares_with_a_share_of_the_planned_progress():
     assert evaluate_light(linear_task(50), D(2026, 7, 2), rules).light == Light.GREEN
     yellow = evaluate_light(linear_task(30), D(2026, 7, 2), rules)  # 40 % short of 50
     assert yellow.light == Light.YELLOW
-    assert yellow.reasons[0].text("en") == "40% short of the planned progress (planned 50%, actual 30%)"
+    assert (
+        yellow.reasons[0].text("en")
+        == "40% short of the planned progress (planned 50% by now, the unit reports 30%)"
+    )
     assert (
         evaluate_light(linear_task(25), D(2026, 7, 2), rules).light == Light.YELLOW
     )  # 50 % short: inclusive
@@ -221,7 +224,7 @@ def test_a_milestone_due_soon_that_the_pace_shown_cannot_reach_is_at_risk():
     assert result.reasons[0].code == "milestone_at_risk"
     assert result.reasons[0].text("en") == (
         "milestone “开工建设” (due 2026-06-30) is likely to slip: at the recent pace it would be at about 44.4% "
-        "on its due date, 50% is needed; about 23 days late"
+        "on its due date where 50% is needed, about 23 days late"
     )
 
 
@@ -235,7 +238,7 @@ def test_a_milestone_due_soon_on_plan_is_not_a_warning_although_progress_is_belo
     result = evaluate_light(facts, D(2026, 6, 22), plain)
     assert result.light == Light.YELLOW and result.reasons[0].code == "milestone_due_soon"
     assert result.reasons[0].text("en") == (
-        "milestone “开工建设” is due on 2026-06-30; progress 48% is below its planned 50%"
+        "milestone “开工建设” is due on 2026-06-30; the unit reports 48%, below its planned 50%"
     )
 
 

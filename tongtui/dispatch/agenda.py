@@ -2,15 +2,21 @@
 
 `build_agenda` takes what the database holds about the meeting's tasks, problems, reports and the previous
 meeting's decisions, and returns the items to discuss, in the order a meeting takes them: the previous
-meeting's decisions still open first, then tasks off track, overdue milestones, unanswered or overdue
-problems, and units repeatedly late with their reports.
+meeting's decisions still open first, then tasks off track (严重滞后: a red light), tasks at risk (a yellow
+light), overdue milestones, unanswered or overdue problems, and units repeatedly late with their reports.
+
+A task's light and its reasons are the stored traffic light (supervision fills them through `dispatch.lights`),
+so the agenda says what the desk, the task page and the ledger say.
 """
 
 import datetime
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from tongtui.dispatch.lights import RED, YELLOW, LightView
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class TaskFact:
     due: datetime.date | None
     milestones: tuple[MilestoneFact, ...] = ()
     note: str = ""
+    light: LightView | None = None
 
 
 @dataclass(frozen=True)
@@ -65,9 +72,14 @@ class DecisionFact:
 
 @dataclass(frozen=True)
 class OffTrack:
+    """A task whose light is red (off track) or yellow (at risk), with the light's reasons."""
+
     task: TaskFact
-    planned: Decimal
-    behind: Decimal
+    light: LightView
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return self.light.reasons
 
 
 @dataclass(frozen=True)
@@ -89,15 +101,18 @@ class Agenda:
     date: datetime.date
     open_decisions: list[DecisionFact] = field(default_factory=list)
     off_track: list[OffTrack] = field(default_factory=list)
+    at_risk: list[OffTrack] = field(default_factory=list)
     overdue_milestones: list[OverdueMilestone] = field(default_factory=list)
     problems: list[ProblemFact] = field(default_factory=list)
     late_units: list[LateUnit] = field(default_factory=list)
+    working_days: bool = False  # days late are working days
 
     @property
     def is_empty(self) -> bool:
         return not (
             self.open_decisions
             or self.off_track
+            or self.at_risk
             or self.overdue_milestones
             or self.problems
             or self.late_units
@@ -128,28 +143,47 @@ def planned_at(
     return points[-1][1]
 
 
-def off_track(tasks: Iterable[TaskFact], day: datetime.date, behind_by: Decimal) -> list[OffTrack]:
-    """Tasks whose progress is more than `behind_by` points below their planned progress on `day`, worst first."""
-    found = []
-    for task in tasks:
-        planned = planned_at(day, task.start, task.milestones)
-        if planned is None:
-            continue
-        gap = planned - Decimal(task.progress)
-        if gap > behind_by:
-            found.append(OffTrack(task, planned, gap))
-    return sorted(found, key=lambda o: (-o.behind, o.task.code))
+def code_key(code: str) -> tuple[tuple[int, int, str], ...]:
+    """Natural order of codes: 1.2 before 1.10."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.findall(r"\d+|\D+", code))
 
 
-def overdue_milestones(tasks: Iterable[TaskFact], day: datetime.date) -> list[OverdueMilestone]:
-    """Milestones due before `day` and not done, the longest overdue first."""
+def with_light(tasks: Iterable[TaskFact], light: str) -> list[OffTrack]:
+    """Tasks whose light is `light`, the most severe first, then by code."""
+    found = [OffTrack(t, t.light) for t in tasks if t.light is not None and t.light.light == light]
+    found.sort(key=lambda o: code_key(o.task.code))
+    found.sort(key=lambda o: o.light.severity, reverse=True)
+    return found
+
+
+def off_track(tasks: Iterable[TaskFact]) -> list[OffTrack]:
+    """严重滞后: the tasks whose light is red, the most severe first."""
+    return with_light(tasks, RED)
+
+
+def at_risk(tasks: Iterable[TaskFact]) -> list[OffTrack]:
+    """The tasks whose light is yellow, the most severe first."""
+    return with_light(tasks, YELLOW)
+
+
+def calendar_days(start: datetime.date, end: datetime.date) -> int:
+    return (end - start).days
+
+
+def overdue_milestones(
+    tasks: Iterable[TaskFact],
+    day: datetime.date,
+    late_by: Callable[[datetime.date, datetime.date], int] = calendar_days,
+) -> list[OverdueMilestone]:
+    """Milestones due before `day` and not done, the longest overdue first; `late_by(due, day)` counts the
+    days late (working days when given the working-day calendar)."""
     found = [
-        OverdueMilestone(task, m, (day - m.due).days)
+        OverdueMilestone(task, m, late_by(m.due, day))
         for task in tasks
         for m in task.milestones
         if m.done_on is None and m.due < day
     ]
-    return sorted(found, key=lambda o: (-o.days_late, o.task.code))
+    return sorted(found, key=lambda o: (-o.days_late, code_key(o.task.code)))
 
 
 def pressing_problems(problems: Iterable[ProblemFact], day: datetime.date) -> list[ProblemFact]:
@@ -182,13 +216,17 @@ def build_agenda(
     problems: Iterable[ProblemFact] = (),
     reports: Iterable[ReportFact] = (),
     open_decisions: Iterable[DecisionFact] = (),
-    behind_by: Decimal = Decimal(10),
+    late_by: Callable[[datetime.date, datetime.date], int] = calendar_days,
+    working_days: bool = False,
 ) -> Agenda:
+    """The agenda as of `day`; `late_by` counts days late (say `working_days` when it counts working days)."""
     return Agenda(
         date=day,
         open_decisions=sorted(open_decisions, key=lambda d: (d.deadline, d.seq)),
-        off_track=off_track(tasks, day, behind_by),
-        overdue_milestones=overdue_milestones(tasks, day),
+        off_track=off_track(tasks),
+        at_risk=at_risk(tasks),
+        overdue_milestones=overdue_milestones(tasks, day, late_by),
         problems=pressing_problems(problems, day),
         late_units=late_units(reports),
+        working_days=working_days,
     )

@@ -1,14 +1,18 @@
 """Read what a meeting's agenda needs from the database, as the plain facts `agenda.build_agenda` takes.
 
-A fixed number of queries whatever the number of tasks: tasks with their milestones, problems, recent
-reports and earlier decisions, each in one query.
+A fixed number of queries whatever the number of tasks: tasks with their milestones, their stored lights
+(through `dispatch.lights`, which supervision fills), problems, recent reports and earlier decisions.
+
+The agenda is as of the day it is read (or its pack built): the lights are the ones stored today, and
+milestones, problems and late units are judged on the same day, so the agenda and the task pages agree.
 """
 
 import datetime
-from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone, translation
 
+from tongtui.core.workdays import calendar
 from tongtui.dispatch.agenda import (
     Agenda,
     DecisionFact,
@@ -18,6 +22,7 @@ from tongtui.dispatch.agenda import (
     TaskFact,
     build_agenda,
 )
+from tongtui.dispatch.lights import lights_of
 from tongtui.dispatch.models import Decision, Meeting, MeetingScope, Problem, ProblemStatus, ProgressReport
 from tongtui.plans.models import Milestone, Task, TaskStatus
 
@@ -40,13 +45,14 @@ def scope_tasks(meeting: Meeting) -> QuerySet[Task]:
     return qs
 
 
-def task_facts(meeting: Meeting) -> list[TaskFact]:
-    tasks = (
+def task_facts(meeting: Meeting, lang: str | None = None) -> list[TaskFact]:
+    tasks = list(
         scope_tasks(meeting)
         .select_related("lead_unit")
         .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("due", "seq")))
         .order_by("code")
     )
+    lights = lights_of([t.pk for t in tasks], lang or translation.get_language() or "zh-hans")
     return [
         TaskFact(
             id=t.pk,
@@ -60,6 +66,7 @@ def task_facts(meeting: Meeting) -> list[TaskFact]:
                 MilestoneFact(m.title, m.due, m.planned_progress, m.done_on) for m in t.milestones.all()
             ),
             note=t.progress_note,
+            light=lights.get(t.pk),
         )
         for t in tasks
     ]
@@ -85,8 +92,8 @@ def problem_facts(meeting: Meeting) -> list[ProblemFact]:
     ]
 
 
-def report_facts(meeting: Meeting) -> list[ReportFact]:
-    day = meeting.date
+def report_facts(meeting: Meeting, day: datetime.date | None = None) -> list[ReportFact]:
+    day = day or meeting.date
     rows = (
         ProgressReport.objects.filter(
             task__in=scope_tasks(meeting).values("pk"),
@@ -128,12 +135,16 @@ def decision_facts(decisions: QuerySet[Decision]) -> list[DecisionFact]:
     return facts
 
 
-def agenda_for(meeting: Meeting) -> Agenda:
+def agenda_for(meeting: Meeting, *, today: datetime.date | None = None, lang: str | None = None) -> Agenda:
+    """The meeting's agenda as of `today` (default: the local date), its reasons in `lang` (default: the
+    active language; the pack asks for Chinese)."""
+    day = today or timezone.localdate()
     return build_agenda(
-        meeting.date,
-        tasks=task_facts(meeting),
+        day,
+        tasks=task_facts(meeting, lang),
         problems=problem_facts(meeting),
-        reports=report_facts(meeting),
+        reports=report_facts(meeting, day),
         open_decisions=decision_facts(earlier_decisions(meeting)),
-        behind_by=Decimal(meeting.behind_by),
+        late_by=calendar().workdays_between,
+        working_days=True,
     )

@@ -6,14 +6,20 @@ cleaning of pasted text come from `tongtui.core.gbt9704`.
 """
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 
+from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.table import Table
 
-from tongtui.core.gbt9704 import HEAD_FONT, SIZE_3, TEXT_FONT, OfficialDocument, day, numeral
-from tongtui.dispatch.agenda import Agenda
+from tongtui.core.gbt9704 import HEAD_FONT, SIZE_3, SIZE_5, TEXT_FONT, OfficialDocument, day, numeral
+from tongtui.dispatch.agenda import Agenda, OffTrack
 from tongtui.dispatch.agenda_data import agenda_for
 from tongtui.dispatch.models import Meeting, MeetingScope
+from tongtui.plans.notice_doc import issuing_body
 
 WEEKDAYS = "一二三四五六日"
 
@@ -23,8 +29,51 @@ def _pct(value: Decimal) -> str:
     return f"{text}%"
 
 
-def _points(value: Decimal) -> str:
-    return _pct(value).rstrip("%")
+def _figure(value: float | None) -> str:
+    return "—" if value is None else _pct(Decimal(str(round(value, 1))))  # as the reasons print it
+
+
+def _progress(o: OffTrack) -> str:
+    """The figures the light judged, with plain labels: what the unit reported and where the plan stands."""
+    return f"报送{_figure(o.light.progress)}\n序时{_figure(o.light.planned)}"
+
+
+def _reasons(o: OffTrack) -> str:
+    """The light's reasons, as the desk and the task page word them."""
+    reasons = o.reasons
+    if len(reasons) < 2:
+        return "".join(reasons)
+    return "\n".join(f"{n}.{text}" for n, text in enumerate(reasons, start=1))
+
+
+def _days(n: int, working: bool) -> str:
+    return f"{n}个工作日" if working else f"{n}天"
+
+
+# 5号 宋体: a Chinese character is 10.5 pt wide (3.7 mm); a digit or Latin letter about half of it, more in the
+# fonts that stand in for 宋体 (0.6 measured in LibreOffice); Word's cell margins take 1.9 mm on each side.
+CHAR_MM = 10.5 * 25.4 / 72
+ASCII_SHARE = 0.6
+CELL_MARGINS_MM = 3.8 + 1.2
+
+
+def code_width(codes: Sequence[str]) -> float:
+    """Millimetres a 编号 column needs so that no code wraps (nor the header 编号 / 序号)."""
+    widest = max([2.0] + [sum(ASCII_SHARE if ord(ch) < 0x2E80 else 1.0 for ch in c) for c in codes])
+    return round(widest * CHAR_MM + CELL_MARGINS_MM, 1)
+
+
+def _no_wrap(table: Table, column: int = 0) -> None:
+    """Keep the column on one line (after the cell's width, where the schema puts it)."""
+    for row in table.rows:
+        flag = OxmlElement("w:noWrap")
+        flag.set(qn("w:val"), "true")
+        props = row.cells[column]._tc.get_or_add_tcPr()
+        width = props.find(qn("w:tcW"))
+        if width is not None:
+            width.addnext(flag)
+        else:
+            props.insert(0, flag)
 
 
 def pack_title(meeting: Meeting) -> str:
@@ -42,8 +91,12 @@ def scope_text(meeting: Meeting) -> str:
     return "全部重点工作"
 
 
-def render_pack(meeting: Meeting, agenda: Agenda, *, today: datetime.date | None = None) -> bytes:
-    """The .docx bytes of the pack for `meeting` with its `agenda`."""
+def render_pack(
+    meeting: Meeting, agenda: Agenda, *, today: datetime.date | None = None, issuer: str = ""
+) -> bytes:
+    """The .docx bytes of the pack for `meeting` with its `agenda`, as of `today` (the day it is built), signed
+    by `issuer` (the supervision office) on that day."""
+    today = today or agenda.date
     doc = OfficialDocument()
     doc.title(pack_title(meeting))
     center = WD_ALIGN_PARAGRAPH.CENTER
@@ -53,9 +106,10 @@ def render_pack(meeting: Meeting, agenda: Agenda, *, today: datetime.date | None
     doc.paragraph()
     sections = _sections(agenda)
     doc.paragraph(
-        f"截至{day(today or agenda.date)}，本次调度共梳理出未办结的议定事项{len(agenda.open_decisions)}项、"
-        f"进度滞后的任务{len(agenda.off_track)}项、逾期未完成的节点{len(agenda.overdue_milestones)}个、"
-        f"待协调解决的问题{len(agenda.problems)}个、多次迟报的单位{len(agenda.late_units)}家，具体如下。",
+        f"截至{day(today)}，本次调度共梳理出未办结的议定事项{len(agenda.open_decisions)}项、"
+        f"亮红灯（严重滞后）的任务{len(agenda.off_track)}项、亮黄灯（存在滞后风险）的任务{len(agenda.at_risk)}项、"
+        f"逾期未完成的节点{len(agenda.overdue_milestones)}个、待协调解决的问题{len(agenda.problems)}个、"
+        f"多次迟报的单位{len(agenda.late_units)}家，具体如下。",
     )
     for i, (name, lead, headers, widths, rows, centered) in enumerate(sections, start=1):
         doc.paragraph(f"{numeral(i)}、{name}", HEAD_FONT, SIZE_3)
@@ -63,14 +117,31 @@ def render_pack(meeting: Meeting, agenda: Agenda, *, today: datetime.date | None
             doc.paragraph("无。", TEXT_FONT)
             continue
         doc.paragraph(lead)
-        doc.table(headers, [w * 10 for w in widths], rows, centered)
+        first = code_width([r[0] for r in rows])
+        mm = [w * 10 for w in widths]
+        mm[1] -= first - mm[0]  # the second column (a title or a text) gives the code what it needs
+        mm[0] = first
+        _no_wrap(doc.table(headers, mm, rows, centered, size=SIZE_5))
+    doc.signature(issuer or issuing_body(), today)
     return doc.to_bytes()
 
 
 Section = tuple[str, str, list[str], list[float], list[list[str]], tuple[int, ...]]
 
 
+def _lagging_section(name: str, lead: str, items: list[OffTrack]) -> Section:
+    return (
+        name,
+        lead,
+        ["编号", "任务名称", "牵头单位", "进度", "滞后原因"],
+        [1.2, 4.0, 2.4, 2.4, 5.6],
+        [[o.task.code, o.task.title, o.task.lead_unit, _progress(o), _reasons(o)] for o in items],
+        (0, 3),
+    )
+
+
 def _sections(agenda: Agenda) -> list[Section]:
+    working = agenda.working_days
     return [
         (
             "上次会议议定事项落实情况",
@@ -83,35 +154,28 @@ def _sections(agenda: Agenda) -> list[Section]:
             ],
             (0, 3),
         ),
-        (
-            "进度滞后的重点任务",
-            "以下任务实际进度低于计划进度，请牵头单位说明原因及赶进措施。",
-            ["编号", "任务名称", "牵头单位", "进度", "滞后原因"],
-            [1.2, 5.2, 2.6, 2.8, 3.8],
-            [
-                [
-                    o.task.code,
-                    o.task.title,
-                    o.task.lead_unit,
-                    f"实际{_pct(o.task.progress)}\n计划{_pct(o.planned)}",
-                    f"落后{_points(o.behind)}个百分点" + (f"；{o.task.note[:60]}" if o.task.note else ""),
-                ]
-                for o in agenda.off_track
-            ],
-            (0, 3),
+        _lagging_section(
+            "严重滞后的重点任务（红灯）",
+            "以下任务亮红灯，请牵头单位说明原因及赶进措施。",
+            agenda.off_track,
+        ),
+        _lagging_section(
+            "存在滞后风险的重点任务（黄灯）",
+            "以下任务亮黄灯，请牵头单位说明风险及应对措施。",
+            agenda.at_risk,
         ),
         (
             "逾期未完成的时间节点",
             "以下节点已过计划时间仍未完成。",
             ["编号", "任务名称", "牵头单位", "节点", "逾期"],
-            [1.2, 5.0, 2.6, 4.6, 2.2],
+            [1.2, 4.6, 2.6, 4.6, 2.6],
             [
                 [
                     o.task.code,
                     o.task.title,
                     o.task.lead_unit,
                     f"{o.milestone.due:%Y-%m-%d} {o.milestone.title}",
-                    f"{o.days_late}天",
+                    _days(o.days_late, working),
                 ]
                 for o in agenda.overdue_milestones
             ],
@@ -139,5 +203,7 @@ def _sections(agenda: Agenda) -> list[Section]:
     ]
 
 
-def build_pack(meeting: Meeting) -> bytes:
-    return render_pack(meeting, agenda_for(meeting))
+def build_pack(meeting: Meeting, *, today: datetime.date | None = None) -> bytes:
+    """The pack as of the day it is built: its 截至 date, its lights and its 落款 date are that day."""
+    today = today or timezone.localdate()
+    return render_pack(meeting, agenda_for(meeting, today=today, lang="zh-hans"), today=today)

@@ -108,6 +108,15 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail(request: HttpRequest, meeting: Meeting, *, status: int = 200, **forms: Any) -> HttpResponse:
     whole = access.sees_whole_meeting(request.user)
     office = roles_of(request.user).is_office
+    agenda = agenda_for(meeting) if whole else None
+    agenda_lights = (
+        [
+            (agenda.off_track, "red", _("Off track (red light)")),
+            (agenda.at_risk, "yellow", _("At risk (yellow light)")),
+        ]
+        if agenda is not None
+        else []
+    )
     decisions = meeting.decisions.select_related(
         "lead_unit", "created_task", "created_milestone__task"
     ).prefetch_related("co_units")
@@ -116,7 +125,8 @@ def _detail(request: HttpRequest, meeting: Meeting, *, status: int = 200, **form
         "dispatch/meeting_detail.html",
         {
             "meeting": meeting,
-            "agenda": agenda_for(meeting) if whole else None,
+            "agenda": agenda,
+            "agenda_lights": agenda_lights,
             "whole": whole,
             "office": office,
             "decisions": decisions,
@@ -142,6 +152,10 @@ def meeting_pack(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
         raise Http404("The pack is for the office and the leaders")
     if request.method == "POST":
         _office_only(request)
+        if meeting.status == MeetingStatus.HELD:
+            # the pack of a held meeting is the record of what the meeting was given: it is not rebuilt
+            messages.error(request, _("The meeting was held: its pack stays as it was given to the meeting."))
+            return redirect("dispatch:meeting-detail", meeting.pk)
         actions_meetings.generate_pack(meeting, by=request.user)
         messages.success(request, _("Meeting pack generated."))
         return redirect("dispatch:meeting-detail", meeting.pk)

@@ -14,7 +14,9 @@ WORDS = {"red": "红", "yellow": "黄", "green": "绿", "blue": "蓝", "grey": "
 def lights(task_ids: Sequence[int], viewer: Any = None) -> dict[int, Shaded]:
     """One query: the light of every task that has one; a task without a computed light stays blank."""
     views = stored_lights(task_ids)
-    return {task_id: Shaded(WORDS[v.light], FILLS[v.light]) for task_id, v in views.items() if v.light in WORDS}
+    return {
+        task_id: Shaded(WORDS[v.light], FILLS[v.light]) for task_id, v in views.items() if v.light in WORDS
+    }
 
 
 def light_reasons(task_ids: Sequence[int], viewer: Any = None) -> dict[int, str]:
@@ -24,7 +26,9 @@ def light_reasons(task_ids: Sequence[int], viewer: Any = None) -> dict[int, str]
     out = {}
     for task_id, v in views.items():
         if v.reasons:
-            out[task_id] = v.reasons[0] if len(v.reasons) == 1 else "\n".join(
-                f"{n}.{text}" for n, text in enumerate(v.reasons, start=1)
+            out[task_id] = (
+                v.reasons[0]
+                if len(v.reasons) == 1
+                else "\n".join(f"{n}.{text}" for n, text in enumerate(v.reasons, start=1))
             )
     return out

@@ -52,7 +52,9 @@ def stored_lights(task_ids: Sequence[int], lang: str = "zh-hans") -> dict[int, L
     return {row.task_id: view_of(row, lang) for row in rows}
 
 
-def most_severe_first(views: Iterable[tuple[Any, LightView]], code: Any = None) -> list[tuple[Any, LightView]]:
+def most_severe_first(
+    views: Iterable[tuple[Any, LightView]], code: Any = None
+) -> list[tuple[Any, LightView]]:
     """Red before yellow, the most severe first; ties by `code(item)` when given."""
     items = list(views)
     if code is not None:

@@ -15,12 +15,14 @@ from django.views.decorators.http import require_POST
 from tongtui.dispatch.models import ProgressReport
 from tongtui.orgs.models import Unit
 from tongtui.orgs.roles import roles_of
+from tongtui.plans.ledger import code_key
 from tongtui.plans.models import Category, Plan
 from tongtui.plans.views import current_plan
 from tongtui.supervision import access_orders as access
 from tongtui.supervision import actions_spotchecks
 from tongtui.supervision.exports import write_xlsx
 from tongtui.supervision.forms_orders import DecideFlagForm
+from tongtui.supervision.light_views import reason_texts, severity
 from tongtui.supervision.models import (
     OPEN_CHASE,
     OPEN_ORDER,
@@ -33,7 +35,6 @@ from tongtui.supervision.models import (
     TaskLight,
 )
 from tongtui.supervision.models.orders import WAITING_FOR_UNIT
-from tongtui.supervision.recompute import reason_text
 from tongtui.supervision.views_orders import attempt
 
 LISTS = ("lagging", "orders", "flags", "units")
@@ -62,7 +63,18 @@ def lagging(plan: Plan, unit: int | None, category: int | None, light: str | Non
         qs = qs.filter(task__lead_unit_id=unit)
     if category:
         qs = qs.filter(task__category_id=category)
-    return qs.select_related("task__lead_unit", "task__category").order_by("-light", "task__code")
+    return qs.select_related("task__lead_unit")
+
+
+def worst_first(lights: QuerySet[TaskLight]) -> list[TaskLight]:
+    """Red before yellow, the most severe first (as the meeting agenda orders them), then codes in natural order.
+
+    Severity is read from the stored reasons, so every red and yellow light of the filtered plan is loaded: a few
+    hundred small rows in a district or a city."""
+    rows = list(lights)
+    rows.sort(key=lambda tl: code_key(tl.task.code))
+    rows.sort(key=lambda tl: severity(tl.light, tl.reasons or []), reverse=True)
+    return rows
 
 
 def open_orders(plan: Plan, unit: int | None) -> QuerySet[RectificationOrder]:
@@ -113,7 +125,7 @@ def desk(request: HttpRequest) -> HttpResponseBase:
         raise Http404("No plan")
     unit, category = _int(request.GET.get("unit")), _int(request.GET.get("category"))
     light, kind = request.GET.get("light") or None, request.GET.get("kind") or None
-    lights = lagging(plan, unit, category, light)
+    lights = worst_first(lagging(plan, unit, category, light))
     orders = open_orders(plan, unit)
     flags = flags_to_verify(plan, unit, kind)
     units = late_units(plan)
@@ -123,7 +135,7 @@ def desk(request: HttpRequest) -> HttpResponseBase:
             raise Http404("No such list")
         return _export(export, plan, lights, orders, flags, units)
     lang = translation.get_language() or "zh-hans"
-    lagging_rows = [(tl, [reason_text(r, lang) for r in tl.reasons][:3]) for tl in lights[:ROWS]]
+    lagging_rows = [(tl, reason_texts(tl.reasons or [], lang)) for tl in lights[:ROWS]]
     return render(
         request,
         "supervision/desk.html",
@@ -131,7 +143,7 @@ def desk(request: HttpRequest) -> HttpResponseBase:
             "plan": plan, "plans": Plan.objects.order_by("-year"), "nav": "desk", "today": timezone.localdate(),
             "units_all": Unit.objects.order_by("order", "name"), "categories": Category.objects.filter(plan=plan),
             "kinds": FlagKindChoice.choices, "filters": {"unit": unit, "category": category, "light": light, "kind": kind},
-            "lagging": lagging_rows, "lagging_count": lights.count(),
+            "lagging": lagging_rows, "lagging_count": len(lights),
             "orders": list(orders[:ROWS]), "orders_count": orders.count(),
             "overdue_count": orders.filter(status__in=WAITING_FOR_UNIT, deadline__lt=timezone.localdate()).count(),
             "chases": list(open_chases(plan, unit)[:ROWS]),
@@ -149,8 +161,8 @@ def _export(name: str, plan: Plan, lights: Any, orders: Any, flags: Any, units: 
         headers = ["任务编号", "任务名称", "牵头单位", "灯", "原因", "预计完成"]
         rows: Any = (
             (tl.task.code, tl.task.title, tl.task.lead_unit.label if tl.task.lead_unit else "",
-             tl.get_light_display(), ";".join(reason_text(r) for r in tl.reasons), tl.forecast_finish)
-            for tl in lights.iterator()
+             tl.get_light_display(), "\n".join(reason_texts(tl.reasons or [])), tl.forecast_finish)
+            for tl in lights
         )  # fmt: skip
     elif name == "orders":
         headers = ["单位", "任务编号", "问题", "整改要求", "下达日期", "整改时限", "状态", "是否逾期"]

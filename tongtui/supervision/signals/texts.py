@@ -43,20 +43,20 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "milestone “{label}” (due {due}) is not done, within the grace period",
     ),
     "task_overdue": (
-        "已超过完成时限{days}{unit},进度{progress}%",
-        "past its due date by {days} {unit}, at {progress}% progress",
+        "已超过完成时限{days}{unit},单位报送进度{progress}%",
+        "past its due date by {days} {unit}; the unit reports {progress}%",
     ),
     "task_overdue_grace": (
-        "已到完成时限,尚未完成,进度{progress}%",
-        "due date passed, not finished yet, at {progress}% progress",
+        "已到完成时限,尚未完成,单位报送进度{progress}%",
+        "due date passed, not finished yet; the unit reports {progress}%",
     ),
     "behind_plan": (
-        "低于序时进度{behind}个百分点(序时{planned}%,实际{progress}%)",
-        "{behind} points behind plan (planned {planned}%, actual {progress}%)",
+        "低于序时进度{behind}个百分点(序时{planned}%,单位报送{progress}%)",
+        "{behind} points behind plan (planned {planned}% by now, the unit reports {progress}%)",
     ),
     "behind_plan_ratio": (
-        "低于序时进度的{ratio}%(序时{planned}%,实际{progress}%)",
-        "{ratio}% short of the planned progress (planned {planned}%, actual {progress}%)",
+        "低于序时进度的{ratio}%(序时{planned}%,单位报送{progress}%)",
+        "{ratio}% short of the planned progress (planned {planned}% by now, the unit reports {progress}%)",
     ),
     "forecast_slip": (
         "按当前进度,预计比计划晚约{days}{unit}完成",
@@ -64,18 +64,18 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "missed_reports": ("连续{count}个周期未报送进展", "no report for {count} cycle(s) in a row"),
     "milestone_due_soon": (
-        "节点“{label}”将于{due}到期,当前进度{progress}%低于节点计划{planned}%",
-        "milestone “{label}” is due on {due}; progress {progress}% is below its planned {planned}%",
+        "节点“{label}”将于{due}到期,单位报送进度{progress}%低于节点计划{planned}%",
+        "milestone “{label}” is due on {due}; the unit reports {progress}%, below its planned {planned}%",
     ),
     "milestone_at_risk": (
         "节点“{label}”({due}到期)可能逾期:按近期进度,到期时约{expected}%,需达到{needed}%,预计晚约{days}{unit}",
         "milestone “{label}” (due {due}) is likely to slip: at the recent pace it would be at about {expected}% "
-        "on its due date, {needed}% is needed; about {days} {unit} late",
+        "on its due date where {needed}% is needed, about {days} {unit} late",
     ),
     "milestone_at_risk_far": (
         "节点“{label}”({due}到期)可能逾期:按近期进度,到期时约{expected}%,需达到{needed}%,预计晚{days}{unit}以上",
         "milestone “{label}” (due {due}) is likely to slip: at the recent pace it would be at about {expected}% "
-        "on its due date, {needed}% is needed; more than {days} {unit} late",
+        "on its due date where {needed}% is needed, more than {days} {unit} late",
     ),
     "report_risk_words": ("{period}的报告提到:{words}", "the report for {period} says: {words}"),
     "claims_not_held": (
@@ -97,12 +97,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "no_plan_to_compare": ("没有计划节点或完成时限可供对照", "no milestones or due date to compare against"),
     "on_track": (
-        "按序时推进(序时{planned}%,实际{progress}%)",
-        "on track (planned {planned}%, actual {progress}%)",
+        "按序时推进(序时{planned}%,单位报送{progress}%)",
+        "on track (planned {planned}% by now, the unit reports {progress}%)",
     ),
     "ahead": (
-        "超序时进度{ahead}个百分点(序时{planned}%,实际{progress}%)",
-        "{ahead} points ahead of plan (planned {planned}%, actual {progress}%)",
+        "超序时进度{ahead}个百分点(序时{planned}%,单位报送{progress}%)",
+        "{ahead} points ahead of plan (planned {planned}% by now, the unit reports {progress}%)",
     ),
     # integrity flags
     "text_repeats_own": (
@@ -151,6 +151,16 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "指标“{name}”仅完成目标的{achieved}%,而报告进度为{progress}%",
         "indicator “{name}” is at {achieved}% of its target while reported progress is {progress}%",
     ),
+    "same_as_prefill": (
+        "本期“完成情况”与{other_period}报告的“下步计划”(表单预填内容)基本相同({similarity}%重合),如{passage}",
+        "what was done this period is, nearly word for word, the next steps of the report for {other_period} "
+        "that the form pre-filled ({similarity}% the same), e.g. {passage}",
+    ),
+    "figures_changed_only": (
+        "本期“完成情况”与{other_period}报告基本相同,仅改动了数字({changes}),如{passage}",
+        "what was done this period is the report for {other_period} with only the figures changed ({changes}), "
+        "e.g. {passage}",
+    ),
     "evidence_reused": (
         "佐证材料与{where}已用过的文件相同({count}个文件)",
         "evidence files already used {where} ({count} file(s))",
@@ -165,6 +175,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "where_other_unit": ("其他单位的报告中", "in another unit's report"),
     "where_own": ("本单位此前的报告中", "in the unit's earlier report"),
     "what_report": ("{period}报告进度100%", "report for {period} at 100%"),
+    "figures_unchanged": ("数字也未改动", "not even the figures"),
     "what_milestone": ("节点“{label}”", "milestone “{label}”"),
 }
 
