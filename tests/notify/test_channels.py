@@ -31,7 +31,11 @@ class Recorder:
             def do_POST(self) -> None:  # noqa: N802
                 size = int(self.headers["Content-Length"])
                 recorder.requests.append(
-                    {"path": self.path, "body": json.loads(self.rfile.read(size)), "type": self.headers["Content-Type"]}
+                    {
+                        "path": self.path,
+                        "body": json.loads(self.rfile.read(size)),
+                        "type": self.headers["Content-Type"],
+                    }
                 )
                 data = json.dumps(recorder.answer).encode()
                 self.send_response(recorder.status)
@@ -69,7 +73,9 @@ def dingtalk_accepts(path: str, secret: str) -> bool:
     """What DingTalk checks: timestamp within an hour, sign = base64(HMAC-SHA256(secret, "ts\\nsecret"))."""
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)
     ts, sign = query["timestamp"][0], query["sign"][0]
-    expected = base64.b64encode(hmac.new(secret.encode(), f"{ts}\n{secret}".encode(), hashlib.sha256).digest())
+    expected = base64.b64encode(
+        hmac.new(secret.encode(), f"{ts}\n{secret}".encode(), hashlib.sha256).digest()
+    )
     return sign == expected.decode() and query["access_token"] == ["tok"]
 
 

@@ -18,7 +18,12 @@ NOW = timezone.make_aware(datetime.datetime(2026, 3, 10, 9, 0))
 
 def send(cast, who=("liaison_a",), key="k1", **kw):
     return actions.send(
-        Kind.REPORT_RETURNED, [cast.user(w) for w in who], kw.pop("title", "退回"), url="/reports/1/", key=key, **kw
+        Kind.REPORT_RETURNED,
+        [cast.user(w) for w in who],
+        kw.pop("title", "退回"),
+        url="/reports/1/",
+        key=key,
+        **kw,
     )
 
 
@@ -145,7 +150,9 @@ def test_who_chose_the_digest_gets_one_email_a_day(cast, settings):
 
 
 def test_who_turned_email_off_gets_in_app_only(cast):
-    actions.set_preference(cast.user("liaison_a"), email=False, mode=Mode.IMMEDIATE, by=cast.user("liaison_a"))
+    actions.set_preference(
+        cast.user("liaison_a"), email=False, mode=Mode.IMMEDIATE, by=cast.user("liaison_a")
+    )
     send(cast)
     assert Notification.objects.filter(recipient=cast.user("liaison_a")).exists()
     assert not emails(cast).exists()
@@ -173,7 +180,9 @@ def test_a_units_robot_posts_its_events_signed_and_once(cast):
         assert Delivery.objects.filter(robot=robot).count() == 1
         assert delivery.deliver_due() == {"sent": 3}  # two e-mails and one robot post
         [req] = server.requests
-        assert dingtalk_accepts(req["path"], "SECabc") and "退回" in json.dumps(req["body"], ensure_ascii=False)
+        assert dingtalk_accepts(req["path"], "SECabc") and "退回" in json.dumps(
+            req["body"], ensure_ascii=False
+        )
     finally:
         server.close()
 
