@@ -49,8 +49,12 @@ class RobotForm(forms.Form):
     def __init__(self, *args: Any, robot: Robot | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.robot = robot
-        self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("name")
-        self.fields["plan"].queryset = Plan.objects.order_by("-year")
+        unit_field, plan_field = self.fields["unit"], self.fields["plan"]
+        assert isinstance(unit_field, forms.ModelChoiceField) and isinstance(
+            plan_field, forms.ModelChoiceField
+        )
+        unit_field.queryset = Unit.objects.filter(is_active=True).order_by("name")
+        plan_field.queryset = Plan.objects.order_by("-year")
         for name in ("name", "webhook", "secret"):
             self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
         for name in ("platform", "unit", "plan"):
@@ -67,7 +71,7 @@ class RobotForm(forms.Form):
                 }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("unit") and not data.get("plan"):
             raise forms.ValidationError(
                 _("Choose the unit or the plan year whose messages this robot posts.")

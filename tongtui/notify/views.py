@@ -1,5 +1,7 @@
 """My notifications (list, open, mark read), my notification settings, and the office's delivery page."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -56,7 +58,8 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    pref = Preference.objects.filter(user=request.user).first()
+    user: Any = request.user
+    pref = Preference.objects.filter(user=user).first()
     initial = {"email": pref.email if pref else True, "mode": pref.mode if pref else Mode.IMMEDIATE}
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -66,7 +69,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your notification settings are saved."))
         return redirect("notify:preferences")
     cap = getattr(settings, "NOTIFY_DAILY_CAP", 20)
-    context = {"form": form, "nav": "notifications", "has_email": bool(request.user.email), "cap": cap}
+    context = {"form": form, "nav": "notifications", "has_email": bool(user.email), "cap": cap}
     return render(request, "notify/preferences.html", context, status=400 if form.errors else 200)
 
 
