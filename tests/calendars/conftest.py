@@ -35,7 +35,11 @@ def april(cast):
         task=cast.task_a, title="完成项目立项", due=D(2026, 4, 10), planned_progress=20
     )
     cast.m_c = Milestone.objects.create(
-        task=cast.task_c, title="预算执行过半", due=D(2026, 4, 20), planned_progress=50, done_on=D(2026, 4, 18)
+        task=cast.task_c,
+        title="预算执行过半",
+        due=D(2026, 4, 20),
+        planned_progress=50,
+        done_on=D(2026, 4, 18),
     )
     cast.meeting = actions_meetings.create_meeting(
         by=office, plan=cast.plan, date=D(2026, 4, 16), time=datetime.time(9, 30),

@@ -13,6 +13,7 @@ from tongtui.orgs.roles import roles_of
 D = datetime.date
 URL = reverse("calendars:calendar")
 TODAY = D(2026, 4, 15)
+APRIL_1, APRIL_30 = D(2026, 4, 1), D(2026, 4, 30)
 
 
 def page(cast, who, **params):
@@ -22,9 +23,8 @@ def page(cast, who, **params):
     return client.get(URL, params)
 
 
-def uids(cast, who, sel=None, first=D(2026, 4, 1), last=D(2026, 4, 30)):
-    user = cast.user(who)
-    return {e.uid for e in loader.load(user, sel or events.Selection(), first, last, TODAY)}
+def uids(cast, who, sel=None):
+    return {e.uid for e in loader.load(cast.user(who), sel or events.Selection(), APRIL_1, APRIL_30, TODAY)}
 
 
 @pytest.mark.django_db
@@ -44,7 +44,11 @@ def test_the_office_sees_every_kind(april):
 
 def test_a_liaison_sees_only_their_units_work(april):
     c = april
-    assert uids(c, "liaison_a") == {f"milestone-{c.m_a.pk}", f"report-{c.task_a.pk}-20260401", f"chase-{c.chase.pk}"}
+    assert uids(c, "liaison_a") == {
+        f"milestone-{c.m_a.pk}",
+        f"report-{c.task_a.pk}-20260401",
+        f"chase-{c.chase.pk}",
+    }
     assert uids(c, "liaison_b") == {f"order-{c.order.pk}"}
 
 
@@ -55,7 +59,10 @@ def test_the_page_of_an_outsider_names_nothing_of_unit_a(april):
 
 def test_report_deadlines_move_off_the_weekend_and_know_when_filed(april):
     c = april
-    found = {e.uid: e for e in loader.load(c.user("office"), events.Selection(), D(2026, 4, 1), D(2026, 4, 30), TODAY)}
+    found = {
+        e.uid: e
+        for e in loader.load(c.user("office"), events.Selection(), D(2026, 4, 1), D(2026, 4, 30), TODAY)
+    }
     report = found[f"report-{c.task_a.pk}-20260401"]
     assert report.day == D(2026, 4, 24)  # the 25th is a Saturday
     assert not report.done and not report.overdue

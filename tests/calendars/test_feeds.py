@@ -62,9 +62,13 @@ def test_a_persons_feed_is_valid_icalendar_with_reminders(soon, client):
     host = "127.0.0.1"
     open_one = found[f"milestone-{soon.m_open.pk}@{host}"]
     assert open_one["DTSTART"].dt == soon.m_open.due  # an all-day event: a date, not a time
-    assert isinstance(open_one["DTSTART"].dt, datetime.date) and not isinstance(open_one["DTSTART"].dt, datetime.datetime)
+    assert isinstance(open_one["DTSTART"].dt, datetime.date) and not isinstance(
+        open_one["DTSTART"].dt, datetime.datetime
+    )
     assert open_one["DTEND"].dt == soon.m_open.due + datetime.timedelta(days=1)
-    assert "DTSTAMP" in open_one and str(open_one["URL"]).endswith(reverse("task-detail", args=[soon.task_a.pk]) + "#roadmap")
+    assert "DTSTAMP" in open_one and str(open_one["URL"]).endswith(
+        reverse("task-detail", args=[soon.task_a.pk]) + "#roadmap"
+    )
     (alarm,) = open_one.walk("VALARM")
     assert alarm["TRIGGER"].dt == -datetime.timedelta(hours=15)  # the day before at 09:00
     assert str(alarm["ACTION"]) == "DISPLAY"
@@ -85,7 +89,12 @@ def test_a_meeting_has_its_time_in_the_sites_time_zone(cast, client):
 
     day = timezone.localdate() + datetime.timedelta(days=3)
     meeting = actions_meetings.create_meeting(
-        by=cast.user("office"), plan=cast.plan, date=day, time=datetime.time(15, 0), title="专题调度会", chair=cast.leader
+        by=cast.user("office"),
+        plan=cast.plan,
+        date=day,
+        time=datetime.time(15, 0),
+        title="专题调度会",
+        chair=cast.leader,
     )
     cal = parse(fetch(client, feed_of(cast, "leader")))
     event = vevents(cal)[f"meeting-{meeting.pk}@127.0.0.1"]
@@ -102,7 +111,9 @@ def test_a_unit_feed_and_a_leader_feed(soon, client):
     assert set(vevents(parse(fetch(client, unit_feed)))) == {f"order-{soon.order.pk}@127.0.0.1"}
     leader_feed = feed_of(soon, "leader", FeedKind.LEADER)
     found = set(vevents(parse(fetch(client, leader_feed))))
-    assert f"milestone-{soon.m_open.pk}@127.0.0.1" in found and f"order-{soon.order.pk}@127.0.0.1" not in found
+    assert (
+        f"milestone-{soon.m_open.pk}@127.0.0.1" in found and f"order-{soon.order.pk}@127.0.0.1" not in found
+    )
 
 
 @pytest.mark.django_db
