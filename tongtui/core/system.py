@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 
 SYSTEM_USERNAME = "tongtui-system"
 
@@ -17,6 +18,20 @@ def system_user() -> Any:
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
+
+
+def display_name(user: Any, person_name: str | None = None, *, look_up: bool = True) -> str:
+    """How someone is named on a page or in a file: the person's name (`person_name` when the caller has it;
+    else read from the user unless `look_up` is False), 系统 (System) for the system account, never its login
+    name, else the login name; "" for nobody."""
+    if user is None:
+        return ""
+    if getattr(user, "username", None) == SYSTEM_USERNAME:
+        return _("System")
+    if person_name:
+        return person_name
+    person = getattr(user, "person", None) if look_up and getattr(user, "pk", None) else None
+    return getattr(person, "name", None) or user.get_username()
 
 
 def actor_for_command(username: str | None) -> Any:

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from tongtui.core.reasons import reason_text
+from tongtui.core.system import display_name
 from tongtui.orgs.models import Person, Unit
 from tongtui.plans.models import Category, CoUnit, Milestone, Plan, Task
 
@@ -146,7 +148,7 @@ def task_history(task: Task) -> list[Entry]:
     for model, subject, rows in groups:
         for record, delta in rows:
             user = record.history_user
-            who = people.get(record.history_user_id) or (user.get_username() if user else _("system"))
+            who = display_name(user, people.get(record.history_user_id), look_up=False) if user else _("System")
             if subject == "task":
                 name = f"{record.code} {record.title}"
             elif subject == "milestone":
@@ -160,7 +162,7 @@ def task_history(task: Task) -> list[Entry]:
                     subject=subject,
                     name=name,
                     kind=record.history_type,
-                    reason=record.history_change_reason or "",
+                    reason=reason_text(record.history_change_reason or ""),
                     changes=[
                         Change(
                             _label(model, c.field),

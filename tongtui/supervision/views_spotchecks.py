@@ -1,5 +1,7 @@
 """Spot-check pages (抽查): the draws, a new draw, and the verification of each drawn task."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongtui.core.errors import Conflict, Forbidden
+from tongtui.orgs.models import Unit
 from tongtui.orgs.roles import roles_of
+from tongtui.plans.models import Category
 from tongtui.supervision import access_orders as access
 from tongtui.supervision import actions_spotchecks as actions
 from tongtui.supervision import forms_orders as forms
@@ -76,9 +80,27 @@ def _detail(request: HttpRequest, pk: int, *, status: int = 200) -> HttpResponse
         request,
         "supervision/spotcheck_detail.html",
         {"check": check, "items": items, "office": roles_of(request.user).is_office,
-         "record_form": forms.RecordCheckForm(), "nav": "supervision"},
+         "population": population_text(check.population_filter), "record_form": forms.RecordCheckForm(),
+         "nav": "supervision"},
         status=status,
     )  # fmt: skip
+
+
+def population_text(filters: dict[str, Any]) -> list[str]:
+    """What a draw was drawn from, in words: {'completed': True, 'unit': 3} -> completed tasks, lead unit X."""
+    parts = []
+    if filters.get("completed", True):
+        parts.append(_("completed tasks"))
+    since = filters.get("advanced_since")
+    if since:
+        parts.append(_("tasks advanced since %(date)s") % {"date": since})
+    if filters.get("category"):
+        name = Category.objects.filter(pk=filters["category"]).values_list("name", flat=True).first()
+        parts.append(_("category: %(name)s") % {"name": name or "—"})
+    if filters.get("unit"):
+        unit = Unit.objects.filter(pk=filters["unit"]).first()
+        parts.append(_("lead unit: %(name)s") % {"name": unit.label if unit else "—"})
+    return parts
 
 
 def _item(request: HttpRequest, pk: int, item_pk: int) -> SpotCheckItem:

@@ -1,5 +1,8 @@
 from django import template
 
+from tongtui.core.reasons import reason_text
+from tongtui.core.system import display_name
+
 register = template.Library()
 
 REPORT_STATUS_CLASSES = {
@@ -18,8 +21,11 @@ def report_status_class(status: str | None) -> str:
 
 @register.filter
 def person_name(user: object) -> str:
-    """The person's name behind a login, else the user name."""
-    if user is None:
-        return ""
-    person = getattr(user, "person", None)
-    return getattr(person, "name", None) or getattr(user, "get_username", lambda: str(user))()
+    """The person's name behind a login, 系统 (System) for the system account, else the user name."""
+    return display_name(user)
+
+
+@register.filter
+def history_reason(stored: str | None) -> str:
+    """A history row's reason in the reader's language where it is one of the catalogue's fixed phrases."""
+    return reason_text(stored or "")
