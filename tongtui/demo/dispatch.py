@@ -63,8 +63,9 @@ def problems_and_meetings(plan: Plan, org: Org, people: Filers, *, today: dateti
     """Five problems raised by lead units (answered, resolved, open, one overdue and escalated), a held
     dispatch meeting with its minutes and two decisions, and next week's meeting."""
     cal = calendar()
-    lagging = _tasks(plan, "滞后")
-    others = [t for t in _tasks(plan, "") if t not in lagging]
+    helper = org.units["区自然资源局"]  # the unit a problem asks for help; it cannot be its own lead
+    lagging = [t for t in _tasks(plan, "滞后") if t.lead_unit_id != helper.pk]
+    others = [t for t in _tasks(plan, "") if t not in lagging and t.lead_unit_id != helper.pk]
     picks = (lagging + others)[:5]
     if len(picks) < 5:
         return
@@ -74,7 +75,7 @@ def problems_and_meetings(plan: Plan, org: Org, people: Filers, *, today: dateti
         raised_on = cal.add_workdays(today, -(22 - 4 * n))
         assert task.lead_unit_id is not None
         liaison = people.liaison[task.lead_unit_id]
-        addressed_unit = org.units["区自然资源局"] if addressed == AddressedTo.UNIT else None
+        addressed_unit = helper if addressed == AddressedTo.UNIT else None
         with at(raised_on, 10):
             problem = actions_problems.raise_problem(
                 task,
