@@ -48,7 +48,7 @@ def test_a_draft_is_pre_filled_from_the_last_report(d):
     accepted(d, MARCH, progress=30, next_steps="开工建设")
     report = actions.start_or_get_draft(d.task_a, APRIL, by=d.user("liaison_a"))
     assert report.progress == Decimal(30)
-    assert report.confidence == 4
+    assert report.confidence is None  # 完成把握 is chosen afresh each time, never carried over
     assert report.problems == "用地指标紧张"
     assert report.done == "开工建设"  # last time's next steps, to be edited
     assert report.next_steps == ""

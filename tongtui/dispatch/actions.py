@@ -31,6 +31,7 @@ from tongtui.dispatch.models import (
     ReportStatus,
 )
 from tongtui.dispatch.models.reports import EDITABLE
+from tongtui.dispatch.repeats_db import previous_report
 from tongtui.dispatch.schedule import Period
 from tongtui.notify.actions import send
 from tongtui.notify.kinds import Kind
@@ -109,21 +110,12 @@ def _url(report: ProgressReport) -> str:
 
 
 def prefill(task: Task, before: Any) -> dict[str, Any]:
-    """Start from the last report: same progress, confidence and problems; last time's next steps as done."""
-    last = (
-        ProgressReport.objects.filter(task=task, period_end__lt=before)
-        .exclude(status=ReportStatus.DRAFT)
-        .order_by("-period_end")
-        .first()
-    )
+    """Start from the last report: same progress and problems; last time's next steps as done. Confidence
+    (完成把握) is not carried over: the liaison chooses it each time, seeing last period's as a hint."""
+    last = previous_report(task.pk, before)
     if last is None:
         return {"progress": task.progress}
-    return {
-        "progress": last.progress,
-        "confidence": last.confidence,
-        "problems": last.problems,
-        "done": last.next_steps,
-    }
+    return {"progress": last.progress, "problems": last.problems, "done": last.next_steps}
 
 
 def _get_or_start(task: Task, period: Period, by: Any) -> ProgressReport:

@@ -31,6 +31,7 @@ from tongtui.dispatch.serializers import (
     ContributeSerializer,
     ContributionSerializer,
     DueItemSerializer,
+    ReportAnswerSerializer,
     ReportCycleSerializer,
     ReportCycleUpdateSerializer,
     ReportDraftSerializer,
@@ -105,7 +106,10 @@ class ReportFilter(django_filters.FilterSet):
 
 def step(summary: str, body: type[serializers.Serializer] | None) -> Any:
     return extend_schema(
-        summary=summary, request=body, responses={200: ReportSerializer, 409: CONFLICT}, tags=["reports"]
+        summary=summary,
+        request=body,
+        responses={200: ReportAnswerSerializer, 409: CONFLICT},
+        tags=["reports"],
     )
 
 
@@ -113,13 +117,14 @@ def step(summary: str, body: type[serializers.Serializer] | None) -> Any:
     create=extend_schema(
         summary="Start (or get) the report of a task for a period, pre-filled from the last one",
         request=ReportStartSerializer,
-        responses={201: ReportSerializer, 200: ReportSerializer},
+        responses={201: ReportAnswerSerializer, 200: ReportAnswerSerializer},
     ),
     partial_update=extend_schema(
         summary="Save the draft (with the version you loaded)",
         request=ReportDraftSerializer,
-        responses={200: ReportSerializer, 409: CONFLICT},
+        responses={200: ReportAnswerSerializer, 409: CONFLICT},
     ),
+    retrieve=extend_schema(responses={200: ReportAnswerSerializer}),
 )
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ApiViewSet):
     """Progress reports (进展情况): the lead unit writes, the unit head signs off, the office accepts or returns."""
@@ -134,9 +139,13 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         )
         return access.reports_visible_to(self.request.user, qs).order_by("-period_end", "pk")
 
+    def get_serializer_class(self) -> Any:
+        return ReportAnswerSerializer if self.action == "retrieve" else ReportSerializer
+
     def answer(self, report: ProgressReport, code: int = status.HTTP_200_OK) -> Response:
         return Response(
-            ReportSerializer(self.reloaded(report), context=self.get_serializer_context()).data, status=code
+            ReportAnswerSerializer(self.reloaded(report), context=self.get_serializer_context()).data,
+            status=code,
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tongtui.api import fields
+from tongtui.dispatch import repeats_db
 from tongtui.dispatch.models import (
     Attachment,
     ProgressReport,
@@ -16,6 +17,7 @@ from tongtui.dispatch.models import (
     ReportCycle,
     ReportIndicatorValue,
 )
+from tongtui.dispatch.repeats import FIGURES_CHANGED_ONLY, SAME_AS_PREFILL
 from tongtui.orgs.models import Unit
 from tongtui.plans.serializers import VisibleTaskField
 
@@ -117,6 +119,57 @@ class ReportSerializer(fields.ModelSerializer):
             "indicator_values",
         ]
         read_only_fields = fields
+
+
+class RepeatWarningSerializer(serializers.Serializer):
+    """The check at submission: the same warning the report form shows before the liaison submits."""
+
+    code = serializers.ChoiceField(choices=[SAME_AS_PREFILL, FIGURES_CHANGED_ONLY])
+    message = serializers.CharField()
+    similarity = serializers.FloatField(help_text="0..1: how much of each text the other holds.")
+    passage = serializers.CharField()
+    changes = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="Figures changed: [was, now]."
+    )
+
+
+class ReportAnswerSerializer(ReportSerializer):
+    """A report as a step answers it. `repeat_warning` is set when "what was done" is still last period's next
+    steps (as pre-filled) or last period's text with only the figures changed: ask the user before submitting; a
+    report submitted so is flagged for the office. `previous_confidence` is last period's 完成把握, a hint only:
+    confidence is never carried over."""
+
+    repeat_warning = serializers.SerializerMethodField()
+    previous_confidence = serializers.SerializerMethodField()
+
+    class Meta(ReportSerializer.Meta):
+        fields = [*ReportSerializer.Meta.fields, "repeat_warning", "previous_confidence"]
+        read_only_fields = fields
+
+    def _previous(self, obj: ProgressReport) -> ProgressReport | None:
+        seen: dict[int, ProgressReport | None] = self.context.setdefault("previous_reports", {})
+        if obj.pk not in seen:
+            seen[obj.pk] = repeats_db.previous_report(obj.task_id, obj.period_start)
+        return seen[obj.pk]
+
+    @extend_schema_field(RepeatWarningSerializer(allow_null=True))
+    def get_repeat_warning(self, obj: ProgressReport) -> dict[str, Any] | None:
+        previous = self._previous(obj)
+        repeat = repeats_db.repeat_of(obj, previous) if previous is not None else None
+        if repeat is None:
+            return None
+        return {
+            "code": repeat.code,
+            "message": repeats_db.warning(repeat),
+            "similarity": repeat.similarity,
+            "passage": repeat.passage,
+            "changes": [list(pair) for pair in repeat.changes],
+        }
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_previous_confidence(self, obj: ProgressReport) -> int | None:
+        previous = self._previous(obj)
+        return previous.confidence if previous is not None else None
 
 
 class ReportStartSerializer(serializers.Serializer):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongtui.core.errors import ActionError, Conflict, Forbidden
-from tongtui.dispatch import access, actions, due, rules
+from tongtui.dispatch import access, actions, due, repeats_db, rules
 from tongtui.dispatch.evidence import CONTENT_TYPES, max_bytes
 from tongtui.dispatch.forms import AcceptForm, ContributionForm, EvidenceForm, ReportForm, ReturnForm
 from tongtui.dispatch.models import ProgressReport, ReportContribution, ReportStatus
@@ -60,6 +60,8 @@ def _form_page(
     status: int = 200,
 ) -> HttpResponse:
     today = timezone.localdate()
+    previous = repeats_db.previous_report(task.pk, period.start)
+    repeat = repeats_db.repeat_of(report, previous) if report is not None and previous is not None else None
     context = {
         "task": task,
         "period": period,
@@ -71,6 +73,12 @@ def _form_page(
         "attachments": list(report.attachments.select_related("unit")) if report else [],
         "contributions": list(report.contributions.select_related("unit")) if report else [],
         "max_mb": max_bytes() // (1024 * 1024),
+        "repeat": repeat,
+        "repeat_warning": repeats_db.warning(repeat) if repeat else "",
+        "previous": previous,
+        "prefilled": bool(
+            previous and previous.next_steps.strip() and form["done"].value() == previous.next_steps
+        ),
     }
     return render(request, "dispatch/report_form.html", context, status=status)
 
@@ -105,6 +113,10 @@ def _save(
         messages.warning(request, _("Your text was saved. Choose the refused files again, or others."))
         return redirect("dispatch:report-edit", report.pk)
     if "submit" in request.POST:
+        if request.POST["submit"] != "anyway" and repeats_db.repeat_of(report) is not None:
+            # a gentle stop before submission: the form shows why, and a button to submit anyway
+            messages.info(request, _("Draft saved. Not submitted yet: read the note above the form."))
+            return redirect("dispatch:report-edit", report.pk)
         try:
             actions.submit_report(report, by=request.user)
         except Conflict as exc:  # submitted by someone else (or this click's twin) a moment ago

@@ -14,14 +14,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from tongtui.dispatch.models import FILED, Attachment, ProgressReport, ReportIndicatorValue
+from tongtui.dispatch.models import FILED, Attachment, ProgressReport, ReportIndicatorValue, ReportStatus
 from tongtui.plans.models import Indicator, IndicatorValue, Plan, Task
 from tongtui.supervision.facts_db import load_facts
 from tongtui.supervision.models import FlagStatus, IntegrityFlag
 from tongtui.supervision.signals.facts import IndicatorFact, ReportFact, TaskFacts
-from tongtui.supervision.signals.flags import Flag
+from tongtui.supervision.signals.flags import Flag, FlagKind
 from tongtui.supervision.signals.indicators import indicator_flags
 from tongtui.supervision.signals.integrity import evidence_reuse_flags, task_flags
+from tongtui.supervision.signals.repeats import ReportText, check, repeat_flags
 from tongtui.supervision.signals.texts import Phrase, number
 from tongtui.supervision.signals.textsim import near_duplicate_flags
 
@@ -139,6 +140,49 @@ def _with_reports(facts: TaskFacts, reports: tuple[ReportFact, ...]) -> TaskFact
     return replace(facts, reports=reports, milestones=milestones)
 
 
+TEXT_FIELDS = (
+    "id", "task_id", "unit_id", "period_start", "period_end", "first_submitted_at", "done", "next_steps", "status",
+    "imported",
+)  # fmt: skip
+
+
+def _text(row: tuple[Any, ...]) -> ReportText:
+    rid, tid, unit_id, start, end, first, done, next_steps, status, imported = row
+    return ReportText(
+        rid,
+        tid,
+        unit_id,
+        start,
+        end,
+        _local(first),
+        done,
+        next_steps,
+        filed=status in FILED,
+        imported=imported,
+    )
+
+
+def _texts(plan: Plan, as_of: datetime.date) -> list[ReportText]:
+    """Every report of the plan sent in by the end of `as_of` (returned ones too: the form pre-fills from them)."""
+    rows = ProgressReport.objects.filter(task__plan=plan, first_submitted_at__lt=_end_of(as_of)).exclude(
+        status=ReportStatus.DRAFT
+    )
+    return [_text(row) for row in rows.values_list(*TEXT_FIELDS).iterator(chunk_size=5000)]
+
+
+def _without_double_copies(flags: list[Flag]) -> list[Flag]:
+    """A report flagged as last period's with only the figures changed is not flagged again as repeating that
+    same report: one flag, the one that says what changed."""
+    pairs = {
+        (f.report_id, f.figures.get("other_report")) for f in flags if f.kind == FlagKind.FIGURES_CHANGED_ONLY
+    }
+    return [
+        f
+        for f in flags
+        if not (f.kind == FlagKind.TEXT_REPEATS_OWN and (f.report_id, f.figures.get("other_report")) in pairs)
+    ]
+
+
 def run_integrity(plan: Plan, as_of: datetime.date | None = None) -> Run:
     """Every integrity flag of the plan's tasks, using only what was known at the end of `as_of`."""
     as_of = as_of or timezone.localdate()
@@ -156,6 +200,8 @@ def run_integrity(plan: Plan, as_of: datetime.date | None = None) -> Run:
     every = [r for f in facts for r in f.reports]
     flags.extend(evidence_reuse_flags(every, as_of))
     flags.extend(near_duplicate_flags(every, as_of))
+    flags.extend(repeat_flags(_texts(plan, as_of), as_of))
+    flags = _without_double_copies(flags)
     flags.sort(key=lambda f: (-f.strength, f.task_id or 0, f.kind.value, f.report_id or 0))
     return Run(plan, as_of, flags, facts)
 
@@ -177,6 +223,22 @@ def json_figures(figures: dict[str, Any]) -> dict[str, Any]:
     return {k: one(v) for k, v in figures.items()}
 
 
+def _values(flag: Flag, as_of: datetime.date, now: datetime.datetime) -> dict[str, Any]:
+    return {
+        "kind": flag.kind.value,
+        "task_id": flag.task_id,
+        "unit_id": flag.unit_id,
+        "report_id": flag.report_id,
+        "period": flag.period,
+        "strength": flag.strength,
+        "figures": json_figures(flag.figures),
+        "reason": flag.text("zh-hans"),
+        "reason_en": flag.text("en"),
+        "as_of": as_of,
+        "computed_at": now,
+    }
+
+
 @transaction.atomic
 def store(run: Run, *, prune: bool = True) -> dict[str, int]:
     """Insert new flags, refresh those seen again (keeping the office's verdict), and with `prune` drop flags
@@ -192,19 +254,7 @@ def store(run: Run, *, prune: bool = True) -> dict[str, int]:
         if fp in seen:
             continue
         seen.add(fp)
-        values = {
-            "kind": flag.kind.value,
-            "task_id": flag.task_id,
-            "unit_id": flag.unit_id,
-            "report_id": flag.report_id,
-            "period": flag.period,
-            "strength": flag.strength,
-            "figures": json_figures(flag.figures),
-            "reason": flag.text("zh-hans"),
-            "reason_en": flag.text("en"),
-            "as_of": run.as_of,
-            "computed_at": now,
-        }
+        values = _values(flag, run.as_of, now)
         row = existing.get(fp)
         if row is None:
             new.append(IntegrityFlag(plan=run.plan, fingerprint=fp, **values))
@@ -239,3 +289,38 @@ def task_codes(ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
         "pk", "code", "title", "lead_unit__short_name", "lead_unit__name"
     )
     return {pk: (code, title, short or name or "") for pk, code, title, short, name in rows}
+
+
+REPEAT_KINDS = (FlagKind.SAME_AS_PREFILL.value, FlagKind.FIGURES_CHANGED_ONLY.value)
+
+
+@transaction.atomic
+def flag_repeat(report_id: int) -> IntegrityFlag | None:
+    """At submission: flag the report if it was sent in as last period's (the form warned first), or drop such
+    a flag still waiting for verification once a corrected text is sent in. Keyed by the same fingerprint as the
+    daily job's, so submitting twice (or the job running after) never makes a second flag."""
+    report = (
+        ProgressReport.objects.filter(pk=report_id).values("task_id", "task__plan_id", "period_end").first()
+    )
+    if report is None:
+        return None
+    rows = ProgressReport.objects.filter(
+        task_id=report["task_id"], period_end__lte=report["period_end"], first_submitted_at__isnull=False
+    ).exclude(status=ReportStatus.DRAFT)
+    texts = [_text(row) for row in rows.values_list(*TEXT_FIELDS)]
+    me = next((t for t in texts if t.report_id == report_id), None)
+    flag = check(me, texts) if me is not None else None
+    plan_id = report["task__plan_id"]
+    stale = IntegrityFlag.objects.filter(
+        plan_id=plan_id, report_id=report_id, kind__in=REPEAT_KINDS, status=FlagStatus.NEW
+    )
+    if flag is None:
+        stale.delete()
+        return None
+    fp = fingerprint(flag)
+    stale.exclude(fingerprint=fp).delete()
+    values = _values(flag, timezone.localdate(), timezone.now())
+    row, created = IntegrityFlag.objects.get_or_create(plan_id=plan_id, fingerprint=fp, defaults=values)
+    if not created:
+        IntegrityFlag.objects.filter(pk=row.pk).update(**values)  # the office's verdict stays
+    return row

@@ -77,6 +77,23 @@ def report_saved(sender: Any, instance: ProgressReport, raw: bool = False, **kwa
         mark(instance.task_id)
 
 
+def _flag_repeat(report_id: int) -> None:
+    from tongtui.supervision.integrity_db import flag_repeat
+
+    try:
+        flag_repeat(report_id)
+    except Exception:  # the daily integrity job finds it again
+        log.exception("integrity flag for report %s not written", report_id)
+
+
+@receiver(post_save, sender=ProgressReport, dispatch_uid="supervision.report_submitted")
+def report_submitted(sender: Any, instance: ProgressReport, raw: bool = False, **kwargs: Any) -> None:
+    """A report sent in as last period's (the form warned before) is flagged for the office at once."""
+    if not raw and instance.status in (ReportStatus.SUBMITTED, ReportStatus.SIGNED_OFF):
+        report_id = instance.pk
+        transaction.on_commit(lambda: _flag_repeat(report_id))
+
+
 @receiver(post_save, sender="dispatch.Problem", dispatch_uid="supervision.problem_saved")
 def problem_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if not raw:

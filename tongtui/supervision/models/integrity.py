@@ -23,6 +23,11 @@ class FlagKindChoice(models.TextChoices):
     INDICATOR_DECREASED = FlagKind.INDICATOR_DECREASED.value, _("Cumulative indicator fell")
     INDICATOR_INCONSISTENT = FlagKind.INDICATOR_INCONSISTENT.value, _("Indicator inconsistent with progress")
     EVIDENCE_REUSED = FlagKind.EVIDENCE_REUSED.value, _("Evidence file reused")
+    SAME_AS_PREFILL = FlagKind.SAME_AS_PREFILL.value, _("Submitted as pre-filled: last period's next steps")
+    FIGURES_CHANGED_ONLY = (
+        FlagKind.FIGURES_CHANGED_ONLY.value,
+        _("Last period's report with only the figures changed"),
+    )
 
 
 class FlagStatus(models.TextChoices):

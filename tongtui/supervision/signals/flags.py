@@ -26,6 +26,8 @@ class FlagKind(StrEnum):
     INDICATOR_DECREASED = "indicator_decreased"
     INDICATOR_INCONSISTENT = "indicator_inconsistent"
     EVIDENCE_REUSED = "evidence_reused"
+    SAME_AS_PREFILL = "same_as_prefill"  # submitted with the form's pre-fill (last period's next steps)
+    FIGURES_CHANGED_ONLY = "figures_changed_only"  # last period's report with only the figures changed
 
 
 @dataclass(frozen=True, slots=True)
