@@ -74,6 +74,10 @@ class TrajectorySerializer(serializers.Serializer):
     verified = PointSerializer(many=True)
     history = HistorySerializer(many=True)
     working_days = serializers.BooleanField()
+    progress = serializers.DictField(
+        help_text="reported (the unit's latest report, which the light judges), accepted (by the office), "
+        "verified (by milestones marked done), planned (by now); each a percentage or null"
+    )
 
 
 def parse_as_of(request: Request) -> datetime.date | None:

@@ -14,7 +14,7 @@ from django.utils import translation
 from tongtui.dispatch.models import ProgressReport, ReportStatus
 from tongtui.plans.models import Task
 from tongtui.supervision.facts_db import end_of_day, local_day, today
-from tongtui.supervision.models import LightHistory
+from tongtui.supervision.models import LightHistory, TaskLight
 from tongtui.supervision.recompute import Setups, evaluate, reason_json, reason_text
 from tongtui.supervision.signals.forecast import forecast_sentence
 from tongtui.supervision.signals.lights import LightResult
@@ -36,6 +36,9 @@ class TaskChart:
     verified: list[Point] = field(default_factory=list)
     history: list[tuple[str, str]] = field(default_factory=list)
     working_days: bool = True
+    progress: dict[str, Any] = field(
+        default_factory=dict
+    )  # the task's progress figures, each with its source
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -50,6 +53,7 @@ class TaskChart:
             "verified": [{"date": d, "progress": p} for d, p in self.verified],
             "history": [{"date": d, "light": v} for d, v in self.history],
             "working_days": self.working_days,
+            "progress": self.progress,
         }
 
 
@@ -87,8 +91,30 @@ def _verified(task: Task, as_of: datetime.date, milestones: list[tuple[datetime.
     return out
 
 
+def _progress(
+    task: Task, result: LightResult, milestones: list[tuple[datetime.date, float]]
+) -> dict[str, Any]:
+    """The task's progress figures with where each comes from: what the unit reported last (the figure the light
+    judges), what the office accepted (the task's progress in lists and the ledger), what milestones verified done
+    reach, and where the plan stands."""
+    verified = max((p for _d, p in milestones if p is not None), default=None)
+    f = result.forecast
+    return {
+        "reported": result.progress,
+        "reported_on": f.status_date.isoformat() if f is not None and result.progress is not None else None,
+        "accepted": float(task.progress) if task.progress_on is not None else None,
+        "accepted_on": task.progress_on.isoformat() if task.progress_on else None,
+        "verified": None if verified is None else float(verified),
+        "planned": result.planned,
+    }
+
+
 def task_chart(task: Task, as_of: datetime.date | None = None) -> TaskChart:
-    """Everything the chart needs, in a handful of queries."""
+    """Everything the chart needs, in a handful of queries.
+
+    Without `as_of` the light and its reasons are the stored ones (`TaskLight`), exactly as the desk, the ledger
+    and the meeting agenda show them; with `as_of`, or before any is stored, they are computed for that day."""
+    stored = TaskLight.objects.filter(task=task).first() if as_of is None else None
     as_of = as_of or today()
     setups = Setups()
     loaded, results = evaluate([task.pk], as_of, setups=setups)
@@ -96,10 +122,8 @@ def task_chart(task: Task, as_of: datetime.date | None = None) -> TaskChart:
     setup = setups[loaded.rows[task.pk].plan_id]
     lang = translation.get_language() or "zh-hans"
     reasons = []
-    for r in result.reasons:
-        item = reason_json(r)
-        item["text"] = reason_text(item, lang)
-        reasons.append(item)
+    for item in stored.reasons if stored is not None else [reason_json(r) for r in result.reasons]:
+        reasons.append({**item, "text": reason_text(item, lang)})
     traj = build_trajectory(
         facts.start, facts.due, facts.milestones, axis=setup.axis, default_start=facts.default_start
     )
@@ -118,8 +142,8 @@ def task_chart(task: Task, as_of: datetime.date | None = None) -> TaskChart:
     ]
     return TaskChart(
         task_id=task.pk,
-        as_of=as_of,
-        light=result.light.value,
+        as_of=stored.as_of if stored is not None else as_of,
+        light=stored.light if stored is not None else result.light.value,
         reasons=reasons,
         sentence=forecast_sentence(result.forecast, lang) if result.forecast else "",
         forecast=_forecast(result),
@@ -128,4 +152,5 @@ def task_chart(task: Task, as_of: datetime.date | None = None) -> TaskChart:
         verified=_verified(task, as_of, done),  # type: ignore[arg-type]
         history=history,
         working_days=setup.axis.working,
+        progress=_progress(task, result, done),  # type: ignore[arg-type]
     )
