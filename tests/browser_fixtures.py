@@ -57,9 +57,9 @@ def open_page(chromium, live_server, browser_settings):
         context.close()
 
 
-def log_in(page, username: str) -> None:
-    page.goto("/login/")
+def log_in(page, username: str, next: str = "/tasks/") -> None:
+    page.goto(f"/login/?next={next}")  # the journeys start on the task list; the home page has its own
     page.fill("#id_username", username)
     page.fill("#id_password", "pw-" + username)
     page.click("#login-submit")
-    page.wait_for_url("**/tasks/**")
+    page.wait_for_url(f"**{next}**" if next != "/" else lambda url: "/login/" not in url)

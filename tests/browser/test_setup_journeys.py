@@ -119,7 +119,7 @@ def first_login(open_page, viewport, password: str) -> None:
     page.fill("#id_new_password1", "Shuju-2027!")
     page.fill("#id_new_password2", "Shuju-2027!")
     page.click("#password-submit")
-    page.wait_for_url("**/tasks/**")
+    page.wait_for_url(lambda url: "/account/password/" not in url)  # on to the home page
     expect(page.locator('[data-message-level="success"]')).to_be_visible()
     person = Person.objects.get(name="孙新")
     assert not person.must_change_password and person.user.check_password("Shuju-2027!")

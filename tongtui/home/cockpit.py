@@ -117,7 +117,7 @@ def build(
     )
     c.total = sum(counts.values())
     c.lights = [
-        {"light": str(s.value), "label": str(s.label).split(":")[0], "count": counts.get(s.value, 0),
+        {"light": str(s.value), "label": str(s.label).replace("：", ":").split(":")[0], "count": counts.get(s.value, 0),
          "url": link(light=s.value)}
         for s in LIGHTS
     ]  # fmt: skip
@@ -136,7 +136,7 @@ def build(
     c.trend = {
         "dates": [d.isoformat() for d in dates],
         "series": [
-            {"light": str(s.value), "name": str(s.label).split(":")[0], "color": COLOURS[s.value],
+            {"light": str(s.value), "name": str(s.label).replace("：", ":").split(":")[0], "color": COLOURS[s.value],
              "url": link(light=s.value), "values": [days[d].get(s.value, 0) for d in dates]}
             for s in LIGHTS if s.value in ("red", "yellow", "green")
         ],
@@ -210,7 +210,7 @@ def build(
         .order_by(RED_FIRST, F("forecast_slip").desc(nulls_last=True), "task__due", "pk")[:TOP]
     )
     c.lagging = [
-        {"task": tl.task, "light": tl.light, "label": tl.get_light_display().split(":")[0],
+        {"task": tl.task, "light": tl.light, "label": tl.get_light_display().replace("：", ":").split(":")[0],
          "actual": tl.actual_progress, "planned": tl.planned_progress, "slip": tl.forecast_slip,
          "reasons": [reason_text(r, lang) for r in (tl.reasons or [])][:3],
          "url": reverse("task-detail", args=[tl.task_id])}

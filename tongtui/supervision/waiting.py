@@ -54,7 +54,7 @@ def orders_and_chases(
             url=reverse("supervision:chase-detail", args=[c.pk]),
             detail=c.unit.label,
             deadline=Deadline.of(c.reply_due, today, cal),
-            tag=c.get_level_display().split(":")[0],
+            tag=c.get_level_display().replace("：", ":").split(":")[0],
             tag_css={"red": "text-bg-danger", "yellow": "text-bg-warning", "blue": "text-bg-primary"}.get(
                 c.level, "text-bg-secondary"
             ),
@@ -152,7 +152,7 @@ def unit_lights(unit_ids: Iterable[int], plan_id: int | None) -> Pile:
                 label=f"{t.code} {t.title}",
                 url=reverse("task-detail", args=[t.pk]),
                 detail=t.lead_unit.label if t.lead_unit else "",
-                tag=t.light_state.get_light_display().split(":")[0],
+                tag=t.light_state.get_light_display().replace("：", ":").split(":")[0],
                 tag_css="text-bg-danger" if t.light_state.light == LightState.RED else "text-bg-warning",
             )
             for t in worst
