@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,8 +26,11 @@ def _get_or_make(
     try:
         with transaction.atomic():
             save_with_history(feed, by=user, reason=_("Calendar feed created"))
-    except IntegrityError:  # the same request twice at once: the other one made it
-        return CalendarFeed.objects.get(user=user, kind=kind, unit=unit, leader=leader)
+    except (IntegrityError, ValidationError):  # the same request twice at once: the other one made it
+        made = CalendarFeed.objects.filter(user=user, kind=kind, unit=unit, leader=leader).first()
+        if made is None:
+            raise
+        return made
     return feed
 
 
