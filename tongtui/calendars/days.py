@@ -5,6 +5,7 @@ working day (调休). No database: give it a WorkCalendar and the office's overr
 import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import chinese_calendar
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from tongtui.core.workdays import WorkCalendar, official_year_known
 
 ONE_DAY = datetime.timedelta(days=1)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def dates(first: datetime.date, last: datetime.date) -> list[datetime.date]:
     return [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def weeks(days: list[Day]) -> list[list[Day]]:
+def weeks(days: list[T]) -> list[list[T]]:
     return [days[i : i + 7] for i in range(0, len(days), 7)]
 
 

@@ -2,7 +2,7 @@
 bookmarked): view, the date shown, unit, leader, category, kinds, and "only mine"."""
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -34,17 +34,19 @@ class CalendarFilter(forms.Form):
         if not roles.sees_all:
             units = units.filter(pk__in=roles.unit_ids)
         everyone = [("", _("All"))]
-        self.fields["unit"].choices = everyone + [
+        cast(forms.ChoiceField, self.fields["unit"]).choices = everyone + [
             (pk, s or n) for pk, s, n in units.values_list("pk", "short_name", "name")
         ]
         leaders = Person.objects.filter(
             pk__in=Membership.objects.filter(role=Role.LEADER).values("person_id")
         ).order_by("name")
-        self.fields["leader"].choices = everyone + list(leaders.values_list("pk", "name"))
+        cast(forms.ChoiceField, self.fields["leader"]).choices = everyone + list(
+            leaders.values_list("pk", "name")
+        )
         categories = Category.objects.filter(plan__status=Plan.Status.ACTIVE).order_by(
             "-plan__year", "order", "name"
         )
-        self.fields["category"].choices = everyone + [
+        cast(forms.ChoiceField, self.fields["category"]).choices = everyone + [
             (pk, f"{year} {name}") for pk, name, year in categories.values_list("pk", "name", "plan__year")
         ]
 

@@ -188,7 +188,7 @@ def _unit_q(sel: Selection, through: QuerySet | None = None) -> Q:
         if m.person_id is not None:
             mine_led = Selection(leader_id=m.person_id)
             own |= (
-                Exists(through.filter(_task_q(mine_led, "task__")))
+                Q(Exists(through.filter(_task_q(mine_led, "task__"))))
                 if through is not None
                 else Q(task__leader_id=m.person_id)
             )

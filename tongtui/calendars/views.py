@@ -2,6 +2,7 @@
 iCalendar feed itself. Reads through loader/access, writes through actions."""
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongtui.calendars import access, actions, days, ical, loader
-from tongtui.calendars.events import KINDS, by_day
+from tongtui.calendars.events import KINDS, Event, by_day
 from tongtui.calendars.forms import AUTO, LIST, MONTH, VIEWS, WEEK, CalendarFilter
 from tongtui.calendars.models import CalendarFeed, FeedKind
 from tongtui.core.errors import Conflict, Forbidden
@@ -28,6 +29,21 @@ from tongtui.orgs.roles import roles_of
 FEED_DAYS_BEFORE = 92
 FEED_DAYS_AFTER = 400
 MAX_PER_CELL = 4  # entries a month cell shows before "N more"
+
+
+@dataclass
+class Cell:
+    day: days.Day
+    events: list[Event]
+    in_month: bool
+
+    @property
+    def shown(self) -> list[Event]:
+        return self.events[:MAX_PER_CELL]
+
+    @property
+    def more(self) -> int:
+        return max(0, len(self.events) - MAX_PER_CELL)
 
 
 def _range(view: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -63,15 +79,9 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     notes = dict(WorkdayOverride.objects.filter(date__range=(first, last)).values_list("date", "note"))
     described = days.describe(first, last, cal, notes)
     on_day = by_day(events)
-    cells = []
-    for d in described:
-        here = on_day.get(d.date, [])
-        cells.append(
-            {"day": d, "events": here, "shown": here[:MAX_PER_CELL], "more": max(0, len(here) - MAX_PER_CELL),
-             "in_month": d.date.month == day.month}
-        )  # fmt: skip
+    cells = [Cell(d, on_day.get(d.date, []), d.date.month == day.month) for d in described]
     month_first, month_last = days.month_start(day), days.month_end(day)
-    listed = [c for c in cells if (view == WEEK or month_first <= c["day"].date <= month_last)]
+    listed = [c for c in cells if (view == WEEK or month_first <= c.day.date <= month_last)]
     query = {k: request.GET.getlist(k) for k in request.GET if k not in ("d", "view")}
     step_back, step_on = (
         (day - datetime.timedelta(days=7), day + datetime.timedelta(days=7))
@@ -88,7 +98,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         "first": first,
         "last": last,
         "weeks": days.weeks(cells),
-        "listed": [c for c in listed if c["events"] or c["day"].is_holiday or c["day"].is_adjusted_workday],
+        "listed": [c for c in listed if c.events or c.day.is_holiday or c.day.is_adjusted_workday],
         "count": len(events),
         "weekdays": days.WEEKDAY_LABELS,
         "query": query,
@@ -114,9 +124,10 @@ def feed_url(request: HttpRequest, feed: CalendarFeed) -> str:
 @login_required
 def feed_list(request: HttpRequest) -> HttpResponse:
     feeds = actions.ensure_feeds(request.user)
-    rows = [{"feed": f, "url": feed_url(request, f)} for f in feeds]
-    for row in rows:
-        row["webcal"] = "webcal://" + row["url"].split("://", 1)[1]
+    rows = []
+    for f in feeds:
+        url = feed_url(request, f)
+        rows.append({"feed": f, "url": url, "webcal": "webcal://" + url.split("://", 1)[1]})
     roles = roles_of(request.user)
     context = {
         "nav": "calendar",
