@@ -68,7 +68,7 @@ def test_a_category_meeting_needs_its_category(d):
 def test_the_agenda_lists_the_lagging_task_and_its_overdue_milestone(m):
     recompute_tasks([m.task_a.pk, m.task_c.pk])
     Task.objects.filter(pk=m.task_c.pk).update(status=TaskStatus.CLOSED)  # off the agenda however lit
-    agenda = agenda_for(m.meeting, today=D(2026, 4, 20))
+    agenda = agenda_for(m.meeting, today=D(2026, 4, 20), lang="zh-hans")
     light = TaskLight.objects.get(task=m.task_a)
     assert light.light == "red"
     assert [o.task.code for o in agenda.off_track] == [m.task_a.code]
