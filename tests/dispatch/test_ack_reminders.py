@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.utils import timezone
 
 from tongtui.dispatch import actions_cycles, actions_requests
 from tongtui.dispatch.models import Notification, Reminder, ReminderKind
 from tongtui.dispatch.reminders import ACK_SEQ, Step, ack_seq, ack_step, sweep
+from tongtui.notify import delivery
 from tongtui.orgs.models import Membership, Person, Role
 from tongtui.plans import actions as plan_actions
 from tongtui.plans.models import Task
@@ -159,17 +161,16 @@ def test_a_suspended_task_is_not_chased(acks):
     assert sent(acks.task_a) == []
 
 
-def test_each_reminder_is_e_mailed_once_and_a_failure_is_retried(
-    acks, settings, django_capture_on_commit_callbacks
-):
+def test_each_reminder_is_e_mailed_once_by_the_worker_and_a_failure_is_retried(acks, settings):
     settings.EMAIL_BACKEND = "tests.dispatch.test_reminders.BrokenBackend"
-    with django_capture_on_commit_callbacks(execute=True):
-        sweep(at(D(2026, 3, 23)))
-    assert not Reminder.objects.filter(emailed_at__isnull=False).exists()
+    sweep(at(D(2026, 3, 23)))
+    now = timezone.now()
+    assert delivery.deliver_due(now) == {"retry": 3}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    with django_capture_on_commit_callbacks(execute=True):
-        sweep(at(D(2026, 3, 23), 11))
-        sweep(at(D(2026, 3, 23), 12))
+    sweep(at(D(2026, 3, 23), 11))
+    sweep(at(D(2026, 3, 23), 12))
+    assert delivery.deliver_due(now + datetime.timedelta(minutes=2)) == {"sent": 3}
+    assert delivery.deliver_due(now + datetime.timedelta(hours=2)) == {}
     assert sorted(m.to[0] for m in mail.outbox) == ["liaison_a@t.cn", "liaison_c@t.cn", "liaison_c@t.cn"]
     assert all(acks.task_a.code in m.subject or acks.task_c.code in m.subject for m in mail.outbox)
     assert all("/acknowledge/" in m.body for m in mail.outbox)

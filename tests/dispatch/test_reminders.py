@@ -3,19 +3,27 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from tests.dispatch.conftest import MARCH
 from tongtui.core.workdays import WorkCalendar
 from tongtui.dispatch import actions, actions_cycles
-from tongtui.dispatch.models import Notification, PeriodicJob, Reminder
-from tongtui.dispatch.reminders import Policy, Step, steps_due, sweep
+from tongtui.dispatch.models import PeriodicJob, Reminder
+from tongtui.dispatch.reminders import Policy, Step, event_key, steps_due, sweep
+from tongtui.notify import actions as notify_actions
+from tongtui.notify import delivery
+from tongtui.notify.kinds import Kind
+from tongtui.notify.models import Channel, Delivery, Event, Mode, Notification, Robot, Status
+from tongtui.orgs.models import Membership, Person, Role
 from tongtui.plans.models import Task
 
 D = datetime.date
 CAL = WorkCalendar()
 TZ = ZoneInfo("Asia/Shanghai")
+User = get_user_model()
 DUE = D(2026, 3, 25)  # a Wednesday
 
 
@@ -143,30 +151,120 @@ def test_a_unit_without_a_liaison_reminds_its_head(march):
     assert sent(march) == [("李局长", "before", 0)]
 
 
-def test_each_reminder_is_e_mailed_once(march, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        sweep(at(D(2026, 3, 23)))
-        sweep(at(D(2026, 3, 23), 11))
-    assert sorted(m.to[0] for m in mail.outbox) == ["liaison_a@t.cn", "liaison_c@t.cn"]
-    assert all(r.emailed_at for r in Reminder.objects.all())
-    assert "http" in mail.outbox[0].body
+def emails(**kw):
+    return Delivery.objects.filter(channel=Channel.EMAIL, event__kind=Kind.REMINDER, **kw)
 
 
-def test_no_e_mail_when_the_policy_says_so(march, django_capture_on_commit_callbacks):
-    actions_cycles.set_reminder_policy(march.plan, by=march.user("office"), by_email=False)
-    with django_capture_on_commit_callbacks(execute=True):
-        sweep(at(D(2026, 3, 23)))
-    assert Reminder.objects.count() == 2 and mail.outbox == []
+def deliver(minutes: int = 0):
+    return delivery.deliver_due(timezone.now() + datetime.timedelta(minutes=minutes))
 
 
-def test_a_failed_e_mail_is_retried_by_the_next_sweep(march, settings, django_capture_on_commit_callbacks):
-    settings.EMAIL_BACKEND = "tests.dispatch.test_reminders.BrokenBackend"
-    with django_capture_on_commit_callbacks(execute=True):
-        sweep(at(D(2026, 3, 23)))
-    assert not Reminder.objects.filter(emailed_at__isnull=False).exists()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+def test_each_reminder_is_e_mailed_once_by_the_delivery_worker(march):
+    sweep(at(D(2026, 3, 23)))
     sweep(at(D(2026, 3, 23), 11))
-    assert len(mail.outbox) == 2 and Reminder.objects.filter(emailed_at__isnull=False).count() == 2
+    assert mail.outbox == []  # the sweep only queues; the worker sends
+    assert emails(status=Status.PENDING).count() == 2
+    assert deliver() == {"sent": 2}
+    assert deliver(60) == {}
+    assert sorted(m.to[0] for m in mail.outbox) == ["liaison_a@t.cn", "liaison_c@t.cn"]
+    assert all("http" in m.body and "/reports/" in m.body for m in mail.outbox)
+    sweep(at(D(2026, 3, 24)))  # the same "before" step on the next day: nothing new
+    assert deliver(120) == {} and len(mail.outbox) == 2
+
+
+def test_one_event_per_step_keyed_so_a_second_sweep_finds_it(march):
+    sweep(at(D(2026, 3, 23)))
+    task_a = Event.objects.get(key=event_key(march.task_a, MARCH, march.unit_a.pk, Step("before")))
+    assert task_a.kind == Kind.REMINDER and task_a.url.startswith("/")
+    sweep(at(D(2026, 3, 23), 15))
+    assert Event.objects.filter(kind=Kind.REMINDER).count() == 2
+    assert Notification.objects.filter(event=task_a).count() == 1 and emails(event=task_a).count() == 1
+
+
+def test_no_e_mail_when_the_policy_says_so(march):
+    actions_cycles.set_reminder_policy(march.plan, by=march.user("office"), by_email=False)
+    sweep(at(D(2026, 3, 23)))
+    assert Reminder.objects.count() == 2 and not emails().exists()
+    assert Notification.objects.filter(kind=Kind.REMINDER).count() == 2  # in-app still
+    assert deliver() == {} and mail.outbox == []
+
+
+def test_a_person_whose_login_has_no_address_is_e_mailed_at_the_one_on_the_person(march):
+    User.objects.filter(username="liaison_a").update(email="")
+    Person.objects.filter(pk=march.liaison_a.pk).update(email="zhang@unit-a.cn")
+    sweep(at(D(2026, 3, 23)))
+    deliver()
+    assert sorted(m.to[0] for m in mail.outbox) == ["liaison_c@t.cn", "zhang@unit-a.cn"]
+
+
+def test_a_failed_e_mail_is_retried_by_the_worker_and_a_lasting_failure_shows_to_the_office(march, settings):
+    settings.EMAIL_BACKEND = "tests.dispatch.test_reminders.BrokenBackend"
+    sweep(at(D(2026, 3, 23)))
+    assert deliver() == {"retry": 2}
+    assert emails(status=Status.PENDING, attempts=1).count() == 2
+    sweep(at(D(2026, 3, 23), 11))  # the sweep does not send again: the worker retries
+    assert emails().count() == 2
+    for attempt in range(2, delivery.MAX_ATTEMPTS + 1):
+        deliver(60 * 24 * attempt)
+    assert emails(status=Status.FAILED).count() == 2
+    page = march.client("office").get("/notifications/deliveries/?status=failed", HTTP_ACCEPT_LANGUAGE="en")
+    assert march.task_a.code in page.content.decode() and "SMTP server unreachable" in page.content.decode()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    failed = emails(status=Status.FAILED, recipient=march.user("liaison_a")).get()
+    assert notify_actions.retry(failed, by=march.user("office"))
+    assert deliver() == {"sent": 1} and [m.to[0] for m in mail.outbox] == ["liaison_a@t.cn"]
+
+
+def test_reminder_e_mails_count_toward_the_daily_cap_and_wait_for_the_digest(march, settings):
+    settings.NOTIFY_DAILY_CAP = 1
+    notify_actions.send(Kind.REPORT_RETURNED, [march.user("liaison_a")], "退回", key="returned-today")
+    assert deliver() == {"sent": 1}
+    sweep(at(D(2026, 3, 23)))
+    assert deliver() == {"sent": 1, "held": 1}  # liaison_c's goes; liaison_a had today's one
+    assert [m.to[0] for m in mail.outbox] == ["liaison_a@t.cn", "liaison_c@t.cn"]
+    held = emails(recipient=march.user("liaison_a")).get()
+    assert held.status == Status.HELD
+    evening = timezone.localtime().replace(hour=18)
+    assert delivery.build_digests(evening) == 1
+    assert delivery.deliver_due(evening) == {"sent": 1}
+    digest = mail.outbox[-1]
+    assert digest.to == ["liaison_a@t.cn"] and march.task_a.code in digest.body
+    held.refresh_from_db()
+    assert held.status == Status.SENT and held.in_digest_id is not None
+
+
+def test_a_person_who_chose_the_digest_gets_reminders_only_in_it(march):
+    liaison = march.user("liaison_a")
+    notify_actions.set_preference(liaison, email=True, mode=Mode.DIGEST, by=liaison)
+    sweep(at(D(2026, 3, 23)))
+    assert emails(recipient=liaison).get().status == Status.HELD
+    deliver()
+    assert [m.to[0] for m in mail.outbox] == ["liaison_c@t.cn"]
+
+
+def test_a_unit_robot_set_to_post_reminders_posts_each_step_once_and_no_escalation(march):
+    notify_actions.save_robot(
+        Robot(name="甲局群", platform=Channel.WECOM, unit=march.unit_a, kinds=[Kind.REMINDER]),
+        by=march.user("office"),
+        webhook="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x",
+    )
+    second = Person.objects.create(
+        user=User.objects.create_user("liaison_a2", email="a2@t.cn"), name="张二", unit=march.unit_a
+    )
+    Membership.objects.create(person=second, unit=march.unit_a, role=Role.LIAISON)
+    sweep(at(D(2026, 3, 23)))
+    assert [r for _n, r, _s in sent(march)] == ["before", "before"]
+    assert Delivery.objects.filter(channel=Channel.WECOM).count() == 1
+    actions_cycles.set_reminder_policy(
+        march.plan,
+        by=march.user("office"),
+        after_every=0,
+        escalate_to_head_after=1,
+        escalate_to_leader_after=1,
+    )
+    sweep(at(D(2026, 3, 26)))  # one day late: the head and the leader are told, not the group
+    assert {r for _n, r, _s in sent(march)} == {"before", "escalated_head", "escalated_leader"}
+    assert Delivery.objects.filter(channel=Channel.WECOM).count() == 1
 
 
 class BrokenBackend:

@@ -89,7 +89,7 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["task", "period_start", "recipient", "kind", "seq", "sent_at", "emailed_at"]
+    list_display = ["task", "period_start", "recipient", "kind", "seq", "sent_at"]
     list_filter = ["kind"]
     list_select_related = ["task", "recipient"]
     search_fields = ["task__code", "recipient__name"]

@@ -3,8 +3,11 @@
 `steps_due` is the pure rule: which reminders a period should have had by today. `sweep` applies it to
 every outstanding report, set-based, and is idempotent: a reminder row is unique per (task, period,
 recipient, kind, round), so running the sweep twice, or on two workers at once, sends nothing twice.
-In-app notifications are written in the same transaction as the reminder row; e-mail is claimed with a
-conditional UPDATE and sent once (retried by the next sweep only if sending raised).
+Each reminder goes out through `notify.actions.send` in the same transaction as its row: in-app at once, by
+e-mail through the delivery worker (retried with back-off, within each person's daily cap or in their daily
+digest, failures on the office's deliveries page). The event is one per step of one unit's reminder
+(`event_key`), so persons reminded of the same step share it, and a group robot that the office set to post
+reminders posts a unit's before / on-the-day / late reminders once; escalations stay personal.
 
 The same sweep chases acknowledgements (签收): each unit of an assigned task that has not acknowledged it by
 its `ack_due` is reminded by the same policy (before, on the day, then in rounds, escalating to the unit
@@ -14,13 +17,9 @@ same way; a lead unit that disputes the task is not chased while the office deci
 """
 
 import datetime
-import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import partial
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -36,7 +35,6 @@ from tongtui.notify.kinds import Kind
 from tongtui.orgs.models import Membership, Person, Role
 from tongtui.plans.models import Task
 
-logger = logging.getLogger(__name__)
 K = ReminderKind
 UNIT_KINDS = (K.BEFORE, K.ON_DAY, K.AFTER)  # go to the lead unit's liaisons
 
@@ -151,14 +149,24 @@ class _People:
         return self.by_unit[(unit, Role.LIAISON)] or heads
 
 
-def _email_of(person: Person) -> str:
-    return person.email or (person.user.email if person.user_id and person.user else "")
+def event_key(task: Task, period: Period, unit_id: int | None, step: Step) -> str:
+    """One notify event per step of one unit's reminder: running the sweep again finds it and sends nothing."""
+    return f"reminder:{task.pk}:{unit_id or 0}:{period.start}:{period.end}:{step.kind}:{step.seq}"
+
+
+@dataclass(frozen=True)
+class Message:
+    """What one step of one unit's reminder says, and where its link goes."""
+
+    title: str
+    url: str
+    unit_id: int | None
 
 
 def _create(
-    task: Task, period: Period, person: Person, step: Step, policy: Policy, title: str, url: str
+    task: Task, period: Period, person: Person, step: Step, policy: Policy, msg: Message
 ) -> Reminder | None:
-    email = _email_of(person) if policy.by_email else ""
+    """Record one reminder and send it, or nothing when it was already sent (the row is unique)."""
     try:
         with transaction.atomic():
             reminder = Reminder.objects.create(
@@ -169,53 +177,26 @@ def _create(
                 recipient=person,
                 kind=step.kind,
                 seq=step.seq,
-                email=email,
             )
-            if person.user_id:  # the reminder e-mails by itself (deliver_email), by the policy's choice
-                send(Kind.REMINDER, [person.user], title, url=url, key=f"reminder:{reminder.pk}", email=False)
+            if person.user_id:  # a person without a login is named on the record but cannot be notified
+                to_unit = _unit_step(step).kind in UNIT_KINDS  # escalations are personal: no group robot
+                send(
+                    Kind.REMINDER,
+                    [person.user],
+                    msg.title,
+                    url=msg.url,
+                    key=event_key(task, period, msg.unit_id, step),
+                    unit=msg.unit_id if to_unit else None,
+                    plan=task.plan_id if to_unit else None,
+                    email=policy.by_email,
+                )
     except IntegrityError:  # another worker sent it a moment ago
         return None
     return reminder
 
 
-def deliver_email(reminder: Reminder, *, title: str, url: str) -> bool:
-    """Send the reminder's e-mail once: claim it, send, release the claim only if sending failed."""
-    if not reminder.email:
-        return False
-    now = timezone.now()
-    if not Reminder.objects.filter(pk=reminder.pk, emailed_at__isnull=True).update(emailed_at=now):
-        return False
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
-    try:
-        send_mail(title[:200], f"{title}\n\n{base}{url}", None, [reminder.email])
-    except Exception:
-        logger.exception(
-            "reminder %s: e-mail to %s failed; the next sweep retries", reminder.pk, reminder.email
-        )
-        Reminder.objects.filter(pk=reminder.pk).update(emailed_at=None)
-        return False
-    return True
-
-
-def _retry_emails(since: datetime.datetime, today: datetime.date, cal: WorkCalendar) -> None:
-    pending = Reminder.objects.filter(emailed_at__isnull=True, sent_at__gte=since).exclude(email="")
-    for reminder in pending.select_related("task__lead_unit")[:500]:
-        reminder_task = reminder.task
-        period = Period(reminder.period_start, reminder.period_end, reminder.due)
-        late = max(0, cal.workdays_between(reminder.due, today))
-        if reminder.kind == K.ACKNOWLEDGE:
-            step = ack_step(reminder.seq)
-            deliver_email(
-                reminder,
-                title=_ack_message(step.kind, reminder_task, reminder.due, late),
-                url=_ack_url(step.kind, reminder_task),
-            )
-            continue
-        deliver_email(
-            reminder,
-            title=_message(reminder.kind, reminder_task, period, late),
-            url=_url(reminder.kind, reminder_task, period),
-        )
+def _unit_step(step: Step) -> Step:
+    return ack_step(step.seq) if step.kind == K.ACKNOWLEDGE else step
 
 
 def sweep(now: datetime.datetime | None = None, *, batch: int = 2000) -> int:
@@ -239,7 +220,6 @@ def sweep(now: datetime.datetime | None = None, *, batch: int = 2000) -> int:
         last_pk = chunk[-1].pk
         created += _sweep_tasks(chunk, today, ahead, scheduler, policies)
     created += _sweep_acknowledgements(today, today + datetime.timedelta(days=ahead), cal, policies, batch)
-    _retry_emails(now - datetime.timedelta(days=2), today, cal)
     return created
 
 
@@ -265,17 +245,18 @@ def _sweep_tasks(
         policy = policies.get(task.plan_id, Policy())
         late = max(0, scheduler.cal.workdays_between(period.due, today))
         for step in steps_due(policy, period.due, today, scheduler.cal):
-            title, url = _message(step.kind, task, period, late), _url(step.kind, task, period)
+            msg = Message(
+                _message(step.kind, task, period, late), _url(step.kind, task, period), task.lead_unit_id
+            )
             for person in people.recipients(step.kind, task):
                 key = (task.pk, period.start, person.pk)
                 if (*key, step.kind, step.seq) in sent or counts[key] >= policy.max_per_period:
                     continue
-                reminder = _create(task, period, person, step, policy, title, url)
+                reminder = _create(task, period, person, step, policy, msg)
                 if reminder is None:
                     continue
                 counts[key] += 1
                 created += 1
-                transaction.on_commit(partial(deliver_email, reminder, title=title, url=url))
     return created
 
 
@@ -360,16 +341,15 @@ def _remind_acknowledgements(
             if step.kind == K.ESCALATED_LEADER and not is_lead:
                 continue  # the leader hears about the lead unit; co-units stay with their own heads
             seq = ack_seq(step)
-            title, url = _ack_message(step.kind, task, due, late), _ack_url(step.kind, task)
+            msg = Message(_ack_message(step.kind, task, due, late), _ack_url(step.kind, task), unit_id)
             for person in people.recipients(step.kind, task, unit_id):
                 key = (task.pk, due, person.pk)
                 if (*key, seq) in sent or counts[key] >= policy.max_per_period:
                     continue
-                reminder = _create(task, period, person, Step(K.ACKNOWLEDGE, seq), policy, title, url)
+                reminder = _create(task, period, person, Step(K.ACKNOWLEDGE, seq), policy, msg)
                 sent.add((*key, seq))
                 if reminder is None:
                     continue
                 counts[key] += 1
                 created += 1
-                transaction.on_commit(partial(deliver_email, reminder, title=title, url=url))
     return created

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tongtui.core.errors import ActionError, Forbidden
 from tongtui.core.history import save_with_history
+from tongtui.notify.delivery import addresses
 from tongtui.notify.kinds import Kind
 from tongtui.notify.models import Channel, Delivery, Event, Mode, Notification, Preference, Robot, Status
 from tongtui.orgs.roles import roles_of
@@ -44,7 +45,7 @@ def send(
 
     `key` names the event: sending the same key again adds only recipients who did not have it yet, and no
     channel ever carries it twice to the same person or group. `unit` and `plan` choose the group robots.
-    `email=False` when the sender e-mails by itself (催办 reminders keep their own e-mail).
+    `email=False` when the event is not to be e-mailed (a 催办 policy that says so).
     """
     now = timezone.now()
     unit_id = getattr(unit, "pk", unit)
@@ -66,9 +67,10 @@ def send(
     rows = []
     if email:
         prefs = {p.user_id: p for p in Preference.objects.filter(user__in=[u.pk for u in people])}
+        address = addresses(people)
         for u in people:
             pref = prefs.get(u.pk)
-            if not u.email or (pref is not None and not pref.email):
+            if not address.get(u.pk) or (pref is not None and not pref.email):
                 continue
             held = pref is not None and pref.mode == Mode.DIGEST
             rows.append(

@@ -23,6 +23,7 @@ from tongtui.notify import channels
 from tongtui.notify.channels import Message
 from tongtui.notify.kinds import Kind
 from tongtui.notify.models import ROBOT_CHANNELS, Channel, Delivery, Event, Status
+from tongtui.orgs.models import Person
 
 logger = logging.getLogger(__name__)
 LEASE = datetime.timedelta(minutes=5)
@@ -74,6 +75,18 @@ def over_cap(user_id: int, now: datetime.datetime) -> bool:
     return sent_today.count() >= cap
 
 
+def addresses(users: list[Any]) -> dict[int, str]:
+    """Each login's e-mail address: its own, else the one the office keeps on the person (设置 → people).
+    One query, and only when a login has no address of its own."""
+    found = {u.pk: u.email for u in users}
+    missing = [pk for pk, email in found.items() if not email]
+    if missing:
+        found.update(
+            Person.objects.filter(user_id__in=missing).exclude(email="").values_list("user_id", "email")
+        )
+    return found
+
+
 def _message(event: Event) -> Message:
     return Message(event.title, event.body, channels.absolute(event.url))
 
@@ -109,9 +122,10 @@ def _send(delivery: Delivery, now: datetime.datetime) -> None:
                 return
         else:
             message = _message(delivery.event)
-        if delivery.recipient is None or not delivery.recipient.email:
+        address = addresses([delivery.recipient]).get(delivery.recipient.pk) if delivery.recipient else ""
+        if not address:
             raise channels.SendError("no e-mail address")
-        channels.send_email(delivery.recipient.email, message)
+        channels.send_email(address, message)
     elif delivery.channel in ROBOT_CHANNELS:
         robot = delivery.robot
         if robot is None or not robot.active:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tongtui.core.errors import ActionError, Forbidden
 from tongtui.notify import access, actions
+from tongtui.notify.delivery import addresses
 from tongtui.notify.forms import PreferenceForm
 from tongtui.notify.models import Delivery, Mode, Preference, Status
 
@@ -69,7 +71,12 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your notification settings are saved."))
         return redirect("notify:preferences")
     cap = getattr(settings, "NOTIFY_DAILY_CAP", 20)
-    context = {"form": form, "nav": "notifications", "has_email": bool(user.email), "cap": cap}
+    context = {
+        "form": form,
+        "nav": "notifications",
+        "has_email": bool(addresses([user]).get(user.pk)),
+        "cap": cap,
+    }
     return render(request, "notify/preferences.html", context, status=400 if form.errors else 200)
 
 
@@ -81,8 +88,8 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     counts = {s: 0 for s in Status.values}
-    for value in Delivery.objects.values_list("status", flat=True).order_by():
-        counts[value] += 1
+    for row in Delivery.objects.values("status").annotate(n=Count("pk")).order_by():
+        counts[row["status"]] = row["n"]
     tabs = [(value, label, counts[value]) for value, label in Status.choices]
     context = {"page": page, "status": status, "tabs": tabs, "nav": "setup"}
     return render(request, "notify/delivery_list.html", context)

@@ -26,9 +26,7 @@ class Reminder(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
     seq = models.PositiveSmallIntegerField(_("round"), default=0)
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Blank when no e-mail is to be sent."))
-    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)  # its e-mail is a notify Delivery
 
     class Meta:
         ordering = ["-sent_at"]
@@ -40,7 +38,7 @@ class Reminder(models.Model):
                 name="reminder_once",
             ),
         ]
-        indexes = [models.Index(fields=["task", "period_start"]), models.Index(fields=["emailed_at"])]
+        indexes = [models.Index(fields=["task", "period_start"])]
 
     def __str__(self) -> str:
         return f"{self.task.code} {self.period_start:%Y-%m-%d} → {self.recipient} ({self.get_kind_display()})"
