@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongtui.notify.kinds import ROBOT_KINDS
 from tongtui.notify.models import ROBOT_CHANNELS, Mode, Robot
@@ -22,7 +23,7 @@ def masked(value: str) -> str:
 
 
 class RobotForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("group robot", "Name"), max_length=100)
     platform = forms.ChoiceField(label=_("Platform"), choices=[(c.value, c.label) for c in ROBOT_CHANNELS])
     webhook = forms.CharField(
         label=_("Webhook address"),
