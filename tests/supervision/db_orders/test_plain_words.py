@@ -3,6 +3,7 @@ list's button names what it records."""
 
 import datetime
 
+import pytest
 from django.conf import settings
 
 from tongtui.plans.models import Task
@@ -32,3 +33,26 @@ def test_the_accountability_button_says_what_it_records(cast):
     page = english(cast, "office").get("/supervision/accountability/").content.decode()
     assert "Record an accountability decision" in page
     assert ">Record a decision<" not in page
+
+
+def cards(page: str, table_id: str) -> list[str]:
+    """The cells of a list table that becomes cards on a phone: each is labelled, or is the card's title."""
+    table = page[page.index(f'id="{table_id}"') :].split("</table>")[0]
+    assert 'class="table table-sm align-middle bg-white tt-cards"' in page[: page.index(f'id="{table_id}"') + 20]
+    return [cell.split(">")[0] for cell in table.split("<td")[1:]]
+
+
+@pytest.mark.parametrize(
+    "path, table_id, fixture",
+    [
+        ("/supervision/orders/?state=all", "order-list", "order"),
+        ("/supervision/admonitions/", "admonition-list", "admonition"),
+        ("/supervision/accountability/", "accountability-list", "accountability"),
+    ],
+)
+def test_office_lists_become_labelled_cards_on_a_phone(cast, request, path, table_id, fixture):
+    request.getfixturevalue(fixture)
+    page = english(cast, "office").get(path).content.decode()
+    cells = cards(page, table_id)
+    assert cells and all("data-label=" in c or "tt-card-title" in c for c in cells)
+    assert sum("tt-card-title" in c for c in cells) == page.count(f"<tr data-{fixture}=")
