@@ -210,7 +210,7 @@ def orders(
             kind=ORDER,
             uid=f"order-{o.pk}",
             day=o.deadline,
-            title=_("Rectification due: %(problem)s") % {"problem": _clip(o.problem)},
+            title=_clip(o.problem),
             subject=o.unit.name,
             url=reverse("supervision:order-detail", args=[o.pk]),
             unit=o.unit.short_name,
