@@ -5,8 +5,20 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tongtui.core.gbt9704 import SIZE_4, SIZE_5, TABLE_FONT, TEXT_WIDTH, OfficialDocument, day
+from tongtui.core.gbt9704 import HEAD_FONT, SIZE_4, SIZE_5, TABLE_FONT, TEXT_WIDTH, OfficialDocument, day
 from tongtui.home.cockpit import Cockpit
+
+
+ROWS = 5  # lagging tasks: with the milestones and rates the summary stays on one A4 page
+
+
+def _heading(doc: OfficialDocument, value: str) -> None:
+    """A section heading in 黑体 4号, smaller than a document's 3号 so that the summary fits one page."""
+    doc.paragraph(value, HEAD_FONT, SIZE_4, indent=False)
+
+
+def _short(value: str, n: int) -> str:
+    return value if len(value) <= n else value[: n - 1] + "…"
 
 
 def filename(c: Cockpit) -> str:
@@ -17,8 +29,8 @@ def filename(c: Cockpit) -> str:
 
 def render(c: Cockpit, leader: Any = None) -> bytes:
     doc = OfficialDocument()
-    doc.title(f"{c.plan.title or c.plan} · {_('Weekly summary')}", after_heading=False)
-    scope = _("As of %(day)s") % {"day": day(c.today)}
+    doc.title(_("Weekly summary"), after_heading=False)
+    scope = f"{c.plan.title or c.plan} · " + _("As of %(day)s") % {"day": day(c.today)}
     if leader is not None:
         scope += " · " + _("Tasks of %(name)s") % {"name": leader.name}
     lights = {row["light"]: row for row in c.lights}
@@ -32,45 +44,45 @@ def render(c: Cockpit, leader: Any = None) -> bytes:
     }  # fmt: skip
     doc.paragraph(scope, TABLE_FONT, SIZE_4, indent=False)
     doc.paragraph(summary, TABLE_FONT, SIZE_4)
-    doc.heading(_("1. The most lagging tasks"))
+    _heading(doc, _("1. The most lagging tasks"))
     rows = [
         [
             row["task"].code,
             row["label"],
             row["task"].title,
             row["task"].lead_unit.label if row["task"].lead_unit else "—",
-            "；".join(row["reasons"][:2]),
+            _short(row["reasons"][0] if row["reasons"] else "", 24),
         ]
-        for row in c.lagging[:8]
+        for row in c.lagging[:ROWS]
     ] or [["", "", _("No red or yellow task."), "", ""]]
     doc.table(
         [_("Code"), _("Light"), _("Task"), _("Lead unit"), _("Why")],
-        [14, 14, 50, 26, TEXT_WIDTH - 104],
+        [13, 13, 44, 24, TEXT_WIDTH - 94],
         rows,
         centered=(0, 1),
         size=SIZE_5,
     )
-    doc.heading(_("2. Milestones overdue and due this week"))
+    _heading(doc, _("2. Milestones overdue and due this week"))
     ms = [
         [m.task.code, m.title, m.task.lead_unit.label if m.task.lead_unit else "—",
          ngettext("%(n)s working day late", "%(n)s working days late", m.late) % {"n": m.late}]
-        for m in c.milestones_overdue[:6]
+        for m in c.milestones_overdue[:3]
     ] + [
         [m.task.code, m.title, m.task.lead_unit.label if m.task.lead_unit else "—", m.due.strftime("%m-%d")]
-        for m in c.milestones_week[:6]
+        for m in c.milestones_week[:3]
     ]  # fmt: skip
     doc.table(
         [_("Code"), _("Milestone"), _("Lead unit"), _("Due")],
-        [14, 80, 32, TEXT_WIDTH - 126],
-        ms or [["", _("None overdue, none due this week."), "", ""]],
+        [13, 75, 32, TEXT_WIDTH - 120],
+        ms[:4] or [["", _("None overdue, none due this week."), "", ""]],
         centered=(0, 3),
         size=SIZE_5,
     )
-    doc.heading(_("3. Reports filed on time, lowest"))
+    _heading(doc, _("3. Reports filed on time, lowest"))
     doc.table(
         [_("Unit"), _("On time"), _("Filed"), _("Rate")],
         [60, 30, 30, TEXT_WIDTH - 120],
-        [[r["unit"], r["on_time"], r["filed"], f"{r['rate']}%"] for r in c.on_time[:6]]
+        [[r["unit"], r["on_time"], r["filed"], f"{r['rate']}%"] for r in c.on_time[:3]]
         or [[_("No report filed yet this year."), "", "", ""]],
         centered=(1, 2, 3),
         size=SIZE_5,
