@@ -10,9 +10,11 @@ import docx
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from docx.oxml.ns import qn
+from rest_framework.test import APIClient
 
-from tongtui.core.errors import Forbidden
+from tongtui.core.errors import Conflict, Forbidden
 from tongtui.dispatch import actions_meetings, actions_problems
 from tongtui.dispatch.agenda_data import agenda_for, task_facts
 from tongtui.dispatch.models import DecisionKind, Meeting, MeetingStatus, ProgressReport
@@ -238,6 +240,13 @@ def test_a_held_meeting_keeps_its_pack(m):
     page = c.get(f"/meetings/{m.meeting.pk}/")
     assert page.status_code == 200 and 'id="generate-pack"' not in page.text
     c.post(f"/meetings/{m.meeting.pk}/pack/")
+    assert not Meeting.objects.get(pk=m.meeting.pk).pack
+    # the action itself refuses, so the API and a stale page cannot rebuild it either
+    with translation.override("en"), pytest.raises(Conflict, match="its pack stays as it was given"):
+        actions_meetings.generate_pack(m.meeting, by=m.user("office"))
+    api = APIClient()
+    api.force_authenticate(m.user("office"))
+    assert api.post(f"/api/meetings/{m.meeting.pk}/pack/").status_code == 409
     assert not Meeting.objects.get(pk=m.meeting.pk).pack
 
 

@@ -213,9 +213,16 @@ def generate_pack(meeting: Meeting, *, by: Any) -> Meeting:
 
     if not roles_of(by).is_office and by != system_user():
         raise Forbidden(_("Only the supervision office can do this."))
-    # Two rebuilds at once: the second waits and replaces the first's file, so none is left behind.
-    claim(meeting, _refusal)
+    # Two rebuilds at once: the second waits and replaces the first's file, so none is left behind. A held
+    # meeting's pack is the record of what the meeting was given: it is never rebuilt.
+    claim(meeting, _pack_refusal, status=MeetingStatus.PLANNED)
     return store_pack(meeting, build_pack(meeting), by=by)
+
+
+def _pack_refusal(meeting: Meeting | None) -> str:
+    if meeting is not None and meeting.status == MeetingStatus.HELD:
+        return _("The meeting was held: its pack stays as it was given to the meeting.")
+    return _refusal(meeting)
 
 
 def starts_at(meeting: Meeting) -> datetime.datetime:
