@@ -152,12 +152,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "indicator “{name}” is at {achieved}% of its target while reported progress is {progress}%",
     ),
     "same_as_prefill": (
-        "本期“完成情况”与{other_period}报告的“下步计划”(表单预填内容)基本相同({similarity}%重合),如{passage}",
+        "本期“工作进展”与{other_period}报告的“下步计划”(表单预填的内容)基本相同({similarity}%重合),如{passage}",
         "what was done this period is, nearly word for word, the next steps of the report for {other_period} "
         "that the form pre-filled ({similarity}% the same), e.g. {passage}",
     ),
     "figures_changed_only": (
-        "本期“完成情况”与{other_period}报告基本相同,仅改动了数字({changes}),如{passage}",
+        "本期“工作进展”与{other_period}报告的“工作进展”基本相同,只改动了数字({changes}),如{passage}",
         "what was done this period is the report for {other_period} with only the figures changed ({changes}), "
         "e.g. {passage}",
     ),
