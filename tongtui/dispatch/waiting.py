@@ -149,7 +149,7 @@ def late_reports_by_unit(today: datetime.date, cal: WorkCalendar, plan_id: int |
             late[task.lead_unit_id].append(period.due)
     units = Unit.objects.in_bulk(list(late))
     tasks_url = reverse("task-list")
-    rows = sorted(
+    rows: list[dict[str, Any]] = sorted(
         (
             {
                 "unit": units[u].label,
@@ -229,7 +229,9 @@ def escalated_pile(user: Any, today: datetime.date, cal: WorkCalendar, leader_id
     )
 
 
-def on_time_rates(plan_id: int | None, unit_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+def on_time_rates(
+    plan_id: int | None, unit_ids: Iterable[int] | QuerySet[Any] | None = None
+) -> list[dict[str, Any]]:
     """Per lead unit: reports filed, filed on time, the rate (None with nothing filed). One query."""
     qs = ProgressReport.objects.filter(first_submitted_at__isnull=False)
     if plan_id is not None:

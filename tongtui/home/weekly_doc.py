@@ -8,13 +8,16 @@ from django.utils.translation import ngettext
 from tongtui.core.gbt9704 import HEAD_FONT, SIZE_4, SIZE_5, TABLE_FONT, TEXT_WIDTH, OfficialDocument, day
 from tongtui.home.cockpit import Cockpit
 
-
 ROWS = 5  # lagging tasks: with the milestones and rates the summary stays on one A4 page
 
 
 def _heading(doc: OfficialDocument, value: str) -> None:
     """A section heading in 黑体 4号, smaller than a document's 3号 so that the summary fits one page."""
     doc.paragraph(value, HEAD_FONT, SIZE_4, indent=False)
+
+
+def _late(n: int) -> str:
+    return ngettext("%(n)s working day late", "%(n)s working days late", n) % {"n": n}
 
 
 def _short(value: str, n: int) -> str:
@@ -65,7 +68,7 @@ def render(c: Cockpit, leader: Any = None) -> bytes:
     _heading(doc, _("2. Milestones overdue and due this week"))
     ms = [
         [m.task.code, m.title, m.task.lead_unit.label if m.task.lead_unit else "—",
-         ngettext("%(n)s working day late", "%(n)s working days late", m.late) % {"n": m.late}]
+         _late(getattr(m, "late", 0))]
         for m in c.milestones_overdue[:3]
     ] + [
         [m.task.code, m.title, m.task.lead_unit.label if m.task.lead_unit else "—", m.due.strftime("%m-%d")]
