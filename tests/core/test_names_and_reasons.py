@@ -55,3 +55,12 @@ def test_the_task_history_names_the_system_and_translates_the_reason(cast, lang,
     assert f"<strong>{system}</strong>" in history
     assert f"— {reason}" in history
     assert SYSTEM_USERNAME not in page
+
+
+def test_a_phrase_with_values_reads_in_the_readers_language_with_its_values(db):
+    with translation.override("zh-hans"):
+        stored = translation.gettext("report accepted: %(report)s") % {"report": "1.1 2026-10-01–2026-10-31"}
+    assert not stored.startswith("report accepted")
+    with translation.override("en"):
+        assert reason_text(stored) == "report accepted: 1.1 2026-10-01–2026-10-31"
+        assert reason_text("节点完成") == "节点完成"  # too little fixed text to be one of the catalogue's phrases
