@@ -184,6 +184,7 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "tongtui.orgs.models.UnitKind",
         "DecisionKindEnum": "tongtui.dispatch.models.meetings.DecisionKind",
         "ReminderKindEnum": "tongtui.dispatch.models.reminders.ReminderKind",
+        "ReportStatusEnum": "tongtui.dispatch.models.reports.ReportStatus",
         "FlagKindEnum": "tongtui.supervision.models.integrity.FlagKindChoice",
         "AccountabilityKindEnum": "tongtui.supervision.models.orders.AccountabilityKind",
         "RequestKindEnum": "tongtui.plans.models.requests.RequestKind",
