@@ -163,3 +163,12 @@ def test_the_page_moves_by_month_and_by_week(april):
 def test_bad_filters_are_ignored_not_an_error(april):
     response = page(april, "office", unit="x", leader="999999", d="not-a-date", kind="nonsense")
     assert response.status_code == 200
+
+
+def test_a_crowded_day_in_the_list_asks_for_a_filter(april, monkeypatch):
+    from tongtui.calendars import views
+
+    monkeypatch.setattr(views, "MAX_PER_DAY", 1)
+    body = page(april, "office", view="list").content.decode()
+    day = body.split('id="l-2026-04-24"', 1)[1].split("</section>", 1)[0]  # two reports fall due that day
+    assert day.count("tt-cal-ev ") == 1 and "And 1 more on this day" in day

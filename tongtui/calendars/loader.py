@@ -8,7 +8,7 @@ import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
 from tongtui.calendars.events import CHASE, MEETING, MILESTONE, ORDER, REPORT, Event, Selection, sort
@@ -25,6 +25,32 @@ from tongtui.supervision.access_chases import chases_visible_to
 from tongtui.supervision.access_orders import orders_visible_to
 from tongtui.supervision.models import ChaseNotice, ChaseStatus, RectificationOrder
 from tongtui.supervision.models.orders import WAITING_FOR_UNIT
+
+
+class Paths:
+    """reverse() once per URL name, then the ids are formatted in: a month of a city is thousands of entries,
+    and reverse() costs a fraction of a millisecond each time."""
+
+    def __init__(self) -> None:
+        self._templates: dict[tuple[str, str], str] = {}
+
+    def __call__(self, name: str, *args: int | datetime.date) -> str:
+        key = (get_script_prefix(), name)
+        template = self._templates.get(key)
+        if template is None:
+            marks = [
+                987654300 + i if isinstance(a, int) else datetime.date(1111, 11, 11 + i)
+                for i, a in enumerate(args)
+            ]
+            template = reverse(name, args=marks)
+            for i, mark in enumerate(marks):
+                text = mark.isoformat() if isinstance(mark, datetime.date) else str(mark)
+                template = template.replace(text, "{" + str(i) + "}", 1)
+            self._templates[key] = template
+        return template.format(*(a.isoformat() if isinstance(a, datetime.date) else a for a in args))
+
+
+PATHS = Paths()
 
 
 def _task_q(sel: Selection, prefix: str = "") -> Q:
@@ -71,7 +97,7 @@ def milestones(
             day=m.due,
             title=m.title,
             subject=_subject(m.task),
-            url=reverse("task-detail", args=[m.task_id]) + "#roadmap",
+            url=PATHS("task-detail", m.task_id) + "#roadmap",
             unit=m.task.lead_unit.short_name if m.task.lead_unit else "",
             done=m.done_on is not None,
             overdue=m.done_on is None and m.due < today,
@@ -111,23 +137,28 @@ def reports(
         ).values_list("pk", "task_id", "period_start", "period_end", "status")
     }
     roles = roles_of(user)
+    labels: dict[tuple[datetime.date, datetime.date], str] = {}
     events = []
     for task, period in wanted:
+        label = labels.get(period.key)
+        if label is None:
+            label = labels[period.key] = _("Progress report for %(period)s") % {
+                "period": schedule.period_label(period.start, period.end)
+            }
         report = filed.get((task.pk, period.start, period.end))
         done = report is not None and report[1] in FILED
         if report is not None:
-            url = reverse("dispatch:report-detail", args=[report[0]])
+            url = PATHS("dispatch:report-detail", report[0])
         elif rules.may_file(roles, task.lead_unit_id):
-            url = reverse("dispatch:report-start", args=[task.pk, period.start])
+            url = PATHS("dispatch:report-start", task.pk, period.start)
         else:
-            url = reverse("dispatch:task-reports", args=[task.pk])
+            url = PATHS("dispatch:task-reports", task.pk)
         events.append(
             Event(
                 kind=REPORT,
                 uid=f"report-{task.pk}-{period.start:%Y%m%d}",
                 day=period.due,
-                title=_("Progress report for %(period)s")
-                % {"period": schedule.period_label(period.start, period.end)},
+                title=label,
                 subject=_subject(task),
                 url=url,
                 unit=task.lead_unit.short_name if task.lead_unit else "",
@@ -164,7 +195,7 @@ def meetings(user: Any, sel: Selection, first: datetime.date, last: datetime.dat
             time=m.time,
             title=m.title,
             subject=_("Chaired by %(chair)s") % {"chair": m.chair},
-            url=reverse("dispatch:meeting-detail", args=[m.pk]),
+            url=PATHS("dispatch:meeting-detail", m.pk),
             done=m.status == MeetingStatus.HELD,
         )
         for m in rows
@@ -212,7 +243,7 @@ def orders(
             day=o.deadline,
             title=_clip(o.problem),
             subject=o.unit.name,
-            url=reverse("supervision:order-detail", args=[o.pk]),
+            url=PATHS("supervision:order-detail", o.pk),
             unit=o.unit.short_name,
             done=o.status not in WAITING_FOR_UNIT,
             overdue=o.is_overdue(today),
@@ -238,7 +269,7 @@ def chases(
             day=c.reply_due,
             title=f"{c.number} {c.subject}",
             subject=c.unit.name,
-            url=reverse("supervision:chase-detail", args=[c.pk]),
+            url=PATHS("supervision:chase-detail", c.pk),
             unit=c.unit.short_name,
             done=c.status != ChaseStatus.ISSUED,
             overdue=c.is_overdue(today),

@@ -29,6 +29,7 @@ from tongtui.orgs.roles import roles_of
 FEED_DAYS_BEFORE = 92
 FEED_DAYS_AFTER = 400
 MAX_PER_CELL = 4  # entries a month cell shows before "N more"
+MAX_PER_DAY = 200  # entries the list and the week show for one day; past that, a filter narrows the day
 
 
 @dataclass
@@ -44,6 +45,14 @@ class Cell:
     @property
     def more(self) -> int:
         return max(0, len(self.events) - MAX_PER_CELL)
+
+    @property
+    def listed(self) -> list[Event]:
+        return self.events[:MAX_PER_DAY]
+
+    @property
+    def unlisted(self) -> int:
+        return max(0, len(self.events) - MAX_PER_DAY)
 
 
 def _range(view: str, day: datetime.date) -> tuple[datetime.date, datetime.date]:
