@@ -1,0 +1,175 @@
+"""Rankings (排名) as a pure function of the ledger: periods, scores, ranks with ties, level units, changes.
+
+A period's score of a unit is its task points (they stand for the whole year once the task has started)
+plus the bonuses and deductions dated inside the period. Equal scores share a rank and the next rank skips
+(1, 2, 2, 4), as offices write them. Units whose scores differ by no more than the scheme's margin are
+named as level with each other, so a reader does not take a tenth of a point for a real difference.
+"""
+
+import calendar
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from tongtui.assessment.rules_data import RuleKind
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str  # 2026, 2026-H1, 2026-Q2, 2026-06
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def kind(self) -> str:
+        if "-H" in self.key:
+            return "half"
+        if "-Q" in self.key:
+            return "quarter"
+        return "month" if "-" in self.key else "year"
+
+    def previous(self) -> "Period | None":
+        """The period of the same length just before, within the same year (a year has none)."""
+        if self.kind == "year" or self.start.month == 1:
+            return None
+        return period_ending(self.kind, self.start - datetime.timedelta(days=1))
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, datetime.date) and self.start <= day <= self.end
+
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])|H([12])))?$")
+
+
+def parse_period(text: str) -> Period:
+    m = _PERIOD.match(text.strip().upper())
+    if not m:
+        raise ValueError(f"not a period: {text!r} (2026, 2026-H1, 2026-Q2 or 2026-06)")
+    year = int(m.group(1))
+    if m.group(2):
+        first = int(m.group(2))
+        months = 1
+    elif m.group(3):
+        first, months = 3 * int(m.group(3)) - 2, 3
+    elif m.group(4):
+        first, months = 6 * int(m.group(4)) - 5, 6
+    else:
+        first, months = 1, 12
+    last = first + months - 1
+    return Period(
+        text.strip().upper(), datetime.date(year, first, 1),
+        datetime.date(year, last, calendar.monthrange(year, last)[1]),
+    )  # fmt: skip
+
+
+def period_ending(kind: str, day: datetime.date) -> Period:
+    """The period of this kind that holds `day`."""
+    y, mo = day.year, day.month
+    key = {"year": f"{y}", "half": f"{y}-H{(mo - 1) // 6 + 1}", "quarter": f"{y}-Q{(mo - 1) // 3 + 1}",
+           "month": f"{y}-{mo:02d}"}[kind]  # fmt: skip
+    return parse_period(key)
+
+
+def periods_of_year(year: int) -> list[Period]:
+    keys = [f"{year}", f"{year}-H1", f"{year}-H2", *(f"{year}-Q{i}" for i in range(1, 5)),
+            *(f"{year}-{m:02d}" for m in range(1, 13))]  # fmt: skip
+    return [parse_period(k) for k in keys]
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """What the ranking needs of a ledger entry."""
+
+    unit_id: int
+    kind: str
+    on: datetime.date
+    points: Decimal
+
+
+def counts_in(line: LedgerLine, period: Period) -> bool:
+    if line.kind == RuleKind.TASK:
+        return line.on <= period.end
+    return line.on in period
+
+
+@dataclass
+class Row:
+    unit_id: int
+    score: Decimal
+    rank: int = 0
+    by_kind: dict[str, Decimal] = field(default_factory=dict)
+    level_with: list[int] = field(default_factory=list)  # units within the margin, with a different score
+    previous_score: Decimal | None = None
+    previous_rank: int | None = None
+
+    @property
+    def change(self) -> Decimal | None:
+        return None if self.previous_score is None else self.score - self.previous_score
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained since the previous period (positive is up)."""
+        return None if self.previous_rank is None else self.previous_rank - self.rank
+
+
+def scores(lines: Iterable[LedgerLine], units: Iterable[int], period: Period) -> dict[int, dict[str, Decimal]]:
+    """Points per unit and rule in the period; every unit listed appears, with no rule if it has none."""
+    out: dict[int, dict[str, Decimal]] = {u: {} for u in units}
+    for line in lines:
+        if line.unit_id in out and counts_in(line, period):
+            by = out[line.unit_id]
+            by[line.kind] = by.get(line.kind, ZERO) + line.points
+    return out
+
+
+def competition_ranks(values: dict[int, Decimal]) -> dict[int, int]:
+    """1, 2, 2, 4: a unit's rank is one more than the number of units with a strictly higher score."""
+    ordered = sorted(values.values(), reverse=True)
+    first_at: dict[Decimal, int] = {}
+    for i, v in enumerate(ordered):
+        first_at.setdefault(v, i + 1)
+    return {u: first_at[v] for u, v in values.items()}
+
+
+def rank_group(
+    lines: list[LedgerLine], units: Iterable[int], period: Period, margin: Decimal = ZERO,
+) -> list[Row]:
+    """One group's table for the period, best first (ties in unit order), with the change since the previous
+    period of the same length when there is one."""
+    units = list(units)
+    by_unit = scores(lines, units, period)
+    rows = {u: Row(u, sum(by.values(), ZERO), by_kind=by) for u, by in by_unit.items()}
+    ranks = competition_ranks({u: r.score for u, r in rows.items()})
+    for u, r in rows.items():
+        r.rank = ranks[u]
+    ordered = sorted(rows.values(), key=lambda r: (r.rank, units.index(r.unit_id)))
+    if margin > 0:
+        for r in ordered:
+            r.level_with = [o.unit_id for o in ordered
+                            if o is not r and o.score != r.score and abs(o.score - r.score) <= margin]  # fmt: skip
+    prev = period.previous()
+    if prev is not None:
+        before = scores(lines, units, prev)
+        prev_scores = {u: sum(by.values(), ZERO) for u, by in before.items()}
+        prev_ranks = competition_ranks(prev_scores)
+        for r in ordered:
+            r.previous_score, r.previous_rank = prev_scores[r.unit_id], prev_ranks[r.unit_id]
+    return ordered
+
+
+def rank_groups(
+    lines: list[LedgerLine], groups: list[tuple[str, list[int]]], period: Period, margin: Decimal = ZERO,
+) -> list[tuple[str, list[Row]]]:
+    by_unit: dict[int, list[LedgerLine]] = defaultdict(list)
+    for line in lines:
+        by_unit[line.unit_id].append(line)
+    out = []
+    for name, units in groups:
+        mine = [line for u in units for line in by_unit.get(u, [])]
+        out.append((name, rank_group(mine, units, period, margin)))
+    return out
