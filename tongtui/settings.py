@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tongtui.notify",
     "tongtui.dispatch",
     "tongtui.supervision",
+    "tongtui.assessment",
     "tongtui.calendars",
     "tongtui.home",
     "tongtui.setup",
