@@ -130,8 +130,7 @@ def review_pile(user: Any, today: datetime.date, cal: WorkCalendar) -> Pile:
             Item(
                 label=_task_label(r.task),
                 url=reverse("dispatch:report-detail", args=[r.pk]),
-                detail=f"{r.unit.label} · {r.period_label}",
-                deadline=Deadline.of(r.due, today, cal) if r.due else None,
+                detail=f"{r.unit.label} · {r.period_label}",  # the report's own deadline is not the office's
             )
             for r in reports[:TOP]
         ],

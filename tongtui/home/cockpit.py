@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import translation
@@ -92,9 +92,19 @@ def _bars(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def trend_days(year: int, today: datetime.date) -> list[datetime.date]:
+    """Every seventh day of the plan year back from today (or from its last day), oldest first."""
+    day = min(today, datetime.date(year, 12, 31))
+    days = []
+    while day.year == year:
+        days.append(day)
+        day -= datetime.timedelta(days=7)
+    return days[::-1]
+
+
 def scope(plan: Plan, leader_id: int | None) -> QuerySet[Task]:
     """The tasks the cockpit counts: the plan's leaf tasks (a parent is measured by its sub-tasks)."""
-    tasks = Task.objects.filter(plan=plan, children__isnull=True)
+    tasks = Task.objects.filter(plan=plan).exclude(Exists(Task.objects.filter(parent=OuterRef("pk"))))
     if leader_id is not None:
         tasks = tasks.filter(leader_id=leader_id)
     return tasks
@@ -122,9 +132,9 @@ def build(
         for s in LIGHTS
     ]  # fmt: skip
 
-    # 2. The trend over the year: one row per (day, light).
+    # 2. The trend over the year, a point a week back from today: one row per (day, light).
     rows = (
-        LightHistory.objects.filter(task__in=ids, date__year=plan.year, date__lte=today)
+        LightHistory.objects.filter(task__in=ids, date__in=trend_days(plan.year, today))
         .values_list("date", "light")
         .annotate(n=Count("pk"))
         .order_by("date")
