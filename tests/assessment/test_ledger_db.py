@@ -29,9 +29,14 @@ def points(cast, unit, kind=None) -> Decimal:
 
 def late_report(cast, days=3) -> ProgressReport:
     return ProgressReport.objects.create(
-        task=cast.task_a, unit=cast.unit_a, period_start=datetime.date(2026, 4, 1),
-        period_end=datetime.date(2026, 4, 30), due=datetime.date(2026, 5, 6), status=ReportStatus.ACCEPTED,
-        first_submitted_at=timezone.make_aware(datetime.datetime(2026, 5, 11, 10)), late_workdays=days,
+        task=cast.task_a,
+        unit=cast.unit_a,
+        period_start=datetime.date(2026, 4, 1),
+        period_end=datetime.date(2026, 4, 30),
+        due=datetime.date(2026, 5, 6),
+        status=ReportStatus.ACCEPTED,
+        first_submitted_at=timezone.make_aware(datetime.datetime(2026, 5, 11, 10)),
+        late_workdays=days,
     )
 
 
@@ -39,7 +44,9 @@ def late_report(cast, days=3) -> ProgressReport:
 def scored(cast):
     started(cast)
     late_report(cast)
-    Milestone.objects.create(task=cast.task_a, title="开工", due=datetime.date(2026, 3, 31), planned_progress=10)
+    Milestone.objects.create(
+        task=cast.task_a, title="开工", due=datetime.date(2026, 3, 31), planned_progress=10
+    )
     Admonition.objects.create(plan=cast.plan, unit=cast.unit_c, reason="进度滞后", scheduled_for=AS_OF,
                               held_on=datetime.date(2026, 5, 20), talked_with="局长", status="held")  # fmt: skip
     return cast
@@ -82,7 +89,10 @@ def test_a_report_returned_twice_costs_twice(cast):
     started(cast)
     report = late_report(cast, days=0)
     for day in (12, 20):
-        report.status, report.reviewed_at = ReportStatus.RETURNED, timezone.make_aware(datetime.datetime(2026, 5, day))
+        report.status, report.reviewed_at = (
+            ReportStatus.RETURNED,
+            timezone.make_aware(datetime.datetime(2026, 5, day)),
+        )
         report.save()
         report.status = ReportStatus.SUBMITTED
         report.save()
@@ -103,9 +113,17 @@ def test_events_are_written_as_they_happen(cast, django_capture_on_commit_callba
     started(cast)
     with django_capture_on_commit_callbacks(execute=True):
         RectificationOrder.objects.create(
-            plan=cast.plan, unit=cast.unit_a, task=cast.task_a, problem="台账不全", requirement="补齐",
-            issued_on=datetime.date(2026, 3, 2), workdays=5, deadline=datetime.date(2026, 3, 9),
-            first_deadline=datetime.date(2026, 3, 9), status="not_passed", for_assessment=True,
+            plan=cast.plan,
+            unit=cast.unit_a,
+            task=cast.task_a,
+            problem="台账不全",
+            requirement="补齐",
+            issued_on=datetime.date(2026, 3, 2),
+            workdays=5,
+            deadline=datetime.date(2026, 3, 9),
+            first_deadline=datetime.date(2026, 3, 9),
+            status="not_passed",
+            for_assessment=True,
         )
     assert points(cast, cast.unit_a, RuleKind.ORDER_NOT_PASSED) == -3
     assert points(cast, cast.unit_b) == 0
@@ -142,7 +160,9 @@ def test_a_stale_scheme_edit_is_refused(cast):
     seen = scheme.version
     actions.update_scheme(scheme, by=office, version=seen, settings={}, rules={})
     with pytest.raises(actions.Conflict):
-        actions.update_scheme(Scheme.objects.get(pk=scheme.pk), by=office, version=seen, settings={}, rules={})
+        actions.update_scheme(
+            Scheme.objects.get(pk=scheme.pk), by=office, version=seen, settings={}, rules={}
+        )
 
 
 @pytest.mark.parametrize("who", ["leader", "head_a", "liaison_a"])

@@ -89,7 +89,9 @@ def test_caps_hold(facts, scheme):
         mine = [e for e in entries if e.unit_id == u]
         for kind, rule in scheme.rules.items():
             if rule.cap is not None and kind != RuleKind.TASK:
-                assert sum(-e.points if e.points < 0 else e.points for e in mine if e.kind == kind) <= rule.cap
+                assert (
+                    sum(-e.points if e.points < 0 else e.points for e in mine if e.kind == kind) <= rule.cap
+                )
         if scheme.unit_deduction_cap is not None:
             assert -sum(e.points for e in mine if e.kind in DEDUCTIONS) <= scheme.unit_deduction_cap
         if scheme.unit_bonus_cap is not None:
@@ -99,11 +101,18 @@ def test_caps_hold(facts, scheme):
 
 
 lines_st = st.lists(
-    st.builds(LedgerLine, st.sampled_from(UNITS), st.sampled_from(sorted(DEDUCTIONS | BONUSES | {RuleKind.TASK})),
-              days, st.decimals(min_value=Decimal("-5"), max_value=Decimal("5"), places=1)),  # fmt: skip
+    st.builds(
+        LedgerLine,
+        st.sampled_from(UNITS),
+        st.sampled_from(sorted(DEDUCTIONS | BONUSES | {RuleKind.TASK})),
+        days,
+        st.decimals(min_value=Decimal("-5"), max_value=Decimal("5"), places=1),
+    ),  # fmt: skip
     max_size=40,
 )
-periods = st.sampled_from(["2026", "2026-H1", "2026-H2", "2026-Q2", "2026-Q3", "2026-06", "2026-01"]).map(parse_period)
+periods = st.sampled_from(["2026", "2026-H1", "2026-H2", "2026-Q2", "2026-Q3", "2026-06", "2026-01"]).map(
+    parse_period
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -154,7 +163,9 @@ def test_a_quarter_counts_its_own_events_and_the_standing_task_points():
 def test_caps_clip_in_date_order_and_keep_the_fact():
     from tongtui.assessment.rules_data import RuleData, SchemeData
 
-    scheme = SchemeData(rules={RuleKind.ADMONITION: RuleData(RuleKind.ADMONITION, Decimal(2), cap=Decimal(3))})
+    scheme = SchemeData(
+        rules={RuleKind.ADMONITION: RuleData(RuleKind.ADMONITION, Decimal(2), cap=Decimal(3))}
+    )
     evs = tuple(Event(RuleKind.ADMONITION, f"a{i}", YEAR + datetime.timedelta(days=i), None, 1, None, "")
                 for i in range(3))  # fmt: skip
     entries = compute_ledger(Facts(AS_OF, {}, evs), scheme)

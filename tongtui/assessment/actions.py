@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -47,7 +48,7 @@ def ensure_scheme(plan: Plan, *, by: Any) -> Scheme:
     try:
         with transaction.atomic():
             save_with_history(scheme, by=by, reason=_("default scheme"))
-    except IntegrityError:  # written by someone else at the same moment
+    except (IntegrityError, ValidationError):  # written by someone else at the same moment
         return Scheme.objects.get(plan=plan)
     _rules_from(DEFAULT, scheme, by, _("default scheme"))
     return scheme
@@ -83,14 +84,18 @@ def update_scheme(scheme: Scheme, *, by: Any, version: int, settings: dict[str, 
     return scheme
 
 
-def proposed(scheme_data: SchemeData, settings: dict[str, Any], rules: dict[str, dict[str, Any]]) -> SchemeData:
+def proposed(
+    scheme_data: SchemeData, settings: dict[str, Any], rules: dict[str, dict[str, Any]]
+) -> SchemeData:
     """The scheme as it would be with these changes (for the preview; nothing written)."""
     from dataclasses import replace
 
     out = replace(scheme_data, **{k: v for k, v in settings.items()
                                   if k in ("co_unit_factor", "unit_deduction_cap", "unit_bonus_cap", "level_margin")})  # fmt: skip
     for kind, values in rules.items():
-        out = out.with_rule(kind, **{k: v for k, v in values.items() if k in ("points", "cap", "co_factor", "enabled")})
+        out = out.with_rule(
+            kind, **{k: v for k, v in values.items() if k in ("points", "cap", "co_factor", "enabled")}
+        )
     return out
 
 
@@ -110,7 +115,7 @@ def copy_scheme(source_plan: Plan, target_plan: Plan, *, by: Any) -> Scheme:
     try:
         with transaction.atomic():
             save_with_history(scheme, by=by, reason=reason)
-    except IntegrityError as e:
+    except (IntegrityError, ValidationError) as e:
         raise Conflict(_("The plan %(year)s has a scheme already.") % {"year": target_plan.year}, 0) from e
     _rules_from(data, scheme, by, reason)
     if source is not None:
@@ -136,7 +141,9 @@ def withdraw_manual_entry(entry: ManualEntry, *, by: Any, reason: str) -> Manual
     require_office(by)
     if not reason.strip():
         raise ActionError(_("Give the reason."))
-    claim(entry, lambda now: _("This entry is withdrawn already."), update={"withdrawn": True}, withdrawn=False)
+    claim(
+        entry, lambda now: _("This entry is withdrawn already."), update={"withdrawn": True}, withdrawn=False
+    )
     save_with_history(entry, by=by, reason=reason)
     return entry
 
@@ -155,6 +162,6 @@ def publish_ranking(plan: Plan, period: str, *, by: Any, note: str = "") -> Rank
     try:
         with transaction.atomic():
             save_with_history(pub, by=by, reason=_("published"))
-    except IntegrityError as e:
+    except (IntegrityError, ValidationError) as e:
         raise Conflict(_("This ranking is published already."), 0) from e
     return pub

@@ -28,7 +28,10 @@ def _day(moment: datetime.datetime | None) -> datetime.date | None:
 
 
 def load_facts(
-    plan: Plan, as_of: datetime.date, units: Iterable[int] | None = None, cal: WorkCalendar | None = None,
+    plan: Plan,
+    as_of: datetime.date,
+    units: Iterable[int] | None = None,
+    cal: WorkCalendar | None = None,
 ) -> Facts:
     cal = cal or calendar()
     unit_ids = None if units is None else set(units)
@@ -39,7 +42,9 @@ def load_facts(
     rows = list(tasks_q.values_list("pk", "code", "title", "lead_unit_id", "weight", "start", "assigned_at"))
     task_ids = [r[0] for r in rows]
     co: dict[int, list[int]] = defaultdict(list)
-    for task_id, unit_id in CoUnit.objects.filter(task_id__in=tasks_q.values("pk")).values_list("task_id", "unit_id"):
+    for task_id, unit_id in CoUnit.objects.filter(task_id__in=tasks_q.values("pk")).values_list(
+        "task_id", "unit_id"
+    ):
         co[task_id].append(unit_id)
     jan1 = datetime.date(plan.year, 1, 1)
     tasks = {
@@ -51,7 +56,9 @@ def load_facts(
     plan_tasks = Task.objects.filter(plan=plan).values("pk")
 
     # Late reports: filed late (the working days counted at first submission), or still not filed past due.
-    reports = ProgressReport.objects.filter(unit_filter, task_id__in=plan_tasks, due__isnull=False, due__lt=as_of)
+    reports = ProgressReport.objects.filter(
+        unit_filter, task_id__in=plan_tasks, due__isnull=False, due__lt=as_of
+    )
     for pk, task_id, unit_id, due, first, late, label in reports.filter(
         Q(late_workdays__gt=0) | Q(first_submitted_at__isnull=True) | Q(first_submitted_at__date__gt=as_of)
     ).values_list("pk", "task_id", "unit_id", "due", "first_submitted_at", "late_workdays", "period_end"):
@@ -65,7 +72,10 @@ def load_facts(
 
     # Returned reports: every return is one history row that moved the report to returned (its own reviewed_at).
     hist = ProgressReport.history.model.objects.filter(  # type: ignore[attr-defined]
-        unit_filter, task_id__in=plan_tasks, status=ReportStatus.RETURNED, reviewed_at__isnull=False,
+        unit_filter,
+        task_id__in=plan_tasks,
+        status=ReportStatus.RETURNED,
+        reviewed_at__isnull=False,
     )
     seen: set[tuple[int, datetime.datetime]] = set()
     for pk, task_id, unit_id, reviewed, label in hist.values_list(
@@ -79,7 +89,9 @@ def load_facts(
 
     # Overdue milestones: not done by their due date (done later, or not yet), dated the day after.
     for pk, task_id, title, due, done in Milestone.objects.filter(
-        Q(done_on__isnull=True) | Q(done_on__gt=F("due")), task_id__in=task_ids, due__lt=as_of,
+        Q(done_on__isnull=True) | Q(done_on__gt=F("due")),
+        task_id__in=task_ids,
+        due__lt=as_of,
     ).values_list("pk", "task_id", "title", "due", "done_on"):
         if done is not None and done <= due:
             continue
@@ -87,12 +99,16 @@ def load_facts(
                             ("plans.milestone", pk), f"{due:%Y-%m-%d} {title}"))  # fmt: skip
 
     for pk, unit_id, task_id, verified, deadline, problem in RectificationOrder.objects.filter(
-        unit_filter, plan=plan, for_assessment=True,
+        unit_filter,
+        plan=plan,
+        for_assessment=True,
     ).values_list("pk", "unit_id", "task_id", "verified_at", "deadline", "problem"):
         events.append(Event(RuleKind.ORDER_NOT_PASSED, f"o{pk}", _day(verified) or deadline, task_id, unit_id,
                             ("supervision.rectificationorder", pk), problem[:200]))  # fmt: skip
 
-    spot_q = SpotCheckItem.objects.filter(spot_check__plan=plan, for_assessment=True, checked_on__isnull=False)
+    spot_q = SpotCheckItem.objects.filter(
+        spot_check__plan=plan, for_assessment=True, checked_on__isnull=False
+    )
     if unit_ids is not None:
         spot_q = spot_q.filter(task_id__in=task_ids)
     for pk, task_id, checked, title in spot_q.values_list("pk", "task_id", "checked_on", "spot_check__title"):
@@ -100,19 +116,25 @@ def load_facts(
                             ("supervision.spotcheckitem", pk), title))  # fmt: skip
 
     for pk, unit_id, held, reason in Admonition.objects.filter(
-        unit_filter, plan=plan, held_on__isnull=False,
+        unit_filter,
+        plan=plan,
+        held_on__isnull=False,
     ).values_list("pk", "unit_id", "held_on", "reason"):
         events.append(Event(RuleKind.ADMONITION, f"a{pk}", held, None, unit_id, ("supervision.admonition", pk),
                             reason[:200]))  # fmt: skip
 
     for pk, unit_id, task_id, kind, points, reason, on in ManualEntry.objects.filter(
-        unit_filter, plan=plan, withdrawn=False,
+        unit_filter,
+        plan=plan,
+        withdrawn=False,
     ).values_list("pk", "unit_id", "task_id", "kind", "points", "reason", "on"):
         events.append(Event(kind, f"e{pk}", on, task_id, unit_id, ("assessment.manualentry", pk), reason[:200],
                             points=points))  # fmt: skip
     return Facts(as_of, tasks, tuple(events))
 
 
-def _late(pk: int, task_id: int, unit_id: int, on: datetime.date, days: int, period_end: datetime.date) -> Event:
+def _late(
+    pk: int, task_id: int, unit_id: int, on: datetime.date, days: int, period_end: datetime.date
+) -> Event:
     return Event(RuleKind.LATE_REPORT, f"r{pk}", on, task_id, unit_id, ("dispatch.progressreport", pk),
                  f"{period_end:%Y-%m-%d}", quantity=Decimal(days))  # fmt: skip

@@ -95,7 +95,10 @@ def recompute(plan: Plan, units: Iterable[int] | None = None, as_of: datetime.da
     stored = ScoreEntry.objects.filter(plan=plan)
     if unit_set is not None:
         stored = stored.filter(unit_id__in=unit_set)
-    have = {(r[0], r[1], r[2]): (r[3], tuple(r[4:])) for r in stored.values_list("unit_id", "kind", "key", "pk", *FIELDS)}
+    have = {
+        (r[0], r[1], r[2]): (r[3], tuple(r[4:]))
+        for r in stored.values_list("unit_id", "kind", "key", "pk", *FIELDS)
+    }
     create, update, delete = [], [], []
     for k, (e, values) in want.items():
         old = have.get(k)
@@ -140,5 +143,7 @@ def preview(plan: Plan, proposed: SchemeData) -> list[UnitDiff]:
     for unit_id, points in ScoreEntry.objects.filter(plan=plan).values_list("unit_id", "points"):
         before[unit_id] += points
     after = totals(compute(plan, scheme=proposed))
-    diffs = [UnitDiff(u, before.get(u, Decimal(0)), after.get(u, Decimal(0))) for u in set(before) | set(after)]
+    diffs = [
+        UnitDiff(u, before.get(u, Decimal(0)), after.get(u, Decimal(0))) for u in set(before) | set(after)
+    ]
     return sorted((d for d in diffs if d.change), key=lambda d: (-abs(d.change), d.unit_id))

@@ -26,41 +26,76 @@ _local = threading.local()
 ALL = -1  # stands for every unit of the plan
 
 
-def _pending() -> dict[int, set[int]]:
-    if not hasattr(_local, "units"):
-        _local.units = defaultdict(set)
-    pending: dict[int, set[int]] = _local.units
+def _pending() -> dict[str, set[Any]]:
+    if not hasattr(_local, "marks"):
+        _local.marks = {"tasks": set(), "units": set(), "plans": set()}
+    pending: dict[str, set[Any]] = _local.marks
     return pending
 
 
 def flush() -> None:
+    """Recompute the units marked since the last flush. Marking costs no query: the units behind a task are
+    found here, after commit, for all marked tasks at once."""
     from tongtui.assessment.ledger_db import recompute
     from tongtui.plans.models import Plan
 
     pending = _pending()
-    work = {plan_id: set(units) for plan_id, units in pending.items()}
-    pending.clear()
-    for plan_id, units in sorted(work.items()):
+    tasks, units, plans = set(pending["tasks"]), set(pending["units"]), set(pending["plans"])
+    for v in pending.values():
+        v.clear()
+    work: dict[int, set[int]] = defaultdict(set)
+    for plan_id, unit_id in units:
+        work[plan_id].add(unit_id)
+    for plan_id in plans:
+        work[plan_id].add(ALL)
+    if tasks:
+        for plan_id, lead in Task.objects.filter(pk__in=tasks, lead_unit__isnull=False).values_list(
+            "plan_id", "lead_unit_id"
+        ):
+            work[plan_id].add(lead)
+        for plan_id, unit_id in CoUnit.objects.filter(task_id__in=tasks).values_list(
+            "task__plan_id", "unit_id"
+        ):
+            work[plan_id].add(unit_id)
+        # units scored for these tasks before a change of lead or co-units lose those points
+        for plan_id, unit_id in ScoreEntry.objects.filter(task_id__in=tasks).values_list(
+            "plan_id", "unit_id"
+        ):
+            work[plan_id].add(unit_id)
+    for plan_id, marked in sorted(work.items()):
         plan = Plan.objects.filter(pk=plan_id).first()
         if plan is None:
             continue
         try:
-            recompute(plan, None if ALL in units else units)
+            recompute(plan, None if ALL in marked else marked)
         except Exception:
             log.exception("scores of plan %s not recomputed; the daily job will", plan_id)
 
 
-def mark(plan_id: int | None, *unit_ids: int | None) -> None:
-    if plan_id is None or not getattr(settings, "ASSESSMENT_SCORES_ON_CHANGE", True):
-        return
-    units = {u for u in unit_ids if u is not None}
-    if not units:
+def _mark(bucket: str, item: Any) -> None:
+    if not getattr(settings, "ASSESSMENT_SCORES_ON_CHANGE", True):
         return
     pending = _pending()
-    if pending and not _flush_waiting():
-        pending.clear()  # marked in a transaction that was rolled back
-    pending[plan_id].update(units)
+    if any(pending.values()) and not _flush_waiting():
+        for v in pending.values():
+            v.clear()  # marked in a transaction that was rolled back
+    pending[bucket].add(item)
     transaction.on_commit(flush, robust=True)
+
+
+def mark_task(task_id: int | None) -> None:
+    if task_id is not None:
+        _mark("tasks", task_id)
+
+
+def mark(plan_id: int | None, *unit_ids: int | None) -> None:
+    if plan_id is None:
+        return
+    for u in unit_ids:
+        if u == ALL:
+            _mark("plans", plan_id)
+        elif u is not None:
+            _mark("units", (plan_id, u))
 
 
 def _flush_waiting() -> bool:
@@ -68,59 +103,39 @@ def _flush_waiting() -> bool:
     return any(entry[1] is flush for entry in callbacks)
 
 
-def _task_units(task_id: int | None) -> tuple[int | None, list[int]]:
-    if task_id is None:
-        return None, []
-    row = Task.objects.filter(pk=task_id).values_list("plan_id", "lead_unit_id").first()
-    if row is None:
-        return None, []
-    co = list(CoUnit.objects.filter(task_id=task_id).values_list("unit_id", flat=True))
-    scored = list(ScoreEntry.objects.filter(task_id=task_id).values_list("unit_id", flat=True).distinct())
-    return row[0], [row[1], *co, *scored]  # the lead first; units scored before a change of lead or co-units
-
-
 @receiver(post_save, sender=Task, dispatch_uid="assessment.task_saved")
 def task_saved(sender: Any, instance: Task, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
-        plan_id, units = _task_units(instance.pk)
-        mark(plan_id, *units)
+        mark_task(instance.pk)
 
 
 @receiver(m2m_changed, sender=CoUnit, dispatch_uid="assessment.co_units_changed")
 def co_units_changed(sender: Any, instance: Any, action: str, pk_set: Any = None, **kwargs: Any) -> None:
     if isinstance(instance, Task) and action.startswith("post_"):
-        plan_id, units = _task_units(instance.pk)
-        mark(plan_id, *units, *(pk_set or ()))
+        mark_task(instance.pk)
+        mark(instance.plan_id, *(pk_set or ()))
 
 
 @receiver(post_save, sender=CoUnit, dispatch_uid="assessment.co_unit_saved")
 @receiver(post_delete, sender=CoUnit, dispatch_uid="assessment.co_unit_deleted")
 def co_unit_changed(sender: Any, instance: CoUnit, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
-        plan_id, units = _task_units(instance.task_id)
-        mark(plan_id, *units, instance.unit_id)
+        mark_task(instance.task_id)
 
 
 @receiver(tasks_changed, dispatch_uid="assessment.tasks_changed")
 def tasks_bulk_changed(sender: Any, task_ids: list[int], **kwargs: Any) -> None:
-    rows = Task.objects.filter(pk__in=task_ids).values_list("plan_id", flat=True).distinct()
-    for plan_id in rows:
-        mark(plan_id, ALL)
+    for task_id in task_ids:
+        mark_task(task_id)
 
 
 @receiver(post_save, sender=Milestone, dispatch_uid="assessment.milestone_saved")
 @receiver(post_delete, sender=Milestone, dispatch_uid="assessment.milestone_deleted")
-def milestone_changed(sender: Any, instance: Milestone, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:
-        plan_id, units = _task_units(instance.task_id)
-        mark(plan_id, *units)
-
-
 @receiver(post_save, sender=ProgressReport, dispatch_uid="assessment.report_saved")
-def report_saved(sender: Any, instance: ProgressReport, raw: bool = False, **kwargs: Any) -> None:
+@receiver(post_save, sender=SpotCheckItem, dispatch_uid="assessment.spotcheck_saved")
+def task_record_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
-        plan_id, _units = _task_units(instance.task_id)
-        mark(plan_id, instance.unit_id)
+        mark_task(instance.task_id)
 
 
 @receiver(post_save, sender=RectificationOrder, dispatch_uid="assessment.order_saved")
@@ -129,13 +144,6 @@ def report_saved(sender: Any, instance: ProgressReport, raw: bool = False, **kwa
 def unit_record_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
         mark(instance.plan_id, instance.unit_id)
-
-
-@receiver(post_save, sender=SpotCheckItem, dispatch_uid="assessment.spotcheck_saved")
-def spot_check_saved(sender: Any, instance: SpotCheckItem, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:
-        plan_id, units = _task_units(instance.task_id)
-        mark(plan_id, *units[:1], *units[1:])
 
 
 @receiver(post_save, sender=Scheme, dispatch_uid="assessment.scheme_saved")

@@ -25,28 +25,48 @@ class Scheme(models.Model):
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="scheme", verbose_name=_("plan"))
     version = models.PositiveIntegerField(default=1, editable=False)
     co_unit_factor = models.DecimalField(
-        _("co-unit factor"), max_digits=4, decimal_places=2, default=Decimal("0.5"), validators=POSITIVE,
+        _("co-unit factor"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.5"),
+        validators=POSITIVE,
         help_text=_("A co-unit gets this share of a lead unit's task points (0.5: half)."),
     )
     unit_deduction_cap = _points(
-        _("most a unit can lose"), null=True, blank=True, validators=POSITIVE,
+        _("most a unit can lose"),
+        null=True,
+        blank=True,
+        validators=POSITIVE,
         help_text=_("All deductions together over the year; empty: no limit."),
     )
     unit_bonus_cap = _points(
-        _("most a unit can gain from bonuses"), null=True, blank=True, validators=POSITIVE,
+        _("most a unit can gain from bonuses"),
+        null=True,
+        blank=True,
+        validators=POSITIVE,
         help_text=_("All bonuses together over the year; empty: no limit."),
     )
     level_margin = _points(
-        _("level margin"), default=Decimal("0.5"), validators=POSITIVE,
+        _("level margin"),
+        default=Decimal("0.5"),
+        validators=POSITIVE,
         help_text=_("Units whose scores differ by no more than this are shown as level."),
     )
     groups = models.ManyToManyField(  # type: ignore[var-annotated]
-        UnitGroup, blank=True, related_name="+", verbose_name=_("groups ranked separately"),
+        UnitGroup,
+        blank=True,
+        related_name="+",
+        verbose_name=_("groups ranked separately"),
         help_text=_("Empty: towns and subdistricts are ranked apart from departments."),
     )
     note = models.TextField(_("note"), blank=True)
     copied_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("copied from"),
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("copied from"),
     )
     history = HistoricalRecords(m2m_fields=[groups])
 
@@ -69,14 +89,26 @@ class Scheme(models.Model):
 
 
 class SchemeRule(models.Model):
-    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="rules", verbose_name=_("scheme"))
+    scheme = models.ForeignKey(
+        Scheme, on_delete=models.CASCADE, related_name="rules", verbose_name=_("scheme")
+    )
     kind = models.CharField(_("rule"), max_length=24, choices=[c for c in RuleKind.choices if c[0] in
                             {k.value for k in RuleKind if k != RuleKind.ADJUSTMENT}])  # fmt: skip
     points = _points(_("points"), validators=POSITIVE)
-    cap = _points(_("cap per unit"), null=True, blank=True, validators=POSITIVE,
-                  help_text=_("Most a unit gains or loses by this rule over the year; empty: no limit."))
+    cap = _points(
+        _("cap per unit"),
+        null=True,
+        blank=True,
+        validators=POSITIVE,
+        help_text=_("Most a unit gains or loses by this rule over the year; empty: no limit."),
+    )
     co_factor = models.DecimalField(
-        _("co-unit factor"), max_digits=4, decimal_places=2, null=True, blank=True, validators=POSITIVE,
+        _("co-unit factor"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=POSITIVE,
         help_text=_("Only for task points and overdue milestones; empty: the scheme's factor."),
     )
     enabled = models.BooleanField(_("in use"), default=True)
@@ -101,20 +133,33 @@ class ManualEntry(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", verbose_name=_("plan"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     task = models.ForeignKey(
-        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("task"),
+        Task,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("task"),
     )
     kind = models.CharField(
-        _("kind"), max_length=24, choices=[c for c in RuleKind.choices if c[0] in {k.value for k in MANUAL}],
+        _("kind"),
+        max_length=24,
+        choices=[c for c in RuleKind.choices if c[0] in {k.value for k in MANUAL}],
     )
     points = _points(
-        _("points"), null=True, blank=True,
+        _("points"),
+        null=True,
+        blank=True,
         help_text=_("Adjustments: plus or minus. Bonuses: empty for the scheme's points."),
     )
     reason = models.TextField(_("reason"))
     on = models.DateField(_("date"))
     withdrawn = models.BooleanField(_("withdrawn"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -149,7 +194,9 @@ class ScoreEntry(models.Model):
     nominal = _points(_("points before caps"))
     quantity = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal(1))
     label = models.CharField(max_length=300, blank=True)
-    source_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    source_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
@@ -177,7 +224,11 @@ class RankingPublication(models.Model):
     period = models.CharField(_("period"), max_length=10)
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
     )
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()

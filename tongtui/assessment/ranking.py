@@ -117,7 +117,9 @@ class Row:
         return None if self.previous_rank is None else self.previous_rank - self.rank
 
 
-def scores(lines: Iterable[LedgerLine], units: Iterable[int], period: Period) -> dict[int, dict[str, Decimal]]:
+def scores(
+    lines: Iterable[LedgerLine], units: Iterable[int], period: Period
+) -> dict[int, dict[str, Decimal]]:
     """Points per unit and rule in the period; every unit listed appears, with no rule if it has none."""
     out: dict[int, dict[str, Decimal]] = {u: {} for u in units}
     for line in lines:
@@ -137,7 +139,10 @@ def competition_ranks(values: dict[int, Decimal]) -> dict[int, int]:
 
 
 def rank_group(
-    lines: list[LedgerLine], units: Iterable[int], period: Period, margin: Decimal = ZERO,
+    lines: list[LedgerLine],
+    units: Iterable[int],
+    period: Period,
+    margin: Decimal = ZERO,
 ) -> list[Row]:
     """One group's table for the period, best first (ties in unit order), with the change since the previous
     period of the same length when there is one."""
@@ -163,7 +168,10 @@ def rank_group(
 
 
 def rank_groups(
-    lines: list[LedgerLine], groups: list[tuple[str, list[int]]], period: Period, margin: Decimal = ZERO,
+    lines: list[LedgerLine],
+    groups: list[tuple[str, list[int]]],
+    period: Period,
+    margin: Decimal = ZERO,
 ) -> list[tuple[str, list[Row]]]:
     by_unit: dict[int, list[LedgerLine]] = defaultdict(list)
     for line in lines:

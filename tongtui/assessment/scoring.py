@@ -109,7 +109,9 @@ def _event_entries(ev: Event, facts: Facts, scheme: SchemeData) -> list[Entry]:
         if ev.unit_id is None or ev.points is None or not ev.points:
             return []
         pts = q(ev.points)
-        return [Entry(ev.unit_id, ev.task_id, ev.kind, ev.key, ev.on, pts, pts, ev.quantity, ev.label, ev.source)]
+        return [
+            Entry(ev.unit_id, ev.task_id, ev.kind, ev.key, ev.on, pts, pts, ev.quantity, ev.label, ev.source)
+        ]
     rule = scheme.rule(ev.kind)
     if rule is None:
         return []
@@ -125,7 +127,9 @@ def _event_entries(ev: Event, facts: Facts, scheme: SchemeData) -> list[Entry]:
     for unit_id, factor in targets:
         pts = q(sign(ev.kind) * size * factor)
         if pts:
-            out.append(Entry(unit_id, ev.task_id, ev.kind, ev.key, ev.on, pts, pts, ev.quantity, ev.label, ev.source))
+            out.append(
+                Entry(unit_id, ev.task_id, ev.kind, ev.key, ev.on, pts, pts, ev.quantity, ev.label, ev.source)
+            )
     return out
 
 
