@@ -47,3 +47,17 @@ def test_a_spot_check_was_drawn_with_a_seed_and_two_items_verified(built, db):
         results["pending"] < sum(results.values())
         and sum(v for k, v in results.items() if k != "pending") == 2
     )
+
+
+def test_the_light_history_covers_the_year_day_by_day(built, db):
+    """Replayed as known on each past day, so the cockpit's trend and each task's chart show the year."""
+    import datetime
+
+    rows = LightHistory.objects.filter(task__plan__year=2026)
+    days = Counter(rows.values_list("date", flat=True))
+    assert min(days) == datetime.date(2026, 1, 1) and max(days) == TODAY
+    assert len(days) == (TODAY - datetime.date(2026, 1, 1)).days + 1 == built.counts["light history days"] + 1
+    assert set(days.values()) == {built.counts["tasks"]}
+    january = Counter(rows.filter(date=datetime.date(2026, 1, 31)).values_list("light", flat=True))
+    autumn = Counter(rows.filter(date=datetime.date(2026, 10, 31)).values_list("light", flat=True))
+    assert january != autumn  # the year moved: the lights of January are not those of the autumn

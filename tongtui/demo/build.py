@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tongtui.core.system import system_user
 from tongtui.demo import book_economy, book_green, book_people, dispatch, supervision
+from tongtui.demo import lights as demo_lights
 from tongtui.demo.clock import at
 from tongtui.demo.district import Org, build_org
 from tongtui.demo.state import Track, simulate
@@ -82,9 +83,11 @@ def build_demo(
                 dispatch.problems_and_meetings(plan, org, story.people, today=today, by=by)
                 supervision.supervise(plan, org, story.people, today=today)
             lights = recompute.recompute_plan(plan, today)
+            history_days = demo_lights.replay_history(plan, today)
     result = Result(year=year, built=built, logins=org.logins)
     if built:
         result.counts.update({f"lights {k}": v for k, v in lights.items()})
+        result.counts["light history days"] = history_days
     plan_tasks = Task.objects.filter(plan__year=year)
     result.counts |= {
         "units": Unit.objects.count(),
