@@ -1,10 +1,11 @@
 from django.urls import path
 
-from tongtui.home import views
+from tongtui.home import views, views_profile
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("home/badges/", views.badges, name="home-badges"),
+    path("account/", views_profile.profile, name="profile"),
     path("cockpit/", views.cockpit, name="cockpit"),
     path("cockpit/weekly/", views.weekly, name="cockpit-weekly"),
     path("cockpit/weekly.docx", views.weekly_docx, name="cockpit-weekly-docx"),
