@@ -229,14 +229,17 @@ def escalated_pile(user: Any, today: datetime.date, cal: WorkCalendar, leader_id
 
 
 def on_time_rates(
-    plan_id: int | None, unit_ids: Iterable[int] | QuerySet[Any] | None = None
+    plan_id: int | None, unit_ids: Iterable[int] | None = None, leader_id: int | None = None
 ) -> list[dict[str, Any]]:
-    """Per lead unit: reports filed, filed on time, the rate (None with nothing filed). One query."""
+    """Per lead unit: reports filed, filed on time, the rate (None with nothing filed); only the units in
+    `unit_ids`, only the tasks of the leader `leader_id` when given. One query."""
     qs = ProgressReport.objects.filter(first_submitted_at__isnull=False)
     if plan_id is not None:
         qs = qs.filter(task__plan_id=plan_id)
     if unit_ids is not None:
-        qs = qs.filter(unit_id__in=unit_ids if isinstance(unit_ids, QuerySet) else list(unit_ids))
+        qs = qs.filter(unit_id__in=list(unit_ids))
+    if leader_id is not None:
+        qs = qs.filter(task__leader_id=leader_id)
     rows = (
         qs.values("unit_id", "unit__name", "unit__short_name")
         .annotate(

@@ -202,9 +202,7 @@ def build(
     c.links["overdue"] = link(overdue="true")
 
     # 5. Report on-time rate by lead unit (the worst first).
-    rates = dispatch_waiting.on_time_rates(
-        plan.pk, tasks.values("lead_unit_id") if leader_id is not None else None
-    )
+    rates = dispatch_waiting.on_time_rates(plan.pk, leader_id=leader_id)
     c.on_time = [{**r, "url": link(lead_unit=r["unit_id"])} for r in rates if r["rate"] is not None][:15]
 
     # 6. Problems put to the leader.
