@@ -48,7 +48,7 @@ def test_the_office_and_leaders_see_the_ranking(scored, who):
     assert r.status_code == 200
     body = r.content.decode()
     assert "区发改局" in body and "区财政局" in body and "城关街道" in body
-    assert 'data-unit="%d"' % scored.unit_a.pk in body
+    assert f'data-unit="{scored.unit_a.pk}"' in body
 
 
 @pytest.mark.parametrize("who", ["head_a", "liaison_a", "liaison_b", "anonymous"])

@@ -32,7 +32,7 @@ def avoidable(plan: Plan, unit_id: int, scheme: SchemeData, today: datetime.date
         out.append(Avoidable(RuleKind.ORDER_NOT_PASSED, problem[:120], deadline, rule.points if rule else Decimal(0),
                              "supervision:order-detail", pk))  # fmt: skip
     rule = scheme.rule(RuleKind.OVERDUE_MILESTONE)
-    for pk, title, due, task_id in (
+    for _pk, title, due, task_id in (
         Milestone.objects.filter(
             task__plan=plan, task__lead_unit_id=unit_id, done_on__isnull=True, due__gte=today
         )
@@ -42,7 +42,7 @@ def avoidable(plan: Plan, unit_id: int, scheme: SchemeData, today: datetime.date
         out.append(Avoidable(RuleKind.OVERDUE_MILESTONE, title, due, rule.points if rule else Decimal(0),
                              "task-detail", task_id))  # fmt: skip
     rule = scheme.rule(RuleKind.LATE_REPORT)
-    for pk, period_end, due, task_id in (
+    for _pk, period_end, due, task_id in (
         ProgressReport.objects.filter(task__plan=plan, unit_id=unit_id, status__in=EDITABLE, due__gte=today)
         .order_by("due")
         .values_list("pk", "period_end", "due", "task_id")[:LIMIT]
