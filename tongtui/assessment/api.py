@@ -57,7 +57,8 @@ class EntrySerializer(serializers.ModelSerializer):
                   "source_id"]  # fmt: skip
 
     def get_source_type(self, obj: ScoreEntry) -> str | None:
-        return f"{obj.source_type.app_label}.{obj.source_type.model}" if obj.source_type_id else None
+        ct = obj.source_type
+        return f"{ct.app_label}.{ct.model}" if ct is not None else None
 
 
 class RowSerializer(serializers.Serializer):
@@ -114,7 +115,7 @@ class SchemeViewSet(ApiViewSet):
             "co_unit_factor": data.co_unit_factor, "unit_deduction_cap": data.unit_deduction_cap,
             "unit_bonus_cap": data.unit_bonus_cap, "level_margin": data.level_margin,
             "groups": [n for _g, n in data.groups],
-            "rules": [vars(r) for k, r in sorted(data.rules.items(), key=lambda kv: list(RuleKind).index(kv[0]))],
+            "rules": [vars(r) for k, r in sorted(data.rules.items(), key=lambda kv: list(RuleKind.values).index(kv[0]))],
         }  # fmt: skip
         return Response(SchemeSerializer(body).data)
 

@@ -42,11 +42,11 @@ def avoidable(plan: Plan, unit_id: int, scheme: SchemeData, today: datetime.date
         out.append(Avoidable(RuleKind.OVERDUE_MILESTONE, title, due, rule.points if rule else Decimal(0),
                              "task-detail", task_id))  # fmt: skip
     rule = scheme.rule(RuleKind.LATE_REPORT)
-    for _pk, period_end, due, task_id in (
+    for _pk, period_end, report_due, task_id in (
         ProgressReport.objects.filter(task__plan=plan, unit_id=unit_id, status__in=EDITABLE, due__gte=today)
         .order_by("due")
         .values_list("pk", "period_end", "due", "task_id")[:LIMIT]
     ):
-        out.append(Avoidable(RuleKind.LATE_REPORT, f"{period_end:%Y-%m-%d}", due,
+        out.append(Avoidable(RuleKind.LATE_REPORT, f"{period_end:%Y-%m-%d}", report_due or today,
                              rule.points if rule else Decimal(0), "task-detail", task_id))  # fmt: skip
     return sorted(out, key=lambda a: (a.due, a.kind))

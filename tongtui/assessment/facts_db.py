@@ -65,7 +65,7 @@ def load_facts(
         filed = _day(first)
         if filed is not None and filed <= as_of:
             events.append(_late(pk, task_id, unit_id, filed, late, label))
-        else:
+        elif due is not None:
             days = cal.workdays_between(due, as_of)
             if days > 0:
                 events.append(_late(pk, task_id, unit_id, due, days, label))
@@ -112,7 +112,7 @@ def load_facts(
     if unit_ids is not None:
         spot_q = spot_q.filter(task_id__in=task_ids)
     for pk, task_id, checked, title in spot_q.values_list("pk", "task_id", "checked_on", "spot_check__title"):
-        events.append(Event(RuleKind.SPOT_NOT_CONFIRMED, f"s{pk}", checked, task_id, None,
+        events.append(Event(RuleKind.SPOT_NOT_CONFIRMED, f"s{pk}", checked or as_of, task_id, None,
                             ("supervision.spotcheckitem", pk), title))  # fmt: skip
 
     for pk, unit_id, held, reason in Admonition.objects.filter(
@@ -120,7 +120,7 @@ def load_facts(
         plan=plan,
         held_on__isnull=False,
     ).values_list("pk", "unit_id", "held_on", "reason"):
-        events.append(Event(RuleKind.ADMONITION, f"a{pk}", held, None, unit_id, ("supervision.admonition", pk),
+        events.append(Event(RuleKind.ADMONITION, f"a{pk}", held or as_of, None, unit_id, ("supervision.admonition", pk),
                             reason[:200]))  # fmt: skip
 
     for pk, unit_id, task_id, kind, points, reason, on in ManualEntry.objects.filter(

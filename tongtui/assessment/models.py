@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -15,8 +16,8 @@ from tongtui.plans.models import Plan, Task
 POSITIVE = [MinValueValidator(Decimal(0))]
 
 
-def _points(label: str, **kw: object) -> models.DecimalField:
-    return models.DecimalField(label, max_digits=8, decimal_places=2, **kw)  # type: ignore[arg-type]
+def _points(label: Any, **kw: Any) -> models.DecimalField:
+    return models.DecimalField(label, max_digits=8, decimal_places=2, **kw)
 
 
 class Scheme(models.Model):
