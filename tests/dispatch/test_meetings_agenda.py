@@ -76,6 +76,10 @@ def test_the_most_severe_come_first_then_codes_in_natural_order():
         task("2", light=lit("red", "c", "d", severity=(3.0, 2.0, 1.0, 0.0))),
     ]
     assert [o.task.code for o in off_track(tasks)] == ["2", "1.2", "1.10"]
+    # the books' own numbering sorts as the task list sorts it (plans.codes)
+    same = dict(severity=(1.0, 1.0, 1.0, 0.0))
+    written = [task(code, light=lit("red", "x", **same)) for code in ("十、", "二、", "（三）", "（一）")]
+    assert [o.task.code for o in off_track(written)] == ["（一）", "二、", "（三）", "十、"]
 
 
 def test_overdue_milestones_are_those_due_before_the_day_and_not_done():

@@ -10,13 +10,13 @@ so the agenda says what the desk, the task page and the ledger say.
 """
 
 import datetime
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from tongtui.dispatch.lights import RED, YELLOW, LightView
+from tongtui.plans.codes import code_key
 
 
 @dataclass(frozen=True)
@@ -141,11 +141,6 @@ def planned_at(
             share = Decimal((day - d0).days) / Decimal((d1 - d0).days)
             return (p0 + (p1 - p0) * share).quantize(Decimal("0.01"))
     return points[-1][1]
-
-
-def code_key(code: str) -> tuple[tuple[int, int, str], ...]:
-    """Natural order of codes: 1.2 before 1.10."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.findall(r"\d+|\D+", code))
 
 
 def with_light(tasks: Iterable[TaskFact], light: str) -> list[OffTrack]:

@@ -50,7 +50,7 @@ def task_facts(meeting: Meeting, lang: str | None = None) -> list[TaskFact]:
         scope_tasks(meeting)
         .select_related("lead_unit")
         .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("due", "seq")))
-        .order_by("code")
+        .order_by("code_sort", "pk")
     )
     lights = lights_of([t.pk for t in tasks], lang or translation.get_language() or "zh-hans")
     return [

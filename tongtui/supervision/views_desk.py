@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from tongtui.dispatch.models import ProgressReport
 from tongtui.orgs.models import Unit
 from tongtui.orgs.roles import roles_of
-from tongtui.plans.ledger import code_key
 from tongtui.plans.models import Category, Plan
 from tongtui.plans.views import current_plan
 from tongtui.supervision import access_orders as access
@@ -72,7 +71,7 @@ def worst_first(lights: QuerySet[TaskLight]) -> list[TaskLight]:
     Severity is read from the stored reasons, so every red and yellow light of the filtered plan is loaded: a few
     hundred small rows in a district or a city."""
     rows = list(lights)
-    rows.sort(key=lambda tl: code_key(tl.task.code))
+    rows.sort(key=lambda tl: tl.task.code_sort)
     rows.sort(key=lambda tl: severity(tl.light, tl.reasons or []), reverse=True)
     return rows
 
