@@ -11,7 +11,22 @@ from tongtui.assessment.rules_data import RuleKind
 from tongtui.plans.models import Task
 from tongtui.supervision.models import RectificationOrder
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+EN: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """The pages in English (the language switch's cookie), so tests do not depend on translations."""
+    from django.conf import settings
+    from django.test import Client
+
+    real = Client.__init__
+
+    def init(self, *a, **kw):
+        real(self, *a, **kw)
+        self.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    monkeypatch.setattr(Client, "__init__", init)
 
 
 @pytest.fixture
@@ -67,7 +82,7 @@ def test_a_unit_head_sees_a_published_ranking(scored):
     assert c.get(url("ranking") + "?period=2026-Q1", **EN).status_code == 200
     assert c.get(url("ranking") + "?period=2026-Q2", **EN).status_code == 404
     other = c.get(url("unit", unit_id=scored.unit_c.pk) + "?period=2026-Q1", **EN)
-    assert other.status_code == 200 and "Deductions you can still avoid" not in other.content.decode()
+    assert other.status_code == 200 and 'id="avoidable' not in other.content.decode()
     assert c.get(url("unit", unit_id=scored.unit_c.pk) + "?period=2026-Q2", **EN).status_code == 404
 
 
@@ -147,3 +162,16 @@ def test_publishing_twice_publishes_once(scored):
     for _i in range(2):
         assert c.post(url("publish"), {"period": "2026-Q2"}, **EN).status_code == 302
     assert RankingPublication.objects.count() == 1
+
+
+def test_a_late_report_shows_its_working_days(scored):
+    from tongtui.dispatch.models import ProgressReport, ReportStatus
+
+    ProgressReport.objects.create(
+        task=scored.task_a, unit=scored.unit_a, period_start=datetime.date(2026, 4, 1),
+        period_end=datetime.date(2026, 4, 30), due=datetime.date(2026, 5, 6), status=ReportStatus.ACCEPTED,
+        first_submitted_at=timezone.make_aware(datetime.datetime(2026, 5, 11, 10)), late_workdays=3,
+    )  # fmt: skip
+    recompute(scored.plan, as_of=datetime.date(2026, 6, 30))
+    r = scored.client("head_a").get(url("unit", unit_id=scored.unit_a.pk), **EN)
+    assert r.status_code == 200 and "3 working days" in r.content.decode()

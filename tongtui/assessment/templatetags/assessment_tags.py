@@ -36,3 +36,13 @@ def kind_label(kind: str) -> str:
         return str(RuleKind(kind).label)
     except ValueError:
         return kind
+
+
+@register.filter
+def whole(value: Decimal | None) -> int:
+    return int(value or 0)
+
+
+@register.filter
+def normalize_points(value: Decimal | None) -> str:
+    return signed(value).lstrip("+")
