@@ -61,3 +61,13 @@ def test_the_light_history_covers_the_year_day_by_day(built, db):
     january = Counter(rows.filter(date=datetime.date(2026, 1, 31)).values_list("light", flat=True))
     autumn = Counter(rows.filter(date=datetime.date(2026, 10, 31)).values_list("light", flat=True))
     assert january != autumn  # the year moved: the lights of January are not those of the autumn
+
+
+def test_honest_reports_of_the_demo_are_not_taken_for_last_months_with_new_figures(built, db):
+    """Real reports share a template; the demo's honest ones must still differ in what they name each month,
+    or the check at submission would flag them (it flags only the stuck task and the planted copies)."""
+    from tongtui.dispatch.models import ProgressReport
+
+    filed = ProgressReport.objects.exclude(submitted_at=None).count()
+    repeats = IntegrityFlag.objects.filter(kind__in=["figures_changed_only", "same_as_prefill"]).count()
+    assert filed > 500 and repeats <= 0.01 * filed

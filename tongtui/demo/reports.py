@@ -53,6 +53,18 @@ LAG_REASONS = (
     "设计方案调整",
     "配套管线迁改进展缓慢",
 )
+MATTERS = (
+    "用地报批",
+    "施工用水用电",
+    "资金拨付",
+    "管线迁改",
+    "设备采购",
+    "人员调配",
+    "审批衔接",
+    "群众诉求",
+    "材料供应",
+    "跨部门数据共享",
+)
 STUCK_TEXT = "主体工作已基本完成,目前正在进行扫尾和验收准备工作,各项资料正在整理完善。"
 RETURN_REASONS = (
     "进度数据与上月台账不一致,请核实后重新报送。",
@@ -321,7 +333,14 @@ def _done(
     rng: random.Random,
 ) -> str:
     opener = OPENERS[(track.task.lead_unit_id or 0) % len(OPENERS)].format(m=day.month, d=day.day)
-    parts = [opener, rng.choice(ACTIONS).format(n=rng.randint(2, 6))]
+    first = rng.choice(ACTIONS)
+    parts = [opener, first.format(n=rng.randint(2, 6))]
+    # What is particular to this month (a second measure, the matters settled), drawn from its own stream so
+    # the rest of the demo year stays as it was: honest reports share the template, not the whole text.
+    own = random.Random(f"{track.task.pk}:{period.start}")
+    second = own.choice([a for a in ACTIONS if a != first])
+    parts.append("," + second.format(n=own.randint(2, 6)))
+    parts.append(f",协调解决{own.choice(MATTERS)}等问题{own.randint(1, 5)}项")
     indicator = track.indicator
     if (
         indicator is not None
