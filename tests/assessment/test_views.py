@@ -175,3 +175,11 @@ def test_a_late_report_shows_its_working_days(scored):
     recompute(scored.plan, as_of=datetime.date(2026, 6, 30))
     r = scored.client("head_a").get(url("unit", unit_id=scored.unit_a.pk), **EN)
     assert r.status_code == 200 and "3 working days" in r.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "shown"), [("office", True), ("leader", True), ("head_a", True), ("liaison_a", False)]
+)
+def test_the_menu_offers_assessment_to_office_leaders_and_unit_heads(scored, who, shown):
+    body = scored.client(who).get("/tasks/").content.decode()
+    assert ('id="nav-assessment"' in body) is shown
