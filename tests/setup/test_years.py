@@ -227,3 +227,23 @@ def test_a_second_close_through_the_action_is_a_conflict(cast):
     actions.close_plan(cast.plan, by=cast.user("office"))
     with pytest.raises(Conflict):
         actions.close_plan(cast.plan, by=cast.user("office"))
+
+
+def test_opening_a_year_copies_the_scoring_scheme_when_the_year_had_its_own(cast, office):
+    from decimal import Decimal
+
+    from tongtui.assessment import actions as assessment_actions
+    from tongtui.assessment.models import Scheme
+
+    clerk = cast.user("office")
+    actions.open_year(by=clerk, year=2027, source=cast.plan)
+    assert not Scheme.objects.filter(plan__year=2027).exists()  # both years score by the default scheme
+
+    scheme = assessment_actions.ensure_scheme(cast.plan, by=clerk)
+    assessment_actions.update_scheme(
+        scheme, by=clerk, version=scheme.version, settings={"level_margin": Decimal("1.5")}, rules={}
+    )
+    actions.open_year(by=clerk, year=2028, source=cast.plan)
+    copied = Scheme.objects.get(plan__year=2028)
+    assert copied.level_margin == Decimal("1.5") and copied.copied_from == scheme
+    assert copied.rules.count() == scheme.rules.count()

@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from tongtui.assessment import actions as assessment_actions
+from tongtui.assessment.models import Scheme
 from tongtui.core.errors import ActionError, Conflict, Forbidden
 from tongtui.core.history import clip_reason, save_with_history
 from tongtui.dispatch import actions_cycles
@@ -40,7 +42,8 @@ def open_year(
     *, by: Any, year: int, source: Plan | None = None, title: str = "", status: str = Plan.Status.DRAFT
 ) -> Plan:
     """Open a plan year, copying from `source` its categories, plan- and category-scoped report cycles,
-    reminder policy, light thresholds and working days to acknowledge. Tasks are never copied."""
+    reminder policy, light thresholds, scoring scheme (考核细则, when it has its own) and working days to
+    acknowledge. Tasks are never copied."""
     _require_office(by)
     if Plan.objects.filter(year=year).exists():
         raise _plan_exists(year)
@@ -64,6 +67,8 @@ def open_year(
     }
     actions_cycles.copy_cycles(source, plan, categories, by=by, reason=why)
     actions_policy.copy_light_policy(source, plan, by=by, reason=why)
+    if Scheme.objects.filter(plan=source).exists():  # without one, both years score by the default scheme
+        assessment_actions.copy_scheme(source, plan, by=by)
     return plan
 
 
