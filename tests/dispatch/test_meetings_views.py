@@ -240,10 +240,11 @@ def test_the_office_works_a_meeting_through_the_api(d):
     )  # fmt: skip
     assert decision.status_code == 201, decision.json()
     assert decision.json()["created_milestone"] is not None
-    held = c.post(f"/api/meetings/{pk}/minutes/", {"minutes": "纪要"}, format="json")
-    assert held.json()["status"] == "held"
     packed = c.post(f"/api/meetings/{pk}/pack/")
     assert packed.status_code == 200 and packed.json()["pack_generated_at"]
+    held = c.post(f"/api/meetings/{pk}/minutes/", {"minutes": "纪要"}, format="json")
+    assert held.json()["status"] == "held"
+    assert c.post(f"/api/meetings/{pk}/pack/").status_code == 409  # what the meeting was given stays
 
 
 def test_a_leader_cannot_create_a_meeting_through_the_api(d):

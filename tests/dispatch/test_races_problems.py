@@ -175,7 +175,10 @@ def test_every_meeting_step_clicked_three_times_at_once_runs_once(d):
     assert "This decision has already been recorded as No. 1." in loser.content.decode()
     assert Decision.objects.filter(meeting=other).count() == 1
 
-    # the pack rebuilt twice at once: both answer, one file is kept and none is left behind
+    # a planned meeting's pack rebuilt twice at once: both answer, one file is kept and none is left behind
+    # (a held meeting's pack is never rebuilt)
+    assert post_all(office, f"/api/meetings/{meeting.pk}/pack/", n=1)[0].status_code == 409
+    meeting = new_meeting("三季度重点工作调度会")
     responses = post_all(office, f"/api/meetings/{meeting.pk}/pack/", n=2)
     assert statuses(responses) == [200, 200]
     meeting.refresh_from_db()

@@ -39,13 +39,13 @@ def test_the_login_page_shows_the_site_name_and_a_language_switch(cast):
     assert 'id="nav-user"' not in html
 
 
-def test_logging_in_leads_to_the_task_list(cast):
+def test_logging_in_leads_to_what_waits_for_the_user(cast):
     client = cast.client("anonymous")
     response = client.post(
         reverse("login"), {"username": "liaison_a", "password": "pw-liaison_a"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("task-list")
-    assert cast.task_a.title in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert 'id="section-liaison"' in response.content.decode()  # the liaison's piles of waiting work
 
 
 def test_a_wrong_password_shows_an_error(cast):
