@@ -189,6 +189,7 @@ SPECTACULAR_SETTINGS = {
         "FlagKindEnum": "tongtui.supervision.models.integrity.FlagKindChoice",
         "AccountabilityKindEnum": "tongtui.supervision.models.orders.AccountabilityKind",
         "RequestKindEnum": "tongtui.plans.models.requests.RequestKind",
+        "RuleKindEnum": "tongtui.assessment.rules_data.RuleKind",
     },
 }
 

@@ -167,3 +167,14 @@ def test_an_assigned_task_is_announced_to_the_lead_units_head_and_liaison_once(c
         Notification.objects.filter(kind=Kind.TASK_ASSIGNED).values_list("recipient__username", flat=True)
     )
     assert got == {"head_a", "liaison_a"}
+
+
+def test_the_unread_filter_takes_true_or_false_only(cast):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(cast.user("liaison_a"))
+    assert client.get("/api/notifications/", {"unread": "true"}).status_code == 200
+    assert client.get("/api/notifications/", {"unread": "0"}).status_code == 200
+    refused = client.get("/api/notifications/", {"unread": "yes please"})
+    assert refused.status_code == 400 and "unread" in refused.json()

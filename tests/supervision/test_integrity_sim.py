@@ -21,9 +21,11 @@ def test_a_small_district_year_plants_every_kind_and_the_signals_find_most():
     sim = load()
     world = sim.generate(units=20, tasks=160, seed=7, rate=0.06)
     planted = {k for k, _ in world.truth}
-    assert planted == set(FlagKind)
+    assert planted == set(FlagKind) - sim.AT_SUBMISSION
     scores = sim.score(world, sim.run_signals(world))
     for kind, s in scores.items():
+        if kind in sim.AT_SUBMISSION:
+            continue
         assert s.planted > 0, kind
         assert s.recall is not None and s.recall >= 0.3, (kind, s)
         assert s.precision is not None and s.precision >= 0.3, (kind, s)

@@ -124,6 +124,7 @@ class LedgerViewSet(ApiViewSet):
     """The score ledger: one entry per point added or deducted, with its rule and source record."""
 
     serializer_class = EntrySerializer
+    queryset = ScoreEntry.objects.none()  # for the schema; list() reads the ledger in the user's scope
 
     @extend_schema(parameters=[PLAN, PERIOD, UNIT], summary="Score ledger entries of a plan period")
     def list(self, request: Request) -> Response:
@@ -148,6 +149,8 @@ class LedgerViewSet(ApiViewSet):
 class RankingViewSet(ApiViewSet):
     """Rankings per group for a period: score, rank (ties 1, 2, 2, 4), units level within the margin, change
     since the previous period, points per rule."""
+
+    queryset = ScoreEntry.objects.none()  # for the schema; list() builds the rankings from the ledger
 
     @extend_schema(
         parameters=[PLAN, PERIOD], responses=RankingSerializer, summary="Rankings of a plan period"

@@ -4,10 +4,12 @@ read. Nobody sees another person's notifications: theirs are a 404, like a missi
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -35,8 +37,12 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
 
     def get_queryset(self) -> QuerySet[Notification]:
         mine = access.notifications_of(self.request.user)
-        if self.action == "list" and self.request.query_params.get("unread") in ("1", "true"):
-            mine = mine.filter(read_at__isnull=True)
+        unread = self.request.query_params.get("unread")
+        if self.action == "list" and unread is not None:
+            if unread not in ("1", "true", "0", "false"):
+                raise ValidationError({"unread": [_("Give true or false.")]})
+            if unread in ("1", "true"):
+                mine = mine.filter(read_at__isnull=True)
         return mine.order_by("-created_at", "-pk")
 
     def _marked(self, marked: int) -> Response:
