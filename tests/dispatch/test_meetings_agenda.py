@@ -95,9 +95,9 @@ def test_overdue_milestones_are_those_due_before_the_day_and_not_done():
 
 
 def test_lateness_is_counted_by_the_calendar_given():
-    weekdays = lambda a, b: sum(
-        1 for i in range(1, (b - a).days + 1) if (a + datetime.timedelta(i)).weekday() < 5
-    )  # noqa: E731
+    def weekdays(a, b):
+        return sum(1 for i in range(1, (b - a).days + 1) if (a + datetime.timedelta(i)).weekday() < 5)
+
     found = overdue_milestones([task()], D(2026, 4, 6), weekdays)  # 31 March (Tue) to 6 April (Mon)
     assert [o.days_late for o in found] == [4]
 
