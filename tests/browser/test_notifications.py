@@ -57,6 +57,7 @@ def test_a_liaison_on_a_phone_opens_the_returned_report_from_the_bell(returned, 
     bell, toggler = page.locator("#nav-unread-phone"), page.locator(".navbar-toggler")
     expect(bell).to_be_visible()
     expect(bell.locator(".tt-unread")).to_have_text("2")
+    page.wait_for_load_state("networkidle")  # the menu badges arrive after the page and widen the toggler
     assert beside(bell, toggler)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(tmp_path / "home-390.png"))

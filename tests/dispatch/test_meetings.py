@@ -230,6 +230,25 @@ def test_the_code_column_of_the_pack_never_wraps(m):
             assert width_mm >= code_width([c.cells[0].text for c in table.rows[1:]]) - 0.5
 
 
+def test_decision_codes_number_the_meetings_of_a_day_not_their_rows(m):
+    office = m.user("office")
+    Meeting.objects.filter(plan=m.plan).exclude(pk=m.meeting.pk).delete()
+    actions_meetings.create_meeting(  # a row id used and gone, as on any database with a history
+        by=office, plan=m.plan, date=D(2026, 1, 5), title="已取消", chair=m.meeting.chair
+    ).delete()
+    second = actions_meetings.create_meeting(
+        by=office, plan=m.plan, date=m.meeting.date, title="专题调度会", chair=m.meeting.chair
+    )
+    first_task = actions_meetings.add_decision(
+        m.meeting, by=office, text="落实配套资金", lead_unit=m.unit_c, deadline=D(2026, 4, 30)
+    ).created_task
+    second_task = actions_meetings.add_decision(
+        second, by=office, text="完成用地报批", lead_unit=m.unit_a, deadline=D(2026, 5, 31)
+    ).created_task
+    day = f"{m.meeting.date:%Y%m%d}"
+    assert (first_task.code, second_task.code) == (f"DD{day}-1-1", f"DD{day}-2-1")
+
+
 def test_a_held_meeting_keeps_its_pack(m):
     from django.test import Client
 

@@ -98,7 +98,10 @@ def _milestone_progress(task: Task, deadline: datetime.date) -> Decimal:
 
 
 def _decision_code(meeting: Meeting, seq: int) -> str:
-    return f"DD{meeting.date:%Y%m%d}-{meeting.pk}-{seq}"
+    """DD<date>-<the meeting's number that day>-<decision>: the same on every database and every rebuild (a
+    code never carries a row id)."""
+    that_day = Meeting.objects.filter(plan_id=meeting.plan_id, date=meeting.date, pk__lte=meeting.pk).count()
+    return f"DD{meeting.date:%Y%m%d}-{that_day}-{seq}"
 
 
 @transaction.atomic
