@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tongtui.dispatch",
     "tongtui.supervision",
     "tongtui.assessment",
+    "tongtui.publicity",
     "tongtui.calendars",
     "tongtui.home",
     "tongtui.setup",
