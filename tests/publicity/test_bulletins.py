@@ -31,7 +31,9 @@ def test_the_draft_is_generated_from_lights_statuses_and_reports(draft, lit):
 
 
 def test_a_scope_narrows_the_tasks(lit):
-    b = actions.draft_of(lit.plan, start=D(2026, 1, 1), as_of=D(2026, 6, 30), scope="leader", leader=lit.leader)
+    b = actions.draft_of(
+        lit.plan, start=D(2026, 1, 1), as_of=D(2026, 6, 30), scope="leader", leader=lit.leader
+    )
     assert "王副区长同志分管的重点工作共2项任务" in b.overview
     b = actions.draft_of(lit.plan, start=D(2026, 1, 1), as_of=D(2026, 6, 30), scope="category",
                          category=lit.category)  # fmt: skip
