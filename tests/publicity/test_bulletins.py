@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -81,6 +82,8 @@ def test_publishing_numbers_the_bulletin_and_freezes_its_text(draft, lit):
 
 def test_the_pages_generate_edit_and_publish(lit):
     office = lit.client("office")
+    form = office.get("/bulletins/").content.decode()
+    assert re.search(r'type="date" name="as_of" value="\d{4}-\d{2}-\d{2}"', form)  # a date the browser reads
     r = office.post("/bulletins/new/", {"plan": 2026, "period_start": "2026-01-01", "as_of": "2026-06-30",
                                         "scope": "plan"})  # fmt: skip
     b = Bulletin.objects.get()

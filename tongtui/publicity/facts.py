@@ -27,7 +27,7 @@ def scope_label(plan: Plan, scope: str, category: Category | None, leader: Perso
         return f"“{category.name}”类重点工作"
     if scope == Scope.LEADER and leader is not None:
         return f"{leader.name}同志分管的重点工作"
-    name = plan.title.removeprefix(f"{plan.year}年")
+    name = plan.title.replace(f"{plan.year}年", "")
     return name or "重点工作"
 
 

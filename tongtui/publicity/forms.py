@@ -17,8 +17,12 @@ def _styled(form: forms.BaseForm) -> None:
 
 class GenerateForm(forms.Form):
     plan = forms.ModelChoiceField(Plan.objects.order_by("-year"), label=_("plan"), to_field_name="year")
-    period_start = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
-    as_of = forms.DateField(label=_("as of"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(
+        label=_("from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    as_of = forms.DateField(
+        label=_("as of"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     scope = forms.ChoiceField(label=_("scope"), choices=Scope.choices, initial=Scope.PLAN)
     category = forms.ModelChoiceField(Category.objects.select_related("plan").order_by("plan__year", "order", "pk"),
                                       label=_("category"), required=False)  # fmt: skip
