@@ -18,9 +18,10 @@ from rest_framework.response import Response
 from tongtui.api.views import ApiViewSet
 from tongtui.assessment import access, tables
 from tongtui.assessment.ledger_db import scheme_of
+from tongtui.assessment.lists import Placed, describe
 from tongtui.assessment.models import Scheme, ScoreEntry
 from tongtui.assessment.ranking import Period, parse_period
-from tongtui.assessment.rules_data import RuleKind
+from tongtui.assessment.rules_data import ListMode, RuleKind
 from tongtui.plans.models import Plan
 
 PLAN = OpenApiParameter("plan", int, required=True, description="Plan year, e.g. 2026.")
@@ -82,6 +83,43 @@ class RankingSerializer(serializers.Serializer):
     period = serializers.CharField()
     published = serializers.BooleanField()
     groups = GroupSerializer(many=True)
+
+
+class ListRuleSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=ListMode.choices)
+    red_places = serializers.IntegerField()
+    black_places = serializers.IntegerField()
+    red_from = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    black_below = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    black_needs_deduction = serializers.BooleanField()
+
+
+class PlacedSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit_id")
+    unit_name = serializers.CharField()
+    rank = serializers.IntegerField()
+    score = serializers.DecimalField(max_digits=10, decimal_places=2)
+
+
+class GroupListsSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    units_ranked = serializers.IntegerField()
+    red = PlacedSerializer(many=True, help_text="红榜, best first")
+    black = PlacedSerializer(many=True, help_text="黑榜, best first (the last is the lowest)")
+    on_both = serializers.ListField(child=serializers.IntegerField(),
+                                    help_text="Units that would be on both lists, so are on neither")  # fmt: skip
+    spared = serializers.ListField(child=serializers.IntegerField(),
+                                   help_text="Bottom places kept off the black list: they lost no points")  # fmt: skip
+    how_drawn = serializers.ListField(child=serializers.CharField())
+
+
+class ListsSerializer(serializers.Serializer):
+    plan = serializers.IntegerField()
+    period = serializers.CharField()
+    published = serializers.BooleanField(help_text="True: unit heads see these lists")
+    level_margin = serializers.DecimalField(max_digits=8, decimal_places=2)
+    rule = ListRuleSerializer()
+    groups = GroupListsSerializer(many=True)
 
 
 def _plan_period(request: Request) -> tuple[Plan, Period]:
@@ -170,8 +208,38 @@ class RankingViewSet(ApiViewSet):
         return Response(RankingSerializer(body).data)
 
 
+class ListsViewSet(ApiViewSet):
+    """Red and black lists (红黑榜) per group for a period, drawn from the ranking by the scheme's list rule,
+    with how they were drawn. Unit heads: only once the office published them (else 404)."""
+
+    queryset = ScoreEntry.objects.none()  # for the schema; list() draws the lists from the rankings
+
+    @extend_schema(
+        parameters=[PLAN, PERIOD], responses=ListsSerializer, summary="Red and black lists of a plan period"
+    )
+    def list(self, request: Request) -> Response:
+        plan, period = _plan_period(request)
+        access.require_lists(request.user, plan, period.key)
+        scheme = scheme_of(plan)
+        groups, units = tables.rankings(plan, period, scheme=scheme)
+
+        def placed(ps: tuple[Placed, ...]) -> list[dict[str, Any]]:
+            return [{"unit_id": p.unit_id, "unit_name": units[p.unit_id].name, "rank": p.rank, "score": p.score}
+                    for p in ps]  # fmt: skip
+
+        body: dict[str, Any] = {
+            "plan": plan.year, "period": period.key, "published": access.lists_published(plan, period.key),
+            "level_margin": scheme.level_margin, "rule": vars(scheme.lists),
+            "groups": [{"group": rb.group, "units_ranked": rb.size, "red": placed(rb.red), "black": placed(rb.black),
+                        "on_both": list(rb.on_both), "spared": list(rb.spared), "how_drawn": describe(rb)}
+                       for rb in tables.lists_of(groups, scheme, period)],
+        }  # fmt: skip
+        return Response(ListsSerializer(body).data)
+
+
 routes = [
     ("assessment/schemes", SchemeViewSet, "assessment-scheme"),
     ("assessment/ledger", LedgerViewSet, "assessment-ledger"),
     ("assessment/rankings", RankingViewSet, "assessment-ranking"),
+    ("assessment/lists", ListsViewSet, "assessment-lists"),
 ]
