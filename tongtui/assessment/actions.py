@@ -62,7 +62,14 @@ def update_scheme(scheme: Scheme, *, by: Any, version: int, settings: dict[str, 
     require_office(by)
     claim(scheme, lambda now: _("The scheme was changed meanwhile; reload it and apply your change again."),
           update={"version": F("version") + 1}, version=version)  # fmt: skip
-    for name in ("co_unit_factor", "unit_deduction_cap", "unit_bonus_cap", "level_margin", "note", *LIST_FIELDS):
+    for name in (
+        "co_unit_factor",
+        "unit_deduction_cap",
+        "unit_bonus_cap",
+        "level_margin",
+        "note",
+        *LIST_FIELDS,
+    ):
         if name in settings:
             setattr(scheme, name, settings[name])
     reason = _("scheme changed")

@@ -10,7 +10,14 @@ from tongtui.orgs.models import Unit, UnitGroup
 from tongtui.plans.models import Plan, Task
 
 SETTINGS = ("co_unit_factor", "unit_deduction_cap", "unit_bonus_cap", "level_margin", "note")
-LIST_SETTINGS = ("list_mode", "red_places", "black_places", "red_from", "black_below", "black_needs_deduction")
+LIST_SETTINGS = (
+    "list_mode",
+    "red_places",
+    "black_places",
+    "red_from",
+    "black_below",
+    "black_needs_deduction",
+)
 
 
 def _dec(label: Any, required: bool = False, **kw: Any) -> forms.DecimalField:
@@ -35,7 +42,9 @@ class SchemeForm(forms.Form):
         label=_("Groups ranked separately"), help_text=Scheme._meta.get_field("groups").help_text,
     )  # fmt: skip
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    list_mode = forms.ChoiceField(label=Scheme._meta.get_field("list_mode").verbose_name, choices=ListMode.choices)
+    list_mode = forms.ChoiceField(
+        label=Scheme._meta.get_field("list_mode").verbose_name, choices=ListMode.choices
+    )
     red_places = forms.IntegerField(label=Scheme._meta.get_field("red_places").verbose_name, min_value=0,
                                     max_value=50, help_text=Scheme._meta.get_field("red_places").help_text)  # fmt: skip
     black_places = forms.IntegerField(label=Scheme._meta.get_field("black_places").verbose_name, min_value=0,
@@ -80,7 +89,11 @@ class SchemeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         d = super().clean() or {}
-        if d.get("list_mode") == ListMode.SCORE and d.get("red_from") is None and d.get("black_below") is None:
+        if (
+            d.get("list_mode") == ListMode.SCORE
+            and d.get("red_from") is None
+            and d.get("black_below") is None
+        ):
             self.add_error("red_from", _("With score thresholds, give at least one of the two scores."))
         return d
 

@@ -66,9 +66,7 @@ class RedBlack:
 
 def lost_points(row: Row) -> bool:
     """Whether the unit lost points in the period: a deduction or a negative office adjustment."""
-    return any(
-        p < 0 and (k in DEDUCTIONS or k == RuleKind.ADJUSTMENT) for k, p in row.by_kind.items()
-    )
+    return any(p < 0 and (k in DEDUCTIONS or k == RuleKind.ADJUSTMENT) for k, p in row.by_kind.items())
 
 
 def _from_top(ordered: Sequence[Row], places: int, margin: Decimal) -> tuple[list[Row], Decimal | None]:
@@ -115,7 +113,9 @@ def red_and_black(
         black = [r for r in black if lost_points(r)]
 
     def placed(rs: list[Row]) -> tuple[Placed, ...]:
-        return tuple(Placed(r.unit_id, r.rank, r.score) for r in sorted(rs, key=lambda r: (-r.score, order[r.unit_id])))
+        return tuple(
+            Placed(r.unit_id, r.rank, r.score) for r in sorted(rs, key=lambda r: (-r.score, order[r.unit_id]))
+        )
 
     return RedBlack(
         group=group, period=period, rule=rule, margin=margin, size=len(rows), red=placed(red), black=placed(black),

@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from tongtui.assessment.ledger_db import groups_of, scheme_of
-from tongtui.assessment.models import ScoreEntry
 from tongtui.assessment.lists import RedBlack, red_and_black
+from tongtui.assessment.models import ScoreEntry
 from tongtui.assessment.ranking import LedgerLine, Period, Row, counts_in, rank_groups
 from tongtui.assessment.rules_data import RuleKind, SchemeData
 from tongtui.orgs.models import Unit
