@@ -315,3 +315,23 @@ def test_the_workbook_names_the_lists(scored, tmp_path):
     by_unit = {r[1]: r for r in rows[1:]}
     assert by_unit["区财政局"][4] == "Red list" and by_unit["区发展和改革局"][4] == "Black list"
     assert by_unit["城关街道办事处"][4] is None  # alone in its group: on both, so on neither
+
+
+def test_the_api_gives_the_list_rule_and_marks_listed_units_only_once_published(scored):
+    scheme = scored.client("head_a").get("/api/assessment/schemes/2026/").json()
+    assert scheme["lists"]["mode"] == "rank" and scheme["lists"]["red_places"] == 1
+    office = scored.client("office").get("/api/assessment/rankings/?plan=2026").json()
+    marks = {row["unit"]: row["on_list"] for g in office["groups"] for row in g["rows"]}
+    assert marks[scored.unit_c.pk] == "red" and marks[scored.unit_a.pk] == "black"
+    actions.publish_ranking(scored.plan, "2026", by=scored.user("office"), with_lists=False)
+    head = scored.client("head_a").get("/api/assessment/rankings/?plan=2026").json()
+    assert {row["on_list"] for g in head["groups"] for row in g["rows"]} == {None}
+
+
+def test_the_lists_for_the_bulletin(scored):
+    from tongtui.assessment import tables
+    from tongtui.assessment.ranking import parse_period
+
+    lists, units = tables.red_black_lists(scored.plan, parse_period("2026"))
+    depts = next(rb for rb in lists if rb.size == 2)
+    assert depts.period == "2026" and units[depts.red[0].unit_id].name == "区财政局"

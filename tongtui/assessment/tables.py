@@ -56,6 +56,16 @@ def lists_of(tables: list[GroupTable], scheme: SchemeData, period: Period) -> li
             for t in tables]  # fmt: skip
 
 
+def red_black_lists(
+    plan: Plan, period: Period, as_of: datetime.date | None = None
+) -> tuple[list[RedBlack], dict[int, Unit]]:
+    """Each group's red and black lists for the period from the stored ledger, with the units by id (for the
+    bulletin: whether unit heads may see them is access.lists_published)."""
+    scheme = scheme_of(plan)
+    groups, units = rankings(plan, period, as_of, scheme=scheme)
+    return lists_of(groups, scheme, period), units
+
+
 def entries_of(plan: Plan, unit_id: int, period: Period) -> list[ScoreEntry]:
     rows = ScoreEntry.objects.filter(plan=plan, unit_id=unit_id, on__lte=period.end).select_related("task")
     return [
