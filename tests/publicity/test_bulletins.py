@@ -147,3 +147,30 @@ def test_the_command_writes_the_docx(lit, tmp_path):
     texts = [p.text for p in Document(str(out)).paragraphs]
     assert "关于2026年1—6月王副区长同志分管的重点工作推进情况的通报" in texts
     assert Bulletin.objects.count() == 0
+
+
+def test_the_red_and_black_lists_appear_once_published_with_the_ranking(lit):
+    from decimal import Decimal
+
+    from tongtui.assessment import actions as assessment_actions
+    from tongtui.assessment.ledger_db import recompute
+    from tongtui.orgs.models import Unit
+    from tongtui.publicity.facts import red_and_black_lines
+
+    office = lit.user("office")
+    towns = [Unit.objects.create(name=f"{n}镇", kind="town", parent=lit.district, order=90 + i)
+             for i, n in enumerate("甲乙丙丁戊己庚")]  # fmt: skip
+    for town, points in zip(towns, (12, 9, 6, 3, 1, -4, -8), strict=True):
+        kind = "commendation" if points > 0 else "adjustment"
+        assessment_actions.add_manual_entry(lit.plan, by=office, unit=town, kind=kind, reason="表扬或扣分",
+                                            on=D(2026, 2, 10), points=Decimal(points))  # fmt: skip
+    recompute(lit.plan)
+    RankingPublication.objects.create(plan=lit.plan, period="2026-Q1", published_by=office)
+    assert red_and_black_lines(lit.plan, "2026-Q1") == []  # the ranking only, not its lists
+    RankingPublication.objects.filter(plan=lit.plan, period="2026-Q1").update(with_lists=True)
+    lines = red_and_black_lines(lit.plan, "2026-Q1")
+    red = next(line for line in lines if "红榜" in line)
+    black = next(line for line in lines if "黑榜" in line)
+    assert "甲镇" in red and "庚镇" in black and "甲镇" not in black
+    b = actions.draft_of(lit.plan, start=D(2026, 1, 1), as_of=D(2026, 6, 30))
+    assert red in b.rankings and black in b.rankings

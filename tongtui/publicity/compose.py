@@ -48,7 +48,7 @@ class Facts:
     reports: list[ReportFact] = field(default_factory=list)
     ranking_period: str = ""
     rankings: list[RankFact] = field(default_factory=list)
-    red_black: list[str] = field(default_factory=list)  # see `red_and_black_lines` in facts.py
+    red_black: list[str] = field(default_factory=list)  # the published lists' lines (facts.red_and_black_lines)
 
 
 def bucket(t: TaskFact) -> str:
@@ -140,6 +140,9 @@ def rankings(f: Facts) -> str:
     for g in f.rankings:
         names = "；".join(f"第{rank}名{unit}（{score}分）" for rank, unit, score in g.rows)
         lines.append(f"{g.group}：{names}。")
+    if f.red_black:  # published with the ranking: how they were drawn is on the lists' page
+        lines.append("红黑榜：")
+        lines.extend(f.red_black)
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 from django.db.models import Q
 
 from tongtui.assessment import tables
+from tongtui.assessment.access import lists_published
 from tongtui.assessment.models import RankingPublication
 from tongtui.assessment.ranking import parse_period
 from tongtui.dispatch.models import ProgressReport
@@ -51,11 +52,19 @@ def published_period(plan: Plan, as_of: datetime.date) -> str:
     return best
 
 
-def red_and_black_lines(plan: Plan, period: str) -> list[str]:
-    """RED/BLACK LIST (红黑榜) — left empty on purpose: another branch adds
-    `tongtui.assessment.lists.red_and_black(...)`; once it is merged, turn its published lists into lines here
-    ("红榜：…", "黑榜：…"). Until then the section prints nothing."""
-    return []
+def red_and_black_lines(plan: Plan, period: str, as_of: datetime.date | None = None) -> list[str]:
+    """The red and black lists (红黑榜) of a ranking period, one line per group and list, only where the office
+    published the lists with the ranking (otherwise nothing: a bulletin names no unit the units cannot see)."""
+    if not period or not lists_published(plan, period):
+        return []
+    lists, units = tables.red_black_lists(plan, parse_period(period), as_of)
+    lines = []
+    for rb in lists:
+        for label, placed in (("红榜", rb.red), ("黑榜", rb.black)):
+            if placed:
+                names = "、".join(units[p.unit_id].name for p in placed)
+                lines.append(f"{rb.group}{label}：{names}。")
+    return lines
 
 
 def load(plan: Plan, *, start: datetime.date, as_of: datetime.date, scope: str = Scope.PLAN,
@@ -81,7 +90,7 @@ def load(plan: Plan, *, start: datetime.date, as_of: datetime.date, scope: str =
         facts.ranking_period = ranking_period
         facts.rankings = [RankFact(g.name, tuple((r.rank, units[r.unit_id].name, r.score) for r in g.rows))
                           for g in groups if g.rows]  # fmt: skip
-    facts.red_black = red_and_black_lines(plan, ranking_period)
+    facts.red_black = red_and_black_lines(plan, ranking_period, as_of) if facts.rankings else []
     return facts
 
 
