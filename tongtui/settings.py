@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tongtui.dispatch",
     "tongtui.supervision",
     "tongtui.assessment",
+    "tongtui.publicity",
     "tongtui.calendars",
     "tongtui.home",
     "tongtui.setup",
@@ -190,6 +191,9 @@ SPECTACULAR_SETTINGS = {
         "AccountabilityKindEnum": "tongtui.supervision.models.orders.AccountabilityKind",
         "RequestKindEnum": "tongtui.plans.models.requests.RequestKind",
         "RuleKindEnum": "tongtui.assessment.rules_data.RuleKind",
+        "BulletinStatusEnum": "tongtui.publicity.models.BulletinStatus",
+        "BulletinScopeEnum": "tongtui.publicity.models.Scope",
+        "MeetingScopeEnum": "tongtui.dispatch.models.meetings.MeetingScope",
     },
 }
 

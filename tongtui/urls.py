@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("tongtui.dispatch.urls")),
     path("", include("tongtui.supervision.urls")),
     path("", include("tongtui.assessment.urls")),
+    path("", include("tongtui.publicity.urls")),
     path("", include("tongtui.calendars.urls")),
     path("", include("tongtui.setup.urls")),
     *account_urlpatterns,

@@ -40,6 +40,20 @@ def may_see_ranking(user: Any, plan: Plan, period: str) -> bool:
     return sees_all(user) or (bool(head_units(user)) and is_published(plan, period))
 
 
+def lists_published(plan: Plan, period: str) -> bool:
+    return RankingPublication.objects.filter(plan=plan, period=period, with_lists=True).exists()
+
+
+def may_see_lists(user: Any, plan: Plan, period: str) -> bool:
+    """The red and black lists: the office and leaders always, unit heads once the office published them."""
+    return sees_all(user) or (bool(head_units(user)) and lists_published(plan, period))
+
+
+def require_lists(user: Any, plan: Plan, period: str) -> None:
+    if not may_see_lists(user, plan, period):
+        raise Http404
+
+
 def may_see_unit(user: Any, plan: Plan, unit_id: int, period: str) -> bool:
     return sees_all(user) or unit_id in head_units(user) or may_see_ranking(user, plan, period)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tongtui.assessment.models import ManualEntry, RankingPublication, Scheme, SchemeRule
 from tongtui.assessment.ranking import parse_period
-from tongtui.assessment.rules_data import DEFAULT, RULE_ORDER, RuleKind, SchemeData
+from tongtui.assessment.rules_data import DEFAULT, RULE_ORDER, ListRule, RuleKind, SchemeData
 from tongtui.core.claims import claim
 from tongtui.core.errors import ActionError, Conflict, Forbidden
 from tongtui.core.history import save_with_history
@@ -62,7 +62,14 @@ def update_scheme(scheme: Scheme, *, by: Any, version: int, settings: dict[str, 
     require_office(by)
     claim(scheme, lambda now: _("The scheme was changed meanwhile; reload it and apply your change again."),
           update={"version": F("version") + 1}, version=version)  # fmt: skip
-    for name in ("co_unit_factor", "unit_deduction_cap", "unit_bonus_cap", "level_margin", "note"):
+    for name in (
+        "co_unit_factor",
+        "unit_deduction_cap",
+        "unit_bonus_cap",
+        "level_margin",
+        "note",
+        *LIST_FIELDS,
+    ):
         if name in settings:
             setattr(scheme, name, settings[name])
     reason = _("scheme changed")
@@ -84,6 +91,15 @@ def update_scheme(scheme: Scheme, *, by: Any, version: int, settings: dict[str, 
     return scheme
 
 
+LIST_FIELDS = ("list_mode", "red_places", "black_places", "red_from", "black_below", "black_needs_deduction")
+
+
+def _list_fields(rule: ListRule) -> dict[str, Any]:
+    return {"list_mode": rule.mode, "red_places": rule.red_places, "black_places": rule.black_places,
+            "red_from": rule.red_from, "black_below": rule.black_below,
+            "black_needs_deduction": rule.black_needs_deduction}  # fmt: skip
+
+
 def proposed(
     scheme_data: SchemeData, settings: dict[str, Any], rules: dict[str, dict[str, Any]]
 ) -> SchemeData:
@@ -92,6 +108,10 @@ def proposed(
 
     out = replace(scheme_data, **{k: v for k, v in settings.items()
                                   if k in ("co_unit_factor", "unit_deduction_cap", "unit_bonus_cap", "level_margin")})  # fmt: skip
+    lists = {f: settings[f] for f in LIST_FIELDS if f in settings}
+    if lists:
+        lists["mode"] = lists.pop("list_mode", out.lists.mode)
+        out = replace(out, lists=replace(out.lists, **lists))
     for kind, values in rules.items():
         out = out.with_rule(
             kind, **{k: v for k, v in values.items() if k in ("points", "cap", "co_factor", "enabled")}
@@ -110,7 +130,7 @@ def copy_scheme(source_plan: Plan, target_plan: Plan, *, by: Any) -> Scheme:
     data = source.data() if source is not None else DEFAULT
     scheme = Scheme(plan=target_plan, co_unit_factor=data.co_unit_factor, unit_deduction_cap=data.unit_deduction_cap,
                     unit_bonus_cap=data.unit_bonus_cap, level_margin=data.level_margin, copied_from=source,
-                    note=source.note if source is not None else "")  # fmt: skip
+                    note=source.note if source is not None else "", **_list_fields(data.lists))  # fmt: skip
     reason = _("copied from %(year)s") % {"year": source_plan.year}
     try:
         with transaction.atomic():
@@ -149,8 +169,11 @@ def withdraw_manual_entry(entry: ManualEntry, *, by: Any, reason: str) -> Manual
 
 
 @transaction.atomic
-def publish_ranking(plan: Plan, period: str, *, by: Any, note: str = "") -> RankingPublication:
-    """Publish a period's ranking: every unit head then sees the other units' scores and breakdowns."""
+def publish_ranking(
+    plan: Plan, period: str, *, by: Any, note: str = "", with_lists: bool = True
+) -> RankingPublication:
+    """Publish a period's ranking: every unit head then sees the other units' scores and breakdowns, and,
+    `with_lists`, the red and black lists (红黑榜) of each group."""
     require_office(by)
     try:
         key = parse_period(period).key
@@ -158,10 +181,21 @@ def publish_ranking(plan: Plan, period: str, *, by: Any, note: str = "") -> Rank
         raise ActionError(_("Not a period: %(p)s") % {"p": period}) from e
     if not key.startswith(str(plan.year)):
         raise ActionError(_("The period is not in the plan's year."))
-    pub = RankingPublication(plan=plan, period=key, published_by=by, note=note.strip())
+    pub = RankingPublication(plan=plan, period=key, published_by=by, note=note.strip(), with_lists=with_lists)
     try:
         with transaction.atomic():
             save_with_history(pub, by=by, reason=_("published"))
     except (IntegrityError, ValidationError) as e:
         raise Conflict(_("This ranking is published already."), 0) from e
+    return pub
+
+
+@transaction.atomic
+def publish_lists(pub: RankingPublication, *, by: Any) -> RankingPublication:
+    """Publish the red and black lists of a ranking that was published without them. A second click is a
+    Conflict; nothing is written twice."""
+    require_office(by)
+    claim(pub, lambda now: _("The red and black lists are published already."), update={"with_lists": True},
+          with_lists=False)  # fmt: skip
+    save_with_history(pub, by=by, reason=_("red and black lists published"))
     return pub

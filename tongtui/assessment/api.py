@@ -18,9 +18,10 @@ from rest_framework.response import Response
 from tongtui.api.views import ApiViewSet
 from tongtui.assessment import access, tables
 from tongtui.assessment.ledger_db import scheme_of
+from tongtui.assessment.lists import Placed, describe
 from tongtui.assessment.models import Scheme, ScoreEntry
 from tongtui.assessment.ranking import Period, parse_period
-from tongtui.assessment.rules_data import RuleKind
+from tongtui.assessment.rules_data import ListMode, RuleKind
 from tongtui.plans.models import Plan
 
 PLAN = OpenApiParameter("plan", int, required=True, description="Plan year, e.g. 2026.")
@@ -36,6 +37,15 @@ class RuleSerializer(serializers.Serializer):
     enabled = serializers.BooleanField()
 
 
+class ListRuleSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=ListMode.choices)
+    red_places = serializers.IntegerField()
+    black_places = serializers.IntegerField()
+    red_from = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    black_below = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    black_needs_deduction = serializers.BooleanField()
+
+
 class SchemeSerializer(serializers.Serializer):
     plan = serializers.IntegerField(help_text="Plan year")
     is_default = serializers.BooleanField(help_text="True: the plan has no scheme of its own yet")
@@ -46,6 +56,7 @@ class SchemeSerializer(serializers.Serializer):
     level_margin = serializers.DecimalField(max_digits=8, decimal_places=2)
     groups = serializers.ListField(child=serializers.CharField())
     rules = RuleSerializer(many=True)
+    lists = ListRuleSerializer(help_text="How the red and black lists (红黑榜) are drawn")
 
 
 class EntrySerializer(serializers.ModelSerializer):
@@ -70,6 +81,10 @@ class RowSerializer(serializers.Serializer):
     change = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
     previous_rank = serializers.IntegerField(allow_null=True)
     by_rule = serializers.DictField(child=serializers.DecimalField(max_digits=10, decimal_places=2))
+    on_list = serializers.ChoiceField(
+        choices=["red", "black"], allow_null=True,
+        help_text="红榜 or 黑榜; null when on neither or when the lists are not published to the caller",
+    )  # fmt: skip
 
 
 class GroupSerializer(serializers.Serializer):
@@ -82,6 +97,34 @@ class RankingSerializer(serializers.Serializer):
     period = serializers.CharField()
     published = serializers.BooleanField()
     groups = GroupSerializer(many=True)
+
+
+class PlacedSerializer(serializers.Serializer):
+    unit = serializers.IntegerField(source="unit_id")
+    unit_name = serializers.CharField()
+    rank = serializers.IntegerField()
+    score = serializers.DecimalField(max_digits=10, decimal_places=2)
+
+
+class GroupListsSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    units_ranked = serializers.IntegerField()
+    red = PlacedSerializer(many=True, help_text="红榜, best first")
+    black = PlacedSerializer(many=True, help_text="黑榜, best first (the last is the lowest)")
+    on_both = serializers.ListField(child=serializers.IntegerField(),
+                                    help_text="Units that would be on both lists, so are on neither")  # fmt: skip
+    spared = serializers.ListField(child=serializers.IntegerField(),
+                                   help_text="Bottom places kept off the black list: they lost no points")  # fmt: skip
+    how_drawn = serializers.ListField(child=serializers.CharField())
+
+
+class ListsSerializer(serializers.Serializer):
+    plan = serializers.IntegerField()
+    period = serializers.CharField()
+    published = serializers.BooleanField(help_text="True: unit heads see these lists")
+    level_margin = serializers.DecimalField(max_digits=8, decimal_places=2)
+    rule = ListRuleSerializer()
+    groups = GroupListsSerializer(many=True)
 
 
 def _plan_period(request: Request) -> tuple[Plan, Period]:
@@ -114,7 +157,7 @@ class SchemeViewSet(ApiViewSet):
             "plan": plan.year, "is_default": stored is None, "version": stored.version if stored else None,
             "co_unit_factor": data.co_unit_factor, "unit_deduction_cap": data.unit_deduction_cap,
             "unit_bonus_cap": data.unit_bonus_cap, "level_margin": data.level_margin,
-            "groups": [n for _g, n in data.groups],
+            "groups": [n for _g, n in data.groups], "lists": vars(data.lists),
             "rules": [vars(r) for k, r in sorted(data.rules.items(), key=lambda kv: list(RuleKind.values).index(kv[0]))],
         }  # fmt: skip
         return Response(SchemeSerializer(body).data)
@@ -158,20 +201,56 @@ class RankingViewSet(ApiViewSet):
     def list(self, request: Request) -> Response:
         plan, period = _plan_period(request)
         access.require_ranking(request.user, plan, period.key)
-        groups, units = tables.rankings(plan, period)
+        scheme = scheme_of(plan)
+        groups, units = tables.rankings(plan, period, scheme=scheme)
+        places: dict[int, str | None] = {}
+        if access.may_see_lists(request.user, plan, period.key):
+            for rb in tables.lists_of(groups, scheme, period):
+                places.update({u: rb.place_of(u) for u in (p.unit_id for p in (*rb.red, *rb.black))})
         body: dict[str, Any] = {
             "plan": plan.year, "period": period.key, "published": access.is_published(plan, period.key),
             "groups": [{"group": g.name, "rows": [
                 {"unit_id": r.unit_id, "unit_name": units[r.unit_id].name, "rank": r.rank, "score": r.score,
                  "level_with": r.level_with, "change": r.change, "previous_rank": r.previous_rank,
-                 "by_rule": {k: v for k, v in r.by_kind.items() if v != Decimal(0)}} for r in g.rows]}
+                 "by_rule": {k: v for k, v in r.by_kind.items() if v != Decimal(0)},
+                 "on_list": places.get(r.unit_id)} for r in g.rows]}
                 for g in groups],
         }  # fmt: skip
         return Response(RankingSerializer(body).data)
+
+
+class ListsViewSet(ApiViewSet):
+    """Red and black lists (红黑榜) per group for a period, drawn from the ranking by the scheme's list rule,
+    with how they were drawn. Unit heads: only once the office published them (else 404)."""
+
+    queryset = ScoreEntry.objects.none()  # for the schema; list() draws the lists from the rankings
+
+    @extend_schema(
+        parameters=[PLAN, PERIOD], responses=ListsSerializer, summary="Red and black lists of a plan period"
+    )
+    def list(self, request: Request) -> Response:
+        plan, period = _plan_period(request)
+        access.require_lists(request.user, plan, period.key)
+        scheme = scheme_of(plan)
+        groups, units = tables.rankings(plan, period, scheme=scheme)
+
+        def placed(ps: tuple[Placed, ...]) -> list[dict[str, Any]]:
+            return [{"unit_id": p.unit_id, "unit_name": units[p.unit_id].name, "rank": p.rank, "score": p.score}
+                    for p in ps]  # fmt: skip
+
+        body: dict[str, Any] = {
+            "plan": plan.year, "period": period.key, "published": access.lists_published(plan, period.key),
+            "level_margin": scheme.level_margin, "rule": vars(scheme.lists),
+            "groups": [{"group": rb.group, "units_ranked": rb.size, "red": placed(rb.red), "black": placed(rb.black),
+                        "on_both": list(rb.on_both), "spared": list(rb.spared), "how_drawn": describe(rb)}
+                       for rb in tables.lists_of(groups, scheme, period)],
+        }  # fmt: skip
+        return Response(ListsSerializer(body).data)
 
 
 routes = [
     ("assessment/schemes", SchemeViewSet, "assessment-scheme"),
     ("assessment/ledger", LedgerViewSet, "assessment-ledger"),
     ("assessment/rankings", RankingViewSet, "assessment-ranking"),
+    ("assessment/lists", ListsViewSet, "assessment-lists"),
 ]

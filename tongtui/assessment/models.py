@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tongtui.assessment.rules_data import DEFAULT, MANUAL, RuleData, RuleKind, SchemeData
+from tongtui.assessment.rules_data import DEFAULT, MANUAL, ListMode, ListRule, RuleData, RuleKind, SchemeData
 from tongtui.orgs.models import Unit, UnitGroup
 from tongtui.plans.models import Plan, Task
 
@@ -60,6 +60,32 @@ class Scheme(models.Model):
         verbose_name=_("groups ranked separately"),
         help_text=_("Empty: towns and subdistricts are ranked apart from departments."),
     )
+    list_mode = models.CharField(
+        _("red and black lists drawn by"), max_length=8, choices=ListMode.choices, default=ListMode.RANK
+    )
+    red_places = models.PositiveSmallIntegerField(
+        _("red list: best places"),
+        default=DEFAULT.lists.red_places,
+        help_text=_("Per group. Units tied or level with the last place are included too; 0: no red list."),
+    )
+    black_places = models.PositiveSmallIntegerField(
+        _("black list: last places"),
+        default=DEFAULT.lists.black_places,
+        help_text=_("Per group. Units tied or level with the last place are included too; 0: no black list."),
+    )
+    red_from = _points(
+        _("red list: from this score"), null=True, blank=True,
+        help_text=_("With score thresholds: a unit with at least this score is on the red list."),
+    )  # fmt: skip
+    black_below = _points(
+        _("black list: below this score"), null=True, blank=True,
+        help_text=_("With score thresholds: a unit with a lower score is on the black list."),
+    )  # fmt: skip
+    black_needs_deduction = models.BooleanField(
+        _("black list only with a deduction"),
+        default=DEFAULT.lists.black_needs_deduction,
+        help_text=_("A unit that lost no points in the period is never on the black list."),
+    )
     note = models.TextField(_("note"), blank=True)
     copied_from = models.ForeignKey(
         "self",
@@ -86,7 +112,13 @@ class Scheme(models.Model):
         return SchemeData(
             rules=rules, co_unit_factor=self.co_unit_factor, unit_deduction_cap=self.unit_deduction_cap,
             unit_bonus_cap=self.unit_bonus_cap, level_margin=self.level_margin, groups=groups,
+            lists=self.list_rule(),
         )  # fmt: skip
+
+    def list_rule(self) -> ListRule:
+        return ListRule(mode=self.list_mode, red_places=self.red_places, black_places=self.black_places,
+                        red_from=self.red_from, black_below=self.black_below,
+                        black_needs_deduction=self.black_needs_deduction)  # fmt: skip
 
 
 class SchemeRule(models.Model):
@@ -232,6 +264,11 @@ class RankingPublication(models.Model):
         verbose_name=_("by"),
     )
     note = models.TextField(_("note"), blank=True)
+    with_lists = models.BooleanField(
+        _("with the red and black lists"),
+        default=False,
+        help_text=_("The red and black lists (红黑榜) of the period are published with the ranking."),
+    )
     history = HistoricalRecords()
 
     class Meta:

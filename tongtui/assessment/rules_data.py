@@ -50,6 +50,29 @@ class RuleData:
     enabled: bool = True
 
 
+class ListMode(models.TextChoices):
+    RANK = "rank", _("Top and bottom places per group")
+    SCORE = "score", _("Score thresholds")
+
+
+@dataclass(frozen=True)
+class ListRule:
+    """How the red list (红榜) and black list (黑榜) of a group are drawn (see assessment.lists).
+
+    RANK: the best `red_places` and the worst `black_places` of each group, widened past the edge to every unit
+    tied or level (within the level margin) with it. SCORE: a score of at least `red_from` puts a unit on the
+    red list, a score below `black_below` on the black list (None: no such list). Either way, with
+    `black_needs_deduction` only a unit that lost points in the period can be on the black list.
+    """
+
+    mode: str = ListMode.RANK
+    red_places: int = 3
+    black_places: int = 2
+    red_from: Decimal | None = None
+    black_below: Decimal | None = None
+    black_needs_deduction: bool = True
+
+
 @dataclass(frozen=True)
 class SchemeData:
     rules: dict[str, RuleData]
@@ -58,6 +81,7 @@ class SchemeData:
     unit_bonus_cap: Decimal | None = None  # most a unit gains from bonuses over the year
     level_margin: Decimal = Decimal("0.5")  # scores closer than this are said to be level
     groups: tuple[tuple[int, str], ...] = field(default=())  # (UnitGroup id, name), ranked separately
+    lists: ListRule = field(default=ListRule())  # red and black lists (红黑榜)
 
     def rule(self, kind: str) -> RuleData | None:
         r = self.rules.get(kind)
@@ -94,6 +118,9 @@ DEFAULT = SchemeData(
     unit_deduction_cap=None,
     unit_bonus_cap=D(5),
     level_margin=D("0.5"),
+    # 红黑榜: top 3 and bottom 2 of each group (竹山 2023; the synthesis in realworld_scoring.md), ties and
+    # level units kept together (江门: "如遇排名并列则共同纳入榜单"), black only with a deduction (绵阳 2022).
+    lists=ListRule(),
 )
 
 # Without groups configured, units are ranked in two sequences by their kind: 镇街 and 区直部门 (and the rest).

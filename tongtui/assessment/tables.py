@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from tongtui.assessment.ledger_db import groups_of, scheme_of
+from tongtui.assessment.lists import RedBlack, red_and_black
 from tongtui.assessment.models import ScoreEntry
 from tongtui.assessment.ranking import LedgerLine, Period, Row, counts_in, rank_groups
 from tongtui.assessment.rules_data import RuleKind, SchemeData
@@ -47,6 +48,22 @@ def rankings(
                                                                           scheme.level_margin)]  # fmt: skip
     units = Unit.objects.in_bulk([u for _n, us in groups for u in us])
     return tables, units
+
+
+def lists_of(tables: list[GroupTable], scheme: SchemeData, period: Period) -> list[RedBlack]:
+    """The red and black lists of each group table, by the scheme's list rule."""
+    return [red_and_black(t.rows, scheme.lists, scheme.level_margin, group=t.name, period=period.key)
+            for t in tables]  # fmt: skip
+
+
+def red_black_lists(
+    plan: Plan, period: Period, as_of: datetime.date | None = None
+) -> tuple[list[RedBlack], dict[int, Unit]]:
+    """Each group's red and black lists for the period from the stored ledger, with the units by id (for the
+    bulletin: whether unit heads may see them is access.lists_published)."""
+    scheme = scheme_of(plan)
+    groups, units = rankings(plan, period, as_of, scheme=scheme)
+    return lists_of(groups, scheme, period), units
 
 
 def entries_of(plan: Plan, unit_id: int, period: Period) -> list[ScoreEntry]:

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,7 @@ from tongtui.assessment import access, actions, tables
 from tongtui.assessment.avoidable import avoidable
 from tongtui.assessment.forms import ManualEntryForm, PublishForm, SchemeForm, WithdrawForm
 from tongtui.assessment.ledger_db import preview, scheme_of
+from tongtui.assessment.lists import describe
 from tongtui.assessment.models import ManualEntry, RankingPublication, Scheme
 from tongtui.assessment.ranking import Period, parse_period, periods_of_year
 from tongtui.core.errors import ActionError, Conflict, Forbidden
@@ -37,8 +39,11 @@ def _period(request: HttpRequest, plan: Plan) -> Period:
 
 
 def _base(request: HttpRequest, plan: Plan, period: Period, tab: str) -> dict[str, Any]:
-    published = set(RankingPublication.objects.filter(plan=plan).values_list("period", flat=True))
+    pubs = dict(RankingPublication.objects.filter(plan=plan).values_list("period", "with_lists"))
+    published = set(pubs)
     return {
+        "lists_published": pubs.get(period.key, False),
+        "sees_lists": access.sees_all(request.user) or pubs.get(period.key, False),
         "plan": plan, "period": period, "periods": periods_of_year(plan.year), "tab": tab, "nav": "assessment",
         "is_office": roles_of(request.user).is_office, "sees_all": access.sees_all(request.user),
         "head_units": sorted(access.head_units(request.user)), "published": published,
@@ -67,11 +72,46 @@ def ranking(request: HttpRequest, year: int) -> HttpResponse:
     plan = access.plan_for(request.user, year)
     period = _period(request, plan)
     access.require_ranking(request.user, plan, period.key)
-    groups, units = tables.rankings(plan, period)
+    scheme = scheme_of(plan)
+    groups, units = tables.rankings(plan, period, scheme=scheme)
     ctx = _base(request, plan, period, "ranking")
-    ctx.update(groups=groups, units=units, margin=scheme_of(plan).level_margin, publish_form=PublishForm(
+    places: dict[int, str] = {}
+    if ctx["sees_lists"]:
+        for rb in tables.lists_of(groups, scheme, period):
+            places.update({p.unit_id: "red" for p in rb.red})
+            places.update({p.unit_id: "black" for p in rb.black})
+    ctx.update(groups=groups, units=units, margin=scheme.level_margin, places=places, publish_form=PublishForm(
         initial={"period": period.key}))  # fmt: skip
     return render(request, "assessment/ranking.html", ctx)
+
+
+@login_required
+def lists(request: HttpRequest, year: int) -> HttpResponse:
+    """红黑榜: each group's red and black lists for the period, with how they were drawn."""
+    plan = access.plan_for(request.user, year)
+    period = _period(request, plan)
+    access.require_lists(request.user, plan, period.key)
+    scheme = scheme_of(plan)
+    groups, units = tables.rankings(plan, period, scheme=scheme)
+    ctx = _base(request, plan, period, "lists")
+    ctx.update(units=units, lists=[(rb, describe(rb)) for rb in tables.lists_of(groups, scheme, period)])
+    return render(request, "assessment/lists.html", ctx)
+
+
+@login_required
+@require_POST
+def publish_lists(request: HttpRequest, year: int) -> HttpResponse:
+    plan = access.plan_for(request.user, year)
+    access.require_office(request.user)
+    period = _period(request, plan)
+    pub = get_object_or_404(RankingPublication, plan=plan, period=period.key)
+    try:
+        actions.publish_lists(pub, by=request.user)
+    except (ActionError, Conflict) as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("The red and black lists are published: unit heads now see them."))
+    return redirect(f"{reverse('assessment:lists', kwargs={'year': plan.year})}?period={period.key}")
 
 
 @login_required
@@ -178,7 +218,8 @@ def publish(request: HttpRequest, year: int) -> HttpResponse:
         raise Http404
     period = form.cleaned_data["period"]
     try:
-        actions.publish_ranking(plan, period, by=request.user, note=form.cleaned_data["note"])
+        actions.publish_ranking(plan, period, by=request.user, note=form.cleaned_data["note"],
+                                with_lists=form.cleaned_data["with_lists"])  # fmt: skip
     except (ActionError, Conflict) as e:
         messages.error(request, str(e))
     else:

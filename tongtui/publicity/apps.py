@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicityConfig(AppConfig):
+    name = "tongtui.publicity"
+    label = "publicity"
+    verbose_name = _("Bulletins")
