@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from docx import Document
 
 from tongtui.assessment.models import RankingPublication
@@ -72,7 +73,7 @@ def test_publishing_numbers_the_bulletin_and_freezes_its_text(draft, lit):
     office = lit.user("office")
     actions.publish(draft, by=office)
     assert (draft.status, draft.number, draft.document_number) == ("published", 1, "通报〔2026〕1号")
-    with pytest.raises(Conflict, match="published already"):
+    with translation.override("en"), pytest.raises(Conflict, match="published already"):
         actions.publish(Bulletin.objects.get(pk=draft.pk), by=office)
     with pytest.raises(Conflict):
         actions.edit(Bulletin.objects.get(pk=draft.pk), by=office, version=draft.version, title="x", texts={})

@@ -41,6 +41,7 @@ class BulletinViewSet(ApiViewSet):
 
     serializer_class = BulletinSerializer
     queryset = Bulletin.objects.none()  # for the schema; the methods read in the caller's scope
+    lookup_value_regex = r"\d+"  # anything else is a 404 from the router, not a failed int()
 
     @extend_schema(parameters=[YEAR], summary="Bulletins")
     def list(self, request: Request) -> Response:
