@@ -22,7 +22,8 @@ def test_three_assigns_at_once_assign_once(cast):
     assert task.assignment_no == 1
     assert task.history.count() == 2  # created, assigned once
     for loser in (r for r in responses if r.status_code != 200):
-        assert loser.json()["detail"]
+        body = loser.json()  # 409: "detail"; 400 (it saw the task assigned before trying): the field's reason
+        assert body.get("detail") or any(body.values())
 
 
 def test_two_tasks_assigned_at_once_get_different_numbers(cast):
