@@ -22,6 +22,17 @@ class Kind(models.TextChoices):
     ADMONITION = "admonition", _("Admonition talk")
     ACCOUNTABILITY = "accountability", _("Accountability decision")
     MEETING_PACK = "meeting_pack", _("Meeting pack ready")
+    BULLETIN = "bulletin", _("Bulletin published")
+    RANKING = "ranking", _("Ranking published")
+    INSTRUCTION = "instruction", _("Leader's instruction")
+    INSTRUCTION_REPLY = "instruction_reply", _("Reply to an instruction")
+    INSTRUCTION_OVERDUE = "instruction_overdue", _("Instruction past its reply date")
+    COORDINATION = "coordination", _("Coordination request")
+    COORDINATION_ANSWERED = "coordination_answered", _("Coordination request answered")
+    COORDINATION_OVERDUE = "coordination_overdue", _("Coordination request past its reply date")
+    MENTION = "mention", _("Mentioned in a comment")
+    PRACTICE = "practice", _("Exemplary practice published")
+    YEAR_END = "year_end", _("Year-end review")
     TEST = "test", _("Test message")
     DIGEST = "digest", _("Daily digest")
     OTHER = "other", _("Other")
@@ -38,6 +49,9 @@ ROBOT_DEFAULT_KINDS = [
     Kind.PROBLEM_ANSWERED,
     Kind.MEETING_PACK,
     Kind.REQUEST_DECIDED,
+    Kind.BULLETIN,
+    Kind.INSTRUCTION,
+    Kind.PRACTICE,
 ]
 ROBOT_KINDS = [k for k in Kind if k not in (Kind.TEST, Kind.DIGEST, Kind.OTHER)]
 
