@@ -33,6 +33,13 @@ def test_the_draft_is_generated_from_lights_statuses_and_reports(draft, lit):
     assert draft.history.count() == 1 and draft.history.first().history_user == lit.user("office")
 
 
+def test_a_task_closed_after_the_bulletins_date_is_not_yet_completed_in_it(lit):
+    april = actions.draft_of(lit.plan, start=D(2026, 1, 1), as_of=D(2026, 4, 30))
+    assert "已完成0项" in april.overview and "新建5G基站200个" not in april.completed
+    may = actions.draft_of(lit.plan, start=D(2026, 1, 1), as_of=D(2026, 5, 31))
+    assert "已完成1项" in may.overview and "新建5G基站200个" in may.completed
+
+
 def test_a_scope_narrows_the_tasks(lit):
     b = actions.draft_of(
         lit.plan, start=D(2026, 1, 1), as_of=D(2026, 6, 30), scope="leader", leader=lit.leader

@@ -73,7 +73,7 @@ def load(plan: Plan, *, start: datetime.date, as_of: datetime.date, scope: str =
     tasks = list(
         tasks_in_scope(plan, scope, category, leader)
         .select_related("lead_unit")
-        .only("pk", "code", "title", "status", "lead_unit__name", "lead_text")
+        .only("pk", "code", "title", "status", "closed_on", "lead_unit__name", "lead_text")
         .order_by("code_sort", "code", "pk")
     )
     lights = lights_as_of([t.pk for t in tasks], as_of)
@@ -82,7 +82,8 @@ def load(plan: Plan, *, start: datetime.date, as_of: datetime.date, scope: str =
         view = lights.get(t.pk)
         facts.tasks.append(TaskFact(
             code=t.code, title=t.title, lead=t.lead_unit.name if t.lead_unit else (t.lead_text or "—"),
-            closed=t.status == TaskStatus.CLOSED, light=view.light if view else None,
+            closed=t.status == TaskStatus.CLOSED and (t.closed_on is None or t.closed_on <= as_of),
+            light=view.light if view else None,
             reasons=tuple(view.reasons) if view else (), severity=tuple(view.severity) if view else (),
         ))  # fmt: skip
     facts.reports = _reports(plan, [t.pk for t in tasks], start, as_of)

@@ -58,11 +58,11 @@ def stored_lights(task_ids: Sequence[int], lang: str = "zh-hans") -> dict[int, L
 
 def lights_as_of(task_ids: Sequence[int], day: datetime.date, lang: str = "zh-hans") -> dict[int, LightView]:
     """The lights as they stood at the end of `day`: the stored ones when they were computed that day or
-    before it, otherwise computed again from the facts as known on `day` (nothing written) — so a bulletin or
-    a report about June says June's lights and reasons, not today's."""
+    before it, otherwise (or when none is stored) computed from the facts as known on `day`, nothing written —
+    so a bulletin about June says June's lights and reasons, not today's."""
     stored = stored_lights(task_ids, lang)
-    if all(v.as_of is None or v.as_of <= day for v in stored.values()):
-        return stored  # nothing computed after that day (tasks never computed have no light here either)
+    if stored and all(v.as_of is None or v.as_of <= day for v in stored.values()):
+        return stored  # nothing computed after that day (a task never computed has no light here either)
     now = timezone.now()
     _loaded, results = recompute.evaluate(list(task_ids), day)
     return {r.task_id: view_of(recompute.task_light(r, day, now), lang) for r in results}
