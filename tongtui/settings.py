@@ -33,7 +33,8 @@ def envint(name: str, default: str) -> int:
         raise ValueError(f"{name} must be an integer, not {value!r}") from None
 
 
-SECRET_KEY = envstr("SECRET_KEY", "tongtui-insecure-development-key-change-me")
+DEVELOPMENT_SECRET_KEY = "tongtui-insecure-development-key-change-me"  # refused by wsgi.py unless DEBUG
+SECRET_KEY = envstr("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = envbool("DEBUG", "False")
 ALLOWED_HOSTS = [h for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
