@@ -22,3 +22,8 @@ urlpatterns = [
     path("", include("tongtui.setup.urls")),
     *account_urlpatterns,
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "tongtui.api.handlers.bad_request"
+handler403 = "tongtui.api.handlers.permission_denied"
+handler404 = "tongtui.api.handlers.page_not_found"
+handler500 = "tongtui.api.handlers.server_error"
