@@ -55,7 +55,7 @@ def crowd(cast):
 EXPECTED = {
     "/api/units/": 4,  # token, count, page, aliases
     "/api/unit-groups/": 4,  # token, count, page, units
-    "/api/people/": 3,  # token, count, page (user joined)
+    "/api/people/": 4,  # token, the reader's roles (who sees contacts), count, page (user joined)
     "/api/memberships/": 4,  # token, roles, count, page
     "/api/plans/": 3,
     "/api/categories/": 3,

@@ -153,3 +153,27 @@ def test_a_task_shows_its_charter_units_and_state(cast, api):
     assert body["version"] == 1
     assert body["progress"] == "0.00"
     assert "reason" not in body
+
+
+def test_contacts_show_to_the_office_leaders_and_the_persons_own_unit_only(cast, api):
+    from tongtui.orgs.models import Person
+
+    Person.objects.filter(pk=cast.head_a.pk).update(phone="13900000001", email="li@example.gov.cn")
+    url = f"/api/people/{cast.head_a.pk}/"
+    for who in ("office", "leader", "liaison_a"):
+        body = api(who).get(url).json()
+        assert (body["phone"], body["email"]) == ("13900000001", "li@example.gov.cn"), who
+    other = api("liaison_b").get(url).json()
+    assert (other["name"], other["phone"], other["email"]) == ("李局长", "", "")
+    listed = {row["id"]: row for row in api("liaison_b").get("/api/people/").json()["results"]}
+    assert listed[cast.head_a.pk]["phone"] == ""
+
+
+def test_a_login_without_a_role_reads_no_one(cast, api, django_user_model):
+    from rest_framework.test import APIClient
+
+    loner = django_user_model.objects.create_user("loner", password="x")
+    c = APIClient()
+    c.force_authenticate(loner)
+    assert c.get("/api/people/").json()["results"] == []
+    assert c.get(f"/api/people/{cast.head_a.pk}/").status_code == 404

@@ -75,6 +75,15 @@ class PersonSerializer(fields.ModelSerializer):
         model = Person
         fields = ["id", "name", "title", "unit", "phone", "email", "username"]
 
+    def to_representation(self, instance: Person) -> dict[str, Any]:
+        """Phone and e-mail only for the office and leaders, and for the people of the reader's own units."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        roles = roles_of(request.user if request is not None else None)
+        if not roles.sees_all and instance.unit_id not in roles.unit_ids:
+            data["phone"] = data["email"] = ""
+        return data
+
 
 class MembershipSerializer(fields.ModelSerializer):
     class Meta:
@@ -143,10 +152,16 @@ class UnitGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
 class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ApiViewSet):
     """People that tasks name: leaders, responsible persons, liaisons."""
 
-    queryset = Person.objects.select_related("user")
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
     office_actions = ("create",)
+
+    def get_queryset(self) -> QuerySet[Person]:
+        """Everyone with a role reads the directory (tasks name people of other units); a login with no role in
+        any unit reads no one."""
+        roles = roles_of(self.request.user)
+        people = Person.objects.select_related("user")
+        return people if roles.sees_all or roles.unit_ids else people.none()
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
