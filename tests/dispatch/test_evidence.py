@@ -95,6 +95,76 @@ def test_it_refuses_a_plain_zip_named_docx():
         check_upload(upload("report.docx", buf.getvalue()))
 
 
+def repack(data: bytes, add: dict[str, bytes] | None = None, types: bytes | None = None) -> bytes:
+    """A copy of an Office package with parts added or [Content_Types].xml rewritten."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "[Content_Types].xml" and types is not None:
+                body = types
+            dst.writestr(info, body)
+        for name, body in (add or {}).items():
+            dst.writestr(name, body)
+    return out.getvalue()
+
+
+def refused(name: str, content: bytes) -> ValidationError:
+    with pytest.raises(ValidationError) as exc:
+        check_upload(upload(name, content))
+    return exc.value
+
+
+def test_it_refuses_a_macro_enabled_document_renamed_docx():
+    docm_types = zipfile.ZipFile(io.BytesIO(docx_bytes())).read("[Content_Types].xml").replace(
+        b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml")  # fmt: skip
+    assert refused("方案.docx", repack(docx_bytes(), types=docm_types)).code == "macro"
+    assert refused("方案.docx", repack(docx_bytes(), {"word/vbaProject.bin": OLE2})).code == "macro"
+    assert refused("台账.xlsx", repack(xlsx_bytes(), {"xl/vbaProject.bin": OLE2})).code == "macro"
+
+
+def test_it_refuses_vba_in_a_legacy_office_file():
+    with_macros = OLE2 + "_VBA_PROJECT".encode("utf-16-le") + b"\x00" * 64
+    assert refused("方案.doc", with_macros).code == "macro"
+    assert check_upload(upload("方案.doc", OLE2)).kind == "doc"  # the same file without: fine
+
+
+@pytest.mark.parametrize(("part", "body"), [
+    ("word/embeddings/setup.exe", b"MZ\x90\x00" + b"\x00" * 60),   # a program by its name
+    ("word/media/image1.png", b"MZ\x90\x00" + b"\x00" * 60),       # a program by its first bytes
+    ("word/media/run.sh", b"#!/bin/sh\nrm -rf /\n"),
+    ("word/embeddings/tool", b"\x7fELF\x02\x01\x01" + b"\x00" * 60),
+])  # fmt: skip
+def test_it_refuses_an_office_file_carrying_a_program(part, body):
+    e = refused("汇报.docx", repack(docx_bytes(), {part: body}))
+    assert e.code == "program" and part.rsplit("/", 1)[-1] in e.messages[0]
+
+
+@pytest.mark.parametrize("content", [
+    b"<html><script>alert(1)</script></html>\n" + PDF,     # an HTML/PDF polyglot
+    b"<!DOCTYPE html><body onload=x()>" + PDF,
+    b"<svg xmlns='http://www.w3.org/2000/svg' onload='x()'/>" + PDF,
+])  # fmt: skip
+def test_it_refuses_web_page_code_before_a_pdf(content):
+    assert refused("批复.pdf", content).code == "web_code"
+
+
+def test_it_refuses_web_page_code_in_a_photo():
+    assert refused("现场.jpg", JPEG[:20] + b"<script>alert(1)</script>" + JPEG[20:]).code == "web_code"
+
+
+@pytest.mark.parametrize("action", [b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>",
+                                    b"/AA << /O << /S /Launch /F (cmd.exe) >> >>"])  # fmt: skip
+def test_it_refuses_a_pdf_that_runs_scripts_or_programs(action):
+    assert refused("批复.pdf", PDF + b"\n1 0 obj\n<< /Type /Catalog " + action + b" >>\nendobj\n").code == "pdf_active"
+
+
+def test_ordinary_word_excel_and_pdf_files_still_pass():
+    assert check_upload(upload("方案.docx", docx_bytes())).kind == "docx"
+    assert check_upload(upload("台账.xlsx", xlsx_bytes())).kind == "xlsx"
+    assert check_upload(upload("批复.pdf", PDF + b"\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n")).kind == "pdf"
+
+
 def test_it_refuses_a_file_over_the_size_limit(settings):
     settings.EVIDENCE_MAX_BYTES = 100
     with pytest.raises(ValidationError) as exc:

@@ -1,7 +1,9 @@
-"""Checks on evidence uploads: size, and type by extension AND by the file's first bytes.
+"""Checks on evidence uploads: size, type by extension AND by the file's first bytes, then what hides inside.
 
 Accepted: photos (JPG, PNG, WEBP, HEIC), PDF, and Office documents (Word, Excel, PowerPoint and WPS).
-Everything else is refused with a message a liaison can act on.
+Refused inside an accepted type: macros (a .docm renamed .docx, VBA in a legacy .doc), programs packed into
+an Office file, web-page code in the first bytes (an HTML/PDF or HTML/image polyglot a browser could run), and
+PDFs that run scripts or launch programs. Everything is refused with a message a liaison can act on.
 """
 
 import hashlib
@@ -89,6 +91,65 @@ CONTENT_TYPES = {
 }
 
 
+# Names of programs, whatever folder of an Office package they sit in.
+PROGRAM_EXTENSIONS = {"exe", "dll", "com", "scr", "msi", "bat", "cmd", "ps1", "vbs", "vbe", "js", "jse", "wsf",
+                      "hta", "jar", "sh", "lnk", "cpl", "pif", "reg", "apk", "elf", "so", "dylib", "app"}  # fmt: skip
+PROGRAM_HEADS = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")
+MACRO_PARTS = ("vbaproject.bin", "vbadata.xml", "activex", "macrosheets/", "attachedtoolbars.bin")
+MACRO_TYPES = (b"macroenabled", b"vbaproject", b"ms-office.activex")
+OLE_MACRO_NAMES = tuple(n.encode("utf-16-le") for n in ("_VBA_PROJECT", "VBA", "Macros", "_VBA_PROJECT_CUR"))
+WEB_CODE = (b"<html", b"<script", b"<!doctype html", b"<svg", b"<body", b"<iframe", b"<object", b"<embed")
+PDF_ACTIVE = (b"/JavaScript", b"/JS ", b"/JS(", b"/JS<", b"/Launch", b"/RichMedia")
+ENTRY_READ = 8  # bytes read from each packed part to tell a program by its first bytes
+
+
+def _inner_problem(kind: str, f: IO[bytes], head: bytes) -> tuple[str, str] | None:
+    """(code, detail) of what makes an accepted file unsafe, or None."""
+    if any(marker in head[:1024].lower() for marker in WEB_CODE):
+        return "web_code", ""
+    if kind in ("docx", "xlsx", "pptx"):
+        f.seek(0)
+        with zipfile.ZipFile(f) as z:
+            for info in z.infolist():
+                low = info.filename.lower()
+                if any(part in low for part in MACRO_PARTS):
+                    return "macro", ""
+                if posixpath.splitext(low)[1].lstrip(".") in PROGRAM_EXTENSIONS:
+                    return "program", posixpath.basename(info.filename)
+                if not info.is_dir() and info.file_size:
+                    with z.open(info) as part:
+                        if part.read(ENTRY_READ).startswith(PROGRAM_HEADS):
+                            return "program", posixpath.basename(info.filename)
+            types = z.read("[Content_Types].xml").lower()
+            if any(t in types for t in MACRO_TYPES):
+                return "macro", ""
+    elif kind in ("doc", "xls", "ppt", "wps", "et"):
+        f.seek(0)
+        body = f.read()
+        if any(name in body for name in OLE_MACRO_NAMES):
+            return "macro", ""
+    elif kind == "pdf":
+        f.seek(0)
+        body = f.read()
+        if any(marker in body for marker in PDF_ACTIVE):
+            return "pdf_active", ""
+    return None
+
+
+def _inner_message(code: str, shown: str, ext: str, detail: str) -> str:
+    if code == "macro":
+        return _("“%(name)s” contains macros. Save it again as an ordinary document without macros and upload "
+                 "that.") % {"name": shown}  # fmt: skip
+    if code == "program":
+        return _("“%(name)s” carries a program (%(part)s); programs cannot be evidence. Save the document again "
+                 "without it.") % {"name": shown, "part": detail}  # fmt: skip
+    if code == "web_code":
+        return _("“%(name)s” contains web-page code at its start; it is not a plain .%(ext)s file. Save or scan it "
+                 "again and upload that.") % {"name": shown, "ext": ext}  # fmt: skip
+    return _("“%(name)s” runs scripts or opens programs. Print it again to PDF (or "
+             "scan it) and upload that.") % {"name": shown}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Checked:
     kind: str
@@ -139,6 +200,20 @@ def check_upload(f: Any, name: str | None = None) -> Checked:
             % {"name": shown, "ext": ext},
             code="content",
         )
+    try:
+        problem = _inner_problem(kind, f, head)
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, ValueError, NotImplementedError):
+        problem = ("content", "")  # a package that cannot be read through is not a document
+    finally:
+        f.seek(0)
+    if problem is not None:
+        code, detail = problem
+        if code == "content":
+            raise ValidationError(
+                _("“%(name)s” is named .%(ext)s but its content is not a %(ext)s file. Save it again in that "
+                  "format.") % {"name": shown, "ext": ext}, code="content",
+            )  # fmt: skip
+        raise ValidationError(_inner_message(code, shown, ext, detail), code=code)
     digest = hashlib.sha256()
     chunks = f.chunks() if hasattr(f, "chunks") else iter(lambda: f.read(65536), b"")
     for chunk in chunks:
