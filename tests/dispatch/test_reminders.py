@@ -285,7 +285,9 @@ def test_the_worker_claims_the_hourly_sweep_once_and_runs_it(d):
 
     call_command("worker", "--once")
     job = PeriodicJob.objects.get(name="dispatch.reminder_sweep")
-    assert job.next_run_at > job.last_claimed_at
+    # the run succeeded within the round: the claim's lease became a whole period
+    assert job.next_run_at == job.last_claimed_at + datetime.timedelta(hours=1)
+    assert job.result_id == "" and job.last_finished_at is not None
     # other apps register periodic jobs of their own; each ran once and succeeded
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
     ran = DBTaskResult.objects.count()
@@ -302,3 +304,60 @@ def test_only_one_of_two_claims_wins(d):
 
     now = timezone.now()
     assert [claim(PERIODIC[0], now), claim(PERIODIC[0], now)] == [True, False]
+
+
+# the worker killed mid-run (kill -9): the run is not lost until the next period
+@pytest.mark.django_db(transaction=True)
+def test_a_run_left_running_by_a_killed_worker_is_run_again_once_its_lease_ends(d):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from tongtui.dispatch.management.commands.worker import LEASE, enqueue_due, run_queue, settle
+
+    name = "dispatch.reminder_sweep"
+    call_command("worker", "--once")
+    now = timezone.now() + datetime.timedelta(hours=2)  # the next hour's sweep is due
+    assert name in enqueue_due(now)
+    row = PeriodicJob.objects.get(name=name)
+    assert row.result_id and row.next_run_at == now + LEASE  # leased, not yet a period on
+    # a worker picks the run and is killed: the result stays RUNNING
+    DBTaskResult.objects.filter(pk=row.result_id).update(status="RUNNING", started_at=now)
+    later = now + datetime.timedelta(minutes=5)
+    assert settle(later)["waiting"] >= 1  # still within reason: the lease is kept alive
+    assert name not in enqueue_due(later)
+    much_later = now + datetime.timedelta(minutes=45)
+    settled = settle(much_later)
+    assert settled["reaped"] >= 1 and settled["failed"] >= 1
+    assert DBTaskResult.objects.get(pk=row.result_id).status == "FAILED"  # not RUNNING for good
+    assert name in enqueue_due(much_later)  # the lease has run out: another worker runs the sweep
+    again = PeriodicJob.objects.get(name=name)
+    assert again.result_id != row.result_id
+    run_queue("second-worker")
+    settle(much_later)
+    done = PeriodicJob.objects.get(name=name)
+    assert done.result_id == "" and done.next_run_at == much_later + datetime.timedelta(hours=1)
+    assert DBTaskResult.objects.get(pk=again.result_id).status == "SUCCESSFUL"
+
+
+def test_a_periodic_job_that_raises_is_retried_after_its_lease(d, monkeypatch):
+    from django.utils import timezone
+
+    from tongtui.dispatch import tasks as dispatch_tasks
+    from tongtui.dispatch.management.commands.worker import LEASE, enqueue_due
+    from tongtui.notify.tasks import InWorker
+
+    def broken() -> int:
+        raise RuntimeError("database went away")
+
+    class Broken:
+        call = staticmethod(broken)
+
+    job = dispatch_tasks.Periodic("test.broken", datetime.timedelta(hours=1), InWorker(Broken()))
+    monkeypatch.setattr(dispatch_tasks, "PERIODIC", [job])
+    monkeypatch.setattr("tongtui.dispatch.management.commands.worker.PERIODIC", [job])
+    now = timezone.now()
+    assert enqueue_due(now) == []
+    assert PeriodicJob.objects.get(name="test.broken").next_run_at == now + LEASE  # not an hour later
+    assert enqueue_due(now + LEASE) == []
+    # tried again once the lease ended (and failed again): claimed at that moment
+    assert PeriodicJob.objects.get(name="test.broken").last_claimed_at == now + LEASE

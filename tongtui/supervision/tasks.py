@@ -1,12 +1,13 @@
 """Background jobs of supervision and the periodic ones the worker schedules (see dispatch.tasks.PERIODIC)."""
 
 import datetime
-from dataclasses import dataclass
-from typing import Any
 
 from django_tasks import task
 
 from tongtui.dispatch.tasks import Periodic
+from tongtui.notify.tasks import (
+    InWorker,  # the daily recompute is itself a batch: it runs where it is claimed
+)
 from tongtui.supervision import recompute
 
 
@@ -16,18 +17,6 @@ def lights_daily() -> dict[str, int]:
     return recompute.recompute_all()
 
 
-@dataclass(frozen=True)
-class InWorker:
-    """Runs a job inside the worker's periodic round instead of queueing it.
-
-    The daily recompute is itself a batch job, so running it where it is claimed costs nothing, and it
-    leaves the queue to dispatch's jobs (whose tests count the queued results).
-    """
-
-    job: Any
-
-    def enqueue(self) -> Any:
-        return self.job.call()
 
 
 PERIODIC = [Periodic("supervision.lights_daily", datetime.timedelta(days=1), InWorker(lights_daily))]

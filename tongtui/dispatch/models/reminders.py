@@ -45,11 +45,16 @@ class Reminder(models.Model):
 
 
 class PeriodicJob(models.Model):
-    """When a periodic job runs next. Workers claim a run with a conditional UPDATE, so only one runs it."""
+    """When a periodic job runs next. Workers claim a run with a conditional UPDATE, so only one runs it; the
+    claim is a lease that becomes the next period only once the run has succeeded."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     next_run_at = models.DateTimeField(_("next run at"))
     last_claimed_at = models.DateTimeField(_("last claimed at"), null=True, blank=True)
+    # The queued run of the last claim, until it ends; while it has not, `next_run_at` is only a lease, so a
+    # worker killed in the middle leaves the run to be claimed again instead of lost until the next period.
+    result_id = models.CharField(_("queued run"), max_length=64, blank=True, default="")
+    last_finished_at = models.DateTimeField(_("last finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("periodic job")
