@@ -294,3 +294,24 @@ def test_api_outcome_list_query_count(scored, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         r = c.get("/api/assessment/year-end/2026/outcomes/")
     assert r.json()["count"] == 12
+
+
+# command
+
+
+def test_the_command_freezes_and_writes_both_files(scored, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="no year-end outcome"):
+        call_command("yearend", "--plan", "2026", "--freeze")
+    decide_all(scored)
+    out = io.StringIO()
+    call_command("yearend", "--plan", "2026", "--freeze", "--by", "office", "-o", str(tmp_path / "r.docx"),
+                 stdout=out)  # fmt: skip
+    assert "scores frozen" in out.getvalue() and "0 to decide" in out.getvalue()
+    assert YearFreeze.objects.get().frozen_by == scored.user("office")
+    assert "关于2026年度" in "".join(p.text for p in Document(str(tmp_path / "r.docx")).paragraphs)
+    call_command("yearend", "--plan", "2026", "-o", str(tmp_path / "r.xlsx"), stdout=io.StringIO())
+    assert load_workbook(str(tmp_path / "r.xlsx")).worksheets[0].max_row == 3
+    with pytest.raises(CommandError):
+        call_command("yearend", "--plan", "2031")
