@@ -100,6 +100,7 @@ class YearEndViewSet(ApiViewSet):
     lookup_field = "year"
     lookup_value_regex = r"\d{4}"
     queryset = TaskOutcome.objects.none()  # for the schema; each action reads the plan in the user's scope
+    serializer_class = RecordSerializer  # what OPTIONS describes for the writes
 
     def _plan(self, request: Request, year: str) -> Plan:
         plan = access.plan_for(request.user, int(year))

@@ -109,7 +109,7 @@ def red_black(f: ReportFacts) -> list[str]:
     for name, rows in f.groups:
         red = "、".join(r.unit for r in rows if r.place == "red") or "无"
         black = "、".join(r.unit for r in rows if r.place == "black") or "无"
-        out.append(f"{name}：红榜 {red}；黑榜 {black}。")
+        out.append(f"{name}：红榜为{red}；黑榜为{black}。")
     return out
 
 

@@ -3,16 +3,18 @@ the year ranking) and the report (.docx in the GB/T 9704 layout through core.gbt
 ranking once the year is frozen, else today's, and say which. The caller checks access."""
 
 from io import BytesIO
+from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from tongtui.assessment.export import KINDS
 from tongtui.assessment.rules_data import RuleKind
 from tongtui.assessment.yearend_compose import RankLine, ReportFacts, TaskLine, sections, title
 from tongtui.assessment.yearend_data import category_counts, lists_published, outcome_rows, results
-from tongtui.core.gbt9704 import OfficialDocument, day
+from tongtui.core.gbt9704 import OfficialDocument, day, numeral
 from tongtui.core.officefiles import append_row, sheet_title
 from tongtui.plans.models import Plan, Task
 from tongtui.plans.notice_doc import issuing_body
@@ -41,6 +43,7 @@ def write_results(plan: Plan) -> bytes:
                         t.get_status_display(), o.get_outcome_display() if o else _("Not decided"),
                         o.reason if o else None, to, who, when])  # fmt: skip
     ws.freeze_panes = "C2"
+    _widths(ws, [6, 10, 44, 14, 22, 10, 12, 36, 14, 12, 17])
     for g in groups:
         sheet = wb.create_sheet(sheet_title(g.name))
         append_row(sheet, [_("Group"), _("Unit"), _("Score"), _("Rank"), _("Red and black lists"),
@@ -50,12 +53,23 @@ def write_results(plan: Plan) -> bytes:
             append_row(sheet, [g.name, r.unit_name, r.score, f"{r.rank}{'≈' if r.level else ''}",
                                labels.get(r.place), *(r.by_kind.get(k) for k in KINDS)])  # fmt: skip
         sheet.freeze_panes = "C2"
+        _widths(sheet, [14, 30, 9, 7, 9, *([11] * len(KINDS))])
     if not frozen:
         note = wb.create_sheet(sheet_title(_("Not frozen")))
         note.append([_("The scores of this year are not frozen yet: the ranking is today's and may change.")])
     buf = BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _widths(sheet: Any, widths: list[float]) -> None:
+    """Column widths, and printed landscape as wide as one page."""
+    for i, w in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(i)].width = w
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def report_facts(plan: Plan) -> ReportFacts:
@@ -84,8 +98,8 @@ def write_report(plan: Plan) -> bytes:
             doc.heading(s.heading)
             for line in s.lines:
                 doc.paragraph(line)
-            for caption, rows in s.tables:
-                doc.paragraph(caption, indent=False)
+            for i, (caption, rows) in enumerate(s.tables, 1):
+                doc.heading(f"（{numeral(i)}）{caption}", level=2)
                 doc.table(["名次", "单位", "得分"], [24, 96, 36], rows, centered=(0, 2))
         doc.paragraph("特此报告。")
         doc.signature(issuer, timezone.localdate())
