@@ -60,7 +60,9 @@ def scored(cast):
 def decide_all(cast):
     office = cast.user("office")
     record_outcomes(cast.plan, [cast.task_a.pk], by=office, outcome=Outcome.CLOSED, reason="验收通过")
-    record_outcomes(cast.plan, [cast.task_c.pk], by=office, outcome=Outcome.CARRIED_OVER, reason="项目跨年度实施")
+    record_outcomes(
+        cast.plan, [cast.task_c.pk], by=office, outcome=Outcome.CARRIED_OVER, reason="项目跨年度实施"
+    )
 
 
 def url(name: str, year: int = 2026) -> str:
@@ -75,7 +77,12 @@ def test_share_and_overview():
     f = ReportFacts(2026, [TaskLine("1", "甲", "区发改局", "closed"), TaskLine("2", "乙", "区财政局", "carried_over"),
                            TaskLine("3", "丙", "区财政局", "")])  # fmt: skip
     text = overview(f)
-    assert "共3项" in text and "已办结1项、占33.3%" in text and "结转下年1项" in text and "尚有1项未完成评估" in text
+    assert (
+        "共3项" in text
+        and "已办结1项、占33.3%" in text
+        and "结转下年1项" in text
+        and "尚有1项未完成评估" in text
+    )
 
 
 # freezing
@@ -210,7 +217,10 @@ def test_the_results_workbook_holds_outcomes_and_the_frozen_ranking(scored):
     wb = load_workbook(io.BytesIO(data))
     outcomes = wb.worksheets[0]
     rows = list(outcomes.iter_rows(min_row=2, values_only=True))
-    assert [(r[1], r[6], r[7]) for r in rows] == [("1", "Closed", "验收通过"), ("2", "Carried over", "项目跨年度实施")]
+    assert [(r[1], r[6], r[7]) for r in rows] == [
+        ("1", "Closed", "验收通过"),
+        ("2", "Carried over", "项目跨年度实施"),
+    ]
     departments = wb["Departments"]
     got = {r[1]: (r[2], r[3]) for r in departments.iter_rows(min_row=2, values_only=True)}
     assert got["区财政局"] == (15, "1") and got["区发展和改革局"] == (7, "2")
@@ -245,9 +255,17 @@ def test_api_records_lists_carries_freezes_and_reads_results(scored):
     assert c.get(base).json()["undecided"] == 2
     r = c.post(base + "outcomes/", {"tasks": [scored.task_a.pk], "outcome": "closed"}, format="json")
     assert r.status_code == 400 and "tasks" in r.json()
-    r = c.post(base + "outcomes/", {"tasks": [scored.task_a.pk], "outcome": "closed", "reason": "验收"}, format="json")
+    r = c.post(
+        base + "outcomes/",
+        {"tasks": [scored.task_a.pk], "outcome": "closed", "reason": "验收"},
+        format="json",
+    )
     assert r.status_code == 200 and r.json()["recorded"] == 1
-    r = c.post(base + "outcomes/", {"tasks": [scored.task_a.pk], "outcome": "closed", "reason": "验收"}, format="json")
+    r = c.post(
+        base + "outcomes/",
+        {"tasks": [scored.task_a.pk], "outcome": "closed", "reason": "验收"},
+        format="json",
+    )
     assert r.status_code == 409
     assert c.post(base + "freeze/", {}, format="json").status_code == 400
     c.post(base + "outcomes/", {"tasks": [scored.task_c.pk], "outcome": "carried_over", "reason": "跨年"},

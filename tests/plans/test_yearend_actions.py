@@ -101,7 +101,9 @@ def test_cancel_needs_a_reason_and_cancels(cast):
     office = cast.user("office")
     with pytest.raises(Refused):
         record_outcomes(cast.plan, [cast.task_c.pk], by=office, outcome=Outcome.CANCELLED)
-    record_outcomes(cast.plan, [cast.task_c.pk], by=office, outcome=Outcome.CANCELLED, reason="政策调整不再实施")
+    record_outcomes(
+        cast.plan, [cast.task_c.pk], by=office, outcome=Outcome.CANCELLED, reason="政策调整不再实施"
+    )
     cast.task_c.refresh_from_db()
     assert cast.task_c.status == TaskStatus.CANCELLED
     assert TaskOutcome.objects.get(task=cast.task_c).reason == "政策调整不再实施"
@@ -118,10 +120,14 @@ def test_a_decided_task_is_a_conflict(cast):
 
 def test_only_the_office_and_only_the_plans_tasks(cast):
     with pytest.raises(Forbidden):
-        record_outcomes(cast.plan, [cast.task_a.pk], by=cast.user("leader"), outcome=Outcome.CANCELLED, reason="x")
+        record_outcomes(
+            cast.plan, [cast.task_a.pk], by=cast.user("leader"), outcome=Outcome.CANCELLED, reason="x"
+        )
     other = Plan.objects.create(year=2025, title="2025")
     with pytest.raises(ActionError):
-        record_outcomes(other, [cast.task_a.pk], by=cast.user("office"), outcome=Outcome.CANCELLED, reason="x")
+        record_outcomes(
+            other, [cast.task_a.pk], by=cast.user("office"), outcome=Outcome.CANCELLED, reason="x"
+        )
     with pytest.raises(ActionError):
         record_outcomes(cast.plan, [], by=cast.user("office"), outcome=Outcome.CANCELLED, reason="x")
 
@@ -195,7 +201,11 @@ def test_a_taken_code_gets_the_year_in_front(cast):
 def test_a_carried_sub_task_goes_under_its_carried_parent(cast):
     office = cast.user("office")
     nxt = _next_year(cast)
-    child = Task.objects.create(plan=cast.plan, parent=cast.task_a, code="1.1", title="子任务", lead_unit=cast.unit_a)
-    record_outcomes(cast.plan, [child.pk, cast.task_a.pk], by=office, outcome=Outcome.CARRIED_OVER, reason="跨年")
+    child = Task.objects.create(
+        plan=cast.plan, parent=cast.task_a, code="1.1", title="子任务", lead_unit=cast.unit_a
+    )
+    record_outcomes(
+        cast.plan, [child.pk, cast.task_a.pk], by=office, outcome=Outcome.CARRIED_OVER, reason="跨年"
+    )
     new_parent = Task.objects.get(plan=nxt, carried_from=cast.task_a)
     assert Task.objects.get(plan=nxt, carried_from=child).parent_id == new_parent.pk

@@ -77,10 +77,14 @@ class ResultRowSerializer(serializers.Serializer):
     unit = serializers.IntegerField(source="unit_id")
     unit_name = serializers.CharField()
     rank = serializers.IntegerField()
-    level = serializers.BooleanField(help_text="Level (≈) with a unit of a different score, within the margin")
+    level = serializers.BooleanField(
+        help_text="Level (≈) with a unit of a different score, within the margin"
+    )
     score = serializers.DecimalField(max_digits=10, decimal_places=2)
     on_list = serializers.CharField(source="place", allow_blank=True, help_text="red, black or empty")
-    by_rule = serializers.DictField(source="by_kind", child=serializers.DecimalField(max_digits=10, decimal_places=2))
+    by_rule = serializers.DictField(
+        source="by_kind", child=serializers.DecimalField(max_digits=10, decimal_places=2)
+    )
 
 
 class ResultGroupSerializer(serializers.Serializer):
@@ -146,8 +150,10 @@ class YearEndViewSet(ApiViewSet):
         elif show in Outcome.values:
             rows = rows.filter(outcome__outcome=show)
         elif show:
-            raise serializers.ValidationError({"outcome": [f"One of undecided, {', '.join(Outcome.values)}."]})
-        page = self.paginate_queryset(rows)
+            raise serializers.ValidationError(
+                {"outcome": [f"One of undecided, {', '.join(Outcome.values)}."]}
+            )
+        page = self.paginate_queryset(rows) or []
         data = [_row(t) for t in page]
         return self.get_paginated_response(OutcomeRowSerializer(data, many=True).data)
 

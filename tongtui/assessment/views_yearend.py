@@ -23,10 +23,10 @@ from tongtui.assessment.ranking import parse_period, periods_of_year
 from tongtui.assessment.yearend_data import results, summary
 from tongtui.assessment.yearend_files import report_name, results_name, write_report, write_results
 from tongtui.core.errors import ActionError, Conflict, Forbidden
+from tongtui.orgs.models import Unit
 from tongtui.orgs.roles import roles_of
 from tongtui.plans import actions_yearend
 from tongtui.plans.filters import TaskFilter
-from tongtui.orgs.models import Unit
 from tongtui.plans.models import Outcome, Plan, Task, TaskStatus
 
 PAGE = 100
@@ -36,13 +36,10 @@ SHOWS = ("undecided", *Outcome.values)
 
 
 class DecideForm(forms.Form):
-    task = forms.TypedMultipleChoiceField(coerce=int, choices=[], label=gettext_lazy("Tasks"))
+    """One outcome and reason for the ticked tasks (`task`, read from the POST as ids)."""
+
     outcome = forms.ChoiceField(choices=Outcome.choices, label=gettext_lazy("Year-end outcome"))
     reason = forms.CharField(required=False, max_length=1000, label=gettext_lazy("Reason"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["task"].choices = [(v, v) for v in self.data.getlist("task") if str(v).isdigit()]
 
 
 def _status_order(item: tuple[str, int]) -> int:
@@ -129,17 +126,18 @@ def decide(request: HttpRequest, year: int) -> HttpResponse:
     plan = _office_plan(request, year)
     form = DecideForm(request.POST)
     back = request.POST.get("back", "")
-    if not form.is_valid():
+    ids = [int(v) for v in request.POST.getlist("task") if v.isdigit()]
+    if not form.is_valid() or not ids:
         messages.error(request, _("Tick at least one task and choose the outcome."))
         return redirect(_back(plan.year, back))
     d = form.cleaned_data
     out: dict[str, Any] = {}
 
     def run() -> None:
-        out["r"] = actions_yearend.record_outcomes(plan, d["task"], by=request.user, outcome=d["outcome"],
+        out["r"] = actions_yearend.record_outcomes(plan, ids, by=request.user, outcome=d["outcome"],
                                                    reason=d["reason"])  # fmt: skip
 
-    if _attempt(request, run, _("Recorded for %(n)s tasks.") % {"n": len(d["task"])}):
+    if _attempt(request, run, _("Recorded for %(n)s tasks.") % {"n": len(ids)}):
         r = out["r"]
         if r.carried:
             messages.info(request, _("%(n)s carried into %(year)s as drafts.") % {"n": r.carried,

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from tongtui.core.gbt9704 import numeral
 
-WORDS = {"closed": "已办结", "carried_over": "结转下年", "cancelled": "取消"}
+WORDS = {"closed": "已办结", "carried_over": "结转下年", "cancelled": "撤销"}
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,10 @@ def overview(f: ReportFacts) -> str:
 
 
 def by_category(f: ReportFacts) -> list[str]:
-    return [f"{name or '未分类'}：共{n}项，已办结{done}项，完成率{share(done, n)}。" for name, n, done in f.categories]
+    return [
+        f"{name or '未分类'}：共{n}项，已办结{done}项，完成率{share(done, n)}。"
+        for name, n, done in f.categories
+    ]
 
 
 def _numbered(lines: list[str]) -> list[str]:
@@ -96,8 +99,11 @@ def carried(f: ReportFacts) -> list[str]:
 def cancelled(f: ReportFacts) -> list[str]:
     rows = [t for t in f.tasks if t.outcome == "cancelled"]
     if not rows:
-        return ["本年度无取消的任务。"]
-    return [f"取消{len(rows)}项：", *_numbered([f"{t.code} {t.title}（牵头单位：{t.lead}）：{_why(t.reason)}。" for t in rows])]
+        return ["本年度无撤销的任务。"]
+    return [
+        f"撤销{len(rows)}项：",
+        *_numbered([f"{t.code} {t.title}（牵头单位：{t.lead}）：{_why(t.reason)}。" for t in rows]),
+    ]
 
 
 def ranking_rows(rows: list[RankLine]) -> list[list[str]]:
@@ -118,10 +124,14 @@ def sections(f: ReportFacts) -> list[Section]:
         Section("总体情况", [overview(f)]),
         Section("分类完成情况", by_category(f) or ["本年度无任务。"]),
         Section("结转下年的任务", carried(f)),
-        Section("取消的任务", cancelled(f)),
+        Section("撤销的任务", cancelled(f)),
     ]
     if f.groups:
-        note = "年度考核得分已冻结，以下为最终排名。" if f.frozen else "年度考核得分尚未冻结，以下排名以当前台账为准。"
+        note = (
+            "年度考核得分已冻结，以下为最终排名。"
+            if f.frozen
+            else "年度考核得分尚未冻结，以下排名以当前台账为准。"
+        )
         out.append(Section("年度考核排名", [note], [(name, ranking_rows(rows)) for name, rows in f.groups]))
         if f.lists_published:
             out.append(Section("红黑榜", red_black(f)))

@@ -45,7 +45,9 @@ def summary(plan: Plan) -> Summary:
         TaskOutcome.objects.filter(plan=plan).order_by().values_list("outcome")
         .annotate(n=Count("pk")).values_list("outcome", "n")
     )  # fmt: skip
-    waiting = TaskOutcome.objects.filter(plan=plan, outcome=Outcome.CARRIED_OVER, carried_to__isnull=True).count()
+    waiting = TaskOutcome.objects.filter(
+        plan=plan, outcome=Outcome.CARRIED_OVER, carried_to__isnull=True
+    ).count()
     undecided = sum(by_status.values())
     return Summary(
         plan=plan, total=undecided + sum(by_outcome.values()), by_outcome=by_outcome, undecided=undecided,
@@ -57,7 +59,9 @@ def summary(plan: Plan) -> Summary:
 def outcome_rows(plan: Plan) -> QuerySet[TaskOutcome]:
     return (
         TaskOutcome.objects.filter(plan=plan)
-        .select_related("task", "task__category", "task__lead_unit", "carried_to", "carried_to__plan", "decided_by")
+        .select_related(
+            "task", "task__category", "task__lead_unit", "carried_to", "carried_to__plan", "decided_by"
+        )
         .order_by("task__code_sort", "task__code")
     )
 

@@ -33,7 +33,9 @@ def write_results(plan: Plan) -> bytes:
     append_row(ws, [_("No."), _("Code"), _("Task"), _("Category"), _("Lead unit"), _("Status"),
                     _("Year-end outcome"), _("Reason"), _("Carried over to"), _("Decided by"), _("Decided at")])  # fmt: skip
     decided = {o.task_id: o for o in outcome_rows(plan)}
-    tasks = Task.objects.filter(plan=plan).select_related("category", "lead_unit").order_by("code_sort", "code")
+    tasks = (
+        Task.objects.filter(plan=plan).select_related("category", "lead_unit").order_by("code_sort", "code")
+    )
     for n, t in enumerate(tasks, 1):
         o = decided.get(t.pk)
         to = f"{o.carried_to.plan.year} {o.carried_to.code}" if o is not None and o.carried_to else None
@@ -99,7 +101,7 @@ def write_report(plan: Plan) -> bytes:
             for line in s.lines:
                 doc.paragraph(line)
             for i, (caption, rows) in enumerate(s.tables, 1):
-                doc.heading(f"（{numeral(i)}）{caption}", level=2)
+                doc.heading(f"（{numeral(i)}）{caption}", level=2).paragraph_format.keep_with_next = True
                 doc.table(["名次", "单位", "得分"], [24, 96, 36], rows, centered=(0, 2))
         doc.paragraph("特此报告。")
         doc.signature(issuer, timezone.localdate())

@@ -1,5 +1,5 @@
 """年终评估 writes: the office records what became of each task of a plan year — closed (办结), carried over (结转)
-or cancelled (取消) — and carries the unfinished ones into the next plan year with their history linked.
+or cancelled (撤销) — and carries the unfinished ones into the next plan year with their history linked.
 
 `record_outcomes` decides many tasks at once, all or nothing: when one task cannot take the outcome, nothing is
 written and every refusal is named with its task. Rules, per outcome:
@@ -117,7 +117,9 @@ def record_outcomes(
     done = set(TaskOutcome.objects.filter(task_id__in=ids).values_list("task_id", flat=True))
     if done:
         names = "、".join(labels[pk] for pk in sorted(done))
-        raise Conflict(_("Already decided: %(tasks)s. Reload the page.") % {"tasks": names}, current_version=0)
+        raise Conflict(
+            _("Already decided: %(tasks)s. Reload the page.") % {"tasks": names}, current_version=0
+        )
     refusals = {t.pk: why for t in tasks if (why := refusal(t, outcome, reason)) is not None}
     if refusals:
         raise Refused(refusals, labels)
@@ -178,7 +180,8 @@ def carry_over(plan: Plan, *, by: Any) -> CarriedOver:
     target = next_plan(plan)
     if target is None:
         raise ActionError(
-            _("Open the plan year %(year)s first: the carried-over tasks go into it.") % {"year": plan.year + 1}
+            _("Open the plan year %(year)s first: the carried-over tasks go into it.")
+            % {"year": plan.year + 1}
         )
     Plan.objects.select_for_update().filter(pk=target.pk).first()  # one carry-over into a year at a time
     rows = list(
@@ -205,7 +208,11 @@ def _free_code(target: Plan, old: Task) -> str:
 
 def _carry(row: TaskOutcome, target: Plan, *, by: Any) -> bool:
     """Make (or find) the copy of row's task in `target` and link both ways. True when a copy was made."""
-    old = Task.objects.select_for_update(of=("self",)).select_related("category", "parent", "plan").get(pk=row.task_id)
+    old = (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("category", "parent", "plan")
+        .get(pk=row.task_id)
+    )
     existing = Task.objects.filter(carried_from=old).first()
     made = existing is None
     if existing is None:
@@ -239,11 +246,17 @@ def _copy(old: Task, target: Plan, *, by: Any) -> Task:
         with transaction.atomic():
             save_with_history(task, by=by, reason=why)
     except IntegrityError:  # copied by another request at the same moment
-        raise Conflict(_("This task was carried over meanwhile. Reload the page."), current_version=0) from None
+        raise Conflict(
+            _("This task was carried over meanwhile. Reload the page."), current_version=0
+        ) from None
     for link in CoUnit.objects.filter(task=old).order_by("pk"):
-        save_with_history(CoUnit(task=task, unit_id=link.unit_id, via_group_id=link.via_group_id), by=by, reason=why)
+        save_with_history(
+            CoUnit(task=task, unit_id=link.unit_id, via_group_id=link.via_group_id), by=by, reason=why
+        )
     for group in CoGroup.objects.filter(task=old).order_by("pk"):
-        save_with_history(CoGroup(task=task, group_id=group.group_id, written=group.written), by=by, reason=why)
+        save_with_history(
+            CoGroup(task=task, group_id=group.group_id, written=group.written), by=by, reason=why
+        )
     for m in Milestone.objects.filter(task=old, done_on__isnull=True).order_by("due", "seq"):
         copy = Milestone(task=task, seq=m.seq, title=m.title, due=m.due, original_due=m.original_due,
                          deliverable=m.deliverable, planned_progress=m.planned_progress,

@@ -1,5 +1,5 @@
 """年终评估: what became of each task of a plan year — closed (办结), carried over into the next year (结转), or
-cancelled (取消) — with the reason and who decided. A carried task's copy in the next year is `carried_to`;
+cancelled (撤销) — with the reason and who decided. A carried task's copy in the next year is `carried_to`;
 the copy points back through `Task.carried_from`."""
 
 from django.conf import settings
@@ -22,7 +22,9 @@ NEEDS_REASON = (Outcome.CARRIED_OVER, Outcome.CANCELLED)
 
 class TaskOutcome(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("plan"))
-    task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="outcome", verbose_name=_("task"))
+    task = models.OneToOneField(
+        Task, on_delete=models.CASCADE, related_name="outcome", verbose_name=_("task")
+    )
     outcome = models.CharField(_("year-end outcome"), max_length=16, choices=Outcome.choices)
     reason = models.TextField(_("reason"), blank=True)
     decided_by = models.ForeignKey(

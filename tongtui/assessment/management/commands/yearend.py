@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--plan", type=int, required=True, metavar="YEAR", help="Plan year, e.g. 2026.")
         parser.add_argument("--freeze", action="store_true", help="Freeze the year's scores first.")
         parser.add_argument("--by", metavar="USERNAME", help="Act as this office user (default: the system).")
-        parser.add_argument("-o", "--output", metavar="FILE.docx|FILE.xlsx", help="Write the report or results.")
+        parser.add_argument(
+            "-o", "--output", metavar="FILE.docx|FILE.xlsx", help="Write the report or results."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         plan = Plan.objects.filter(year=options["plan"]).first()
