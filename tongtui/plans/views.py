@@ -141,10 +141,11 @@ def detail_context(request: HttpRequest, task: Task, bound: dict[str, Any] | Non
         values = list(indicator.values.all())
         indicator.latest = values[-1] if values else None  # type: ignore[attr-defined]
     allowed = available_actions(roles, task, links)
-    outcome = TaskOutcome.objects.filter(task=task).first()
+    # 年终评估: the task's conclusion and the copy it was carried to (one query; its link checks its own access)
+    outcome = TaskOutcome.objects.filter(task=task).select_related("carried_to__plan").first()
     return {
         "outcome": outcome,
-        "carried_to": visible.filter(carried_from=task).select_related("plan").first(),
+        "carried_to": outcome.carried_to if outcome is not None else None,
         "carried_from": (
             visible.filter(pk=task.carried_from_id).select_related("plan").first() if task.carried_from_id else None
         ),
