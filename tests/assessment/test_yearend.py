@@ -333,3 +333,23 @@ def test_the_command_freezes_and_writes_both_files(scored, tmp_path):
     assert load_workbook(str(tmp_path / "r.xlsx")).worksheets[0].max_row == 3
     with pytest.raises(CommandError):
         call_command("yearend", "--plan", "2031")
+
+
+def test_freezing_tells_the_leaders_and_each_unit_head_once(scored):
+    from tongtui.notify.models import Notification
+
+    decide_all(scored)
+    freeze_year(scored.plan, by=scored.user("office"))
+    mine = Notification.objects.filter(kind="year_end")
+    assert set(mine.values_list("recipient__username", flat=True)) == {"office", "leader", "head_a"}
+    head = mine.get(recipient__username="head_a")
+    assert "7.00 points, rank 2" in head.body and f"/units/{scored.unit_a.pk}/" in head.url
+
+
+def test_the_close_page_says_when_the_scores_are_not_frozen(scored):
+    c = scored.client("office")
+    close = reverse("setup:year-close", args=[2026])
+    assert 'id="not-frozen"' in c.get(close).content.decode()
+    decide_all(scored)
+    freeze_year(scored.plan, by=scored.user("office"))
+    assert 'id="not-frozen"' not in c.get(close).content.decode()

@@ -14,6 +14,7 @@ the other gets a Conflict.
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,9 @@ from tongtui.assessment.models import FrozenRow, YearFreeze
 from tongtui.assessment.ranking import parse_period
 from tongtui.core.errors import ActionError, Conflict
 from tongtui.core.history import save_with_history
+from tongtui.notify.actions import send
+from tongtui.notify.kinds import Kind
+from tongtui.orgs.models import Membership, Role
 from tongtui.plans.actions_yearend import undecided
 from tongtui.plans.models import Plan
 
@@ -65,4 +69,26 @@ def freeze_year(plan: Plan, *, by: Any, note: str = "") -> YearFreeze:
         for i, g in enumerate(groups) for r in g.rows
     ]  # fmt: skip
     FrozenRow.objects.bulk_create(rows)
+    _announce(plan, rows)
     return freeze
+
+
+def _announce(plan: Plan, rows: list[FrozenRow]) -> None:
+    """The office and the leaders hear that the year is frozen (the review page); each unit head hears the
+    unit's final score and rank (the unit's own score page)."""
+    readers = Membership.objects.filter(role__in=(Role.OFFICE, Role.LEADER), person__user__isnull=False)
+    users = list({m.person.user_id: m.person.user for m in readers.select_related("person__user")}.values())
+    title = _("The scores of %(year)s are frozen.") % {"year": plan.year}
+    send(Kind.YEAR_END, users, title, url=reverse("assessment:yearend", args=[plan.year]),
+         key=f"year-frozen:{plan.pk}", plan=plan.pk)  # fmt: skip
+    heads: dict[int, list[Any]] = {}
+    for m in Membership.objects.filter(role=Role.UNIT_HEAD, person__user__isnull=False,
+                                       unit_id__in=[r.unit_id for r in rows]).select_related("person__user"):  # fmt: skip
+        heads.setdefault(m.unit_id, []).append(m.person.user)
+    for r in rows:
+        if r.unit_id not in heads:
+            continue
+        body = _("Final score of %(year)s: %(score)s points, rank %(rank)s in %(group)s.") % {
+            "year": plan.year, "score": r.score, "rank": r.rank, "group": r.group}  # fmt: skip
+        send(Kind.YEAR_END, heads[r.unit_id], title, body=body, url=reverse("assessment:unit", args=[plan.year, r.unit_id]) + f"?period={plan.year}",
+             key=f"year-frozen:{plan.pk}:{r.unit_id}", unit=r.unit_id, plan=plan.pk)  # fmt: skip
