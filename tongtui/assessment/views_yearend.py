@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -67,11 +67,15 @@ def _back(year: int, query: str = "") -> str:
 @login_required
 def review(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan(request, year)
-    show = request.GET.get("show") or "undecided"
+    return render(request, "assessment/yearend.html", _context(request, plan, request.GET))
+
+
+def _context(request: HttpRequest, plan: Plan, params: QueryDict) -> dict[str, Any]:
+    show = params.get("show") or "undecided"
     if show not in SHOWS:
         raise Http404
     s = summary(plan)
-    query = request.GET.copy()
+    query = params.copy()
     query["plan"] = str(plan.pk)
     base = Task.objects.filter(plan=plan)
     base = base.filter(outcome__isnull=True) if show == "undecided" else base.filter(outcome__outcome=show)
@@ -87,8 +91,8 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
                                "outcome__carried_to__plan", "carried_from__plan")
         .order_by("code_sort", "code")
     )  # fmt: skip
-    page = Paginator(tasks, PAGE).get_page(request.GET.get("page"))
-    keep = request.GET.copy()
+    page = Paginator(tasks, PAGE).get_page(params.get("page"))
+    keep = params.copy()
     keep.pop("page", None)
     groups, frozen = results(plan) if s.freeze is not None else ([], False)
     ctx = {
@@ -101,18 +105,14 @@ def review(request: HttpRequest, year: int) -> HttpResponse:
         "lead_units": Unit.objects.filter(pk__in=Task.objects.filter(plan=plan).values("lead_unit"))
                                   .order_by("order", "name"), "shows": [("undecided", _("To decide"), s.undecided),
             *((o, label, s.by_outcome[o]) for o, label in Outcome.choices)],
+        "refusals": {}, "ticked": set(), "chosen": "", "reason": "",
     }  # fmt: skip
-    return render(request, "assessment/yearend.html", ctx)
+    return ctx
 
 
 def _attempt(request: HttpRequest, run: Any, done: str) -> bool:
     try:
         run()
-    except actions_yearend.Refused as e:
-        messages.error(request, _("Nothing was recorded: some of the tasks cannot take this outcome."))
-        for line in e.message_dict.get("tasks", []):
-            messages.warning(request, line)
-        return False
     except (ActionError, Conflict, Forbidden) as e:
         messages.error(request, "; ".join(getattr(e, "messages", None) or [str(e)]))
         return False
@@ -131,20 +131,27 @@ def decide(request: HttpRequest, year: int) -> HttpResponse:
         messages.error(request, _("Tick at least one task and choose the outcome."))
         return redirect(_back(plan.year, back))
     d = form.cleaned_data
-    out: dict[str, Any] = {}
-
-    def run() -> None:
-        out["r"] = actions_yearend.record_outcomes(plan, ids, by=request.user, outcome=d["outcome"],
-                                                   reason=d["reason"])  # fmt: skip
-
-    if _attempt(request, run, _("Recorded for %(n)s tasks.") % {"n": len(ids)}):
-        r = out["r"]
-        if r.carried:
-            messages.info(request, _("%(n)s carried into %(year)s as drafts.") % {"n": r.carried,
-                                                                                   "year": plan.year + 1})  # fmt: skip
-        if r.waiting:
-            messages.info(request, _("The plan year %(year)s is not open yet: the carried-over tasks are copied "
-                                     "into it once it is.") % {"year": plan.year + 1})  # fmt: skip
+    try:
+        r = actions_yearend.record_outcomes(
+            plan, ids, by=request.user, outcome=d["outcome"], reason=d["reason"]
+        )
+    except actions_yearend.Refused as e:
+        # the same page again, each refused task marked with why, the ticks and the reason kept
+        messages.error(request, _("Nothing was recorded: some of the tasks cannot take this outcome."))
+        ctx = _context(request, plan, QueryDict(back))
+        ctx.update(refusals=e.refusals, ticked=set(ids), chosen=d["outcome"], reason=d["reason"])
+        return render(request, "assessment/yearend.html", ctx, status=400)
+    except (ActionError, Conflict, Forbidden) as e:
+        messages.error(request, "; ".join(getattr(e, "messages", None) or [str(e)]))
+        return redirect(_back(plan.year, back))
+    messages.success(request, _("Recorded for %(n)s tasks.") % {"n": len(ids)})
+    if r.carried:
+        messages.info(
+            request, _("%(n)s carried into %(year)s as drafts.") % {"n": r.carried, "year": plan.year + 1}
+        )
+    if r.waiting:
+        messages.info(request, _("The plan year %(year)s is not open yet: the carried-over tasks are copied "
+                                 "into it once it is.") % {"year": plan.year + 1})  # fmt: skip
     return redirect(_back(plan.year, back))
 
 
