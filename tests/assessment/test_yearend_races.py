@@ -70,3 +70,14 @@ def test_carrying_over_three_times_at_once_makes_one_copy_each(started):
     assert sum(made) == 2
     assert Task.objects.filter(plan__year=2027).count() == 2
     assert Task.history.filter(plan_id=Plan.objects.get(year=2027).pk, history_type="+").count() == 2
+
+
+def test_settling_three_times_at_once_records_each_ended_task_once(started):
+    from tongtui.plans.models import TaskStatus
+
+    Task.objects.filter(plan=started.plan).update(status=TaskStatus.CLOSED)
+    responses = post_all(started.user("office"), BASE + "settle/", {})
+    codes = statuses(responses)
+    assert all(c in (200, 409) for c in codes) and 200 in codes
+    assert sum(r.json()["made"] for r in responses if r.status_code == 200) == 2
+    assert TaskOutcome.objects.count() == 2 and TaskOutcome.history.count() == 2

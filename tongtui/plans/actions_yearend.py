@@ -288,7 +288,12 @@ def settle_finished(plan: Plan, *, by: Any) -> int:
         outcome = Outcome.CLOSED if task.status == TaskStatus.CLOSED else Outcome.CANCELLED
         reason = why.get(task.pk) or (_("cancelled during the year") if outcome == Outcome.CANCELLED else "")
         row = TaskOutcome(plan=plan, task=task, outcome=outcome, reason=reason, decided_by=by, decided_at=now)
-        save_with_history(row, by=by, reason=_("recorded as it ended during the year"))
+        try:
+            with transaction.atomic():
+                save_with_history(row, by=by, reason=_("recorded as it ended during the year"))
+        except IntegrityError:  # decided by another request at the same moment
+            raise Conflict(_("Already decided: %(tasks)s. Reload the page.") % {"tasks": f"{task.code} {task.title}"},
+                           current_version=0) from None  # fmt: skip
     return len(finished)
 
 
