@@ -23,7 +23,6 @@ for the assignment, also without them, reporting wall time and the number of SQL
 
 import argparse
 import functools
-import os
 import random
 import statistics
 import sys
@@ -31,8 +30,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _db import OUT, fresh_database, setup_django  # noqa: E402
+
 DB = OUT / "bulk_bench.sqlite3"
 
 UNITS = [
@@ -44,26 +44,6 @@ UNITS = [
 ]  # fmt: skip
 LEADERS = ["叶枝利", "徐洪涛", "张盈军", "王健", "刘哲", "陈兴立", "赵海滨", "姚珂军"]
 CATEGORIES = ["产业转型升级", "乡村振兴", "生态环境保护", "民生保障", "项目建设", "营商环境"]
-
-
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongtui.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-def fresh_database(database_url: str) -> None:
-    from django.core.management import call_command
-
-    if database_url.startswith("sqlite"):
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{DB}{suffix}").unlink(missing_ok=True)
-    call_command("migrate", verbosity=0)
-    if not database_url.startswith("sqlite"):
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def build_district() -> dict[str, Any]:
@@ -153,7 +133,7 @@ def main() -> None:
 
     rng = random.Random(args.seed)
     started = time.perf_counter()
-    fresh_database(database_url)
+    fresh_database(database_url, DB)
     district = build_district()
     office = district["office"]
     person = district["owners"][0]

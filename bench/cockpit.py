@@ -15,7 +15,6 @@ median wall time and the number of SQL queries are printed. The counts are pinne
 
 import argparse
 import datetime
-import os
 import random
 import statistics
 import sys
@@ -23,33 +22,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _db import OUT, fresh_database, setup_django  # noqa: E402
+
 DB = OUT / "cockpit_bench.sqlite3"
 YEAR = 2026
-
-
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongtui.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-def fresh_database(database_url: str) -> None:
-    from django.core.management import call_command
-
-    if database_url.startswith("sqlite"):
-        OUT.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{DB}{suffix}").unlink(missing_ok=True)
-    elif "bench" not in database_url.rsplit("/", 1)[-1]:
-        sys.exit("Refusing to empty a PostgreSQL database whose name lacks 'bench'.")
-    call_command("migrate", verbosity=0)
-    if not database_url.startswith("sqlite"):
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def build_city(units_n: int, tasks_n: int, today: datetime.date, rng: random.Random) -> dict[str, Any]:
@@ -197,7 +174,7 @@ def main() -> None:
     from django.utils import timezone
 
     today = timezone.localdate()
-    fresh_database(args.database_url)
+    fresh_database(args.database_url, DB)
     started = time.perf_counter()
     city = build_city(args.units, args.tasks, today, random.Random(args.seed))
     print(f"built {args.units} units, {args.tasks} tasks in {time.perf_counter() - started:.1f} s "

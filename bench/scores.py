@@ -22,33 +22,11 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _db import OUT, fresh_database, setup_django  # noqa: E402
+
 DB = OUT / "scores_bench.sqlite3"
 YEAR = 2026
-
-
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongtui.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-def fresh_database(database_url: str) -> None:
-    from django.core.management import call_command
-
-    if database_url.startswith("sqlite"):
-        OUT.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{DB}{suffix}").unlink(missing_ok=True)
-    elif "bench" not in database_url.rsplit("/", 1)[-1]:
-        sys.exit("Refusing to empty a PostgreSQL database whose name lacks 'bench'.")
-    call_command("migrate", verbosity=0)
-    if not database_url.startswith("sqlite"):
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def build(units_n: int, tasks_n: int, rng: random.Random) -> object:
@@ -132,7 +110,7 @@ def build(units_n: int, tasks_n: int, rng: random.Random) -> object:
     SpotCheckItem.objects.bulk_create([
         SpotCheckItem(spot_check=check, task_id=pk, rank=i + 1, weight=1, risk=0, key=0, result="not_confirmed",
                       checked_on=datetime.date(YEAR, 7, 1) + datetime.timedelta(days=i % 90), for_assessment=True)
-        for i, (pk, _l) in enumerate(rng.sample(tasks, 1000))
+        for i, (pk, _l) in enumerate(rng.sample(tasks, min(1000, len(tasks))))
     ])  # fmt: skip
     ManualEntry.objects.bulk_create([
         ManualEntry(plan=plan, unit_id=rng.choice(unit_ids), kind=rng.choice(["practice", "innovation",
@@ -155,7 +133,7 @@ def main() -> None:
     from django.conf import settings
 
     settings.ASSESSMENT_SCORES_ON_CHANGE = False
-    fresh_database(args.database_url)
+    fresh_database(args.database_url, DB)
     from django.db import connection, reset_queries
 
     from tongtui.assessment.ledger_db import recompute

@@ -1,3 +1,4 @@
+import datetime
 from collections import Counter
 
 from tests.demo.conftest import TODAY
@@ -71,3 +72,40 @@ def test_honest_reports_of_the_demo_are_not_taken_for_last_months_with_new_figur
     filed = ProgressReport.objects.exclude(submitted_at=None).count()
     repeats = IntegrityFlag.objects.filter(kind__in=["figures_changed_only", "same_as_prefill"]).count()
     assert filed > 500 and repeats <= 0.01 * filed
+
+
+# Assessment and bulletins (demo/assessment.py), on the same build.
+
+
+def test_each_finished_quarter_has_its_ranking_lists_and_bulletin_published(built, db):
+    from tongtui.assessment.models import ManualEntry, RankingPublication, ScoreEntry
+    from tongtui.publicity.models import Bulletin
+
+    assert built.counts["bonuses"] == 5 and ManualEntry.objects.count() == 5
+    assert all(e.reason for e in ManualEntry.objects.all())
+    pubs = RankingPublication.objects.filter(plan__year=2026).order_by("period")
+    assert [(p.period, p.with_lists) for p in pubs] == [("2026-Q1", True), ("2026-Q2", True), ("2026-Q3", True)]
+    assert ScoreEntry.objects.filter(plan__year=2026).values("unit").distinct().count() >= 20
+    published = list(Bulletin.objects.filter(status="published").order_by("number"))
+    assert [(b.number, b.as_of, b.ranking_period) for b in published] == [
+        (1, datetime.date(2026, 3, 31), "2026-Q1"),
+        (2, datetime.date(2026, 6, 30), "2026-Q2"),
+        (3, datetime.date(2026, 9, 30), "2026-Q3"),
+    ]
+    q3 = published[-1]
+    assert "红灯" in q3.overview and "红榜" in q3.rankings and "黑榜" in q3.rankings
+    draft = Bulletin.objects.get(status="draft")
+    assert (draft.period_start, draft.as_of) == (datetime.date(2026, 10, 1), datetime.date(2026, 10, 31))
+
+
+def test_the_quarters_bulletins_count_that_days_lights_not_todays(built, db):
+    from tongtui.publicity.facts import tasks_in_scope
+    from tongtui.publicity.models import Bulletin
+    from tongtui.supervision.models import TaskLight
+
+    for b in Bulletin.objects.filter(status="published"):
+        ids = list(tasks_in_scope(b.plan, "plan", None, None).values_list("pk", flat=True))
+        red_then = LightHistory.objects.filter(date=b.as_of, task_id__in=ids, light="red").count()
+        red_now = TaskLight.objects.filter(task_id__in=ids, light="red").count()
+        assert red_then != red_now, b.as_of  # else this test could not tell the two apart
+        assert f"红灯{red_then}项" in b.overview, (b.as_of, b.overview)

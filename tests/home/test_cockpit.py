@@ -10,6 +10,7 @@ from django.test import Client
 from docx import Document
 
 from tests.home.conftest import light
+from tongtui.home.cockpit import ends_of
 from tongtui.plans.models import Task
 
 URL = "/cockpit/"
@@ -117,8 +118,9 @@ def grow(h, n):
 
 
 # session, user, roles, plan; lights, trend, progress by category, unit and leader, milestone counts and list,
-# working-day overrides, on-time rates, lagging; the navbar's person and unread count, the plan-year choice
-QUERIES = 17
+# working-day overrides, on-time rates, lagging; the navbar's person and unread count, the plan-year choice;
+# the standing: scheme, ranked units, ledger lines, their names, whether published
+QUERIES = 22
 
 
 @pytest.mark.parametrize("n", [3, 30])
@@ -130,3 +132,30 @@ def test_the_cockpit_runs_a_fixed_number_of_queries_whatever_the_plan_size(
     c.get(URL)
     with django_assert_num_queries(QUERIES):
         assert c.get(URL).status_code == 200
+
+
+def test_the_cockpit_shows_each_groups_standing_this_quarter_as_the_ranking_page_does(lights):
+    from tongtui.assessment import actions
+    from tongtui.assessment.ledger_db import recompute
+
+    recompute(lights.plan)
+    c = client(lights, "leader")
+    response = c.get(URL)
+    standing = response.context["c"].ranking
+    quarter = standing["period"]
+    assert quarter.kind == "quarter" and standing["published"] is False
+    ranking = c.get(standing["url"])  # the whole ranking the section links to
+    assert ranking.status_code == 200
+    page_rows = [(r.unit_id, r.rank, r.score) for t in ranking.context["groups"] for r in t.rows]
+    shown = [(i["row"].unit_id, i["row"].rank, i["row"].score) for g in standing["groups"] for i in g["rows"] if i]
+    assert shown and shown == page_rows  # few units: every place shown, in the page's order
+    html = response.content.decode()
+    assert 'id="standing"' in html and "not published" in html
+    actions.publish_ranking(lights.plan, quarter.key, by=lights.user("office"))
+    assert client(lights, "leader").get(URL).context["c"].ranking["published"] is True
+
+
+def test_a_long_group_shows_its_first_and_last_places():
+    assert ends_of(list(range(10)), 3) == [0, 1, 2, None, 7, 8, 9]
+    assert ends_of(list(range(6)), 3) == [0, 1, 2, 3, 4, 5]
+    assert ends_of([], 3) == []

@@ -11,6 +11,7 @@ from docx import Document
 
 from tongtui.assessment.models import RankingPublication
 from tongtui.core.errors import Conflict, Forbidden
+from tongtui.notify.models import Notification
 from tongtui.publicity import actions
 from tongtui.publicity.models import Bulletin, BulletinStatus
 from tongtui.supervision.light_views import reason_texts
@@ -30,6 +31,13 @@ def test_the_draft_is_generated_from_lights_statuses_and_reports(draft, lit):
     assert "区发展和改革局：逾期报送1次" in draft.reports
     assert draft.rankings == "" and draft.practices == ""
     assert draft.history.count() == 1 and draft.history.first().history_user == lit.user("office")
+
+
+def test_a_task_closed_after_the_bulletins_date_is_not_yet_completed_in_it(lit):
+    april = actions.draft_of(lit.plan, start=D(2026, 1, 1), as_of=D(2026, 4, 30))
+    assert "已完成0项" in april.overview and "新建5G基站200个" not in april.completed
+    may = actions.draft_of(lit.plan, start=D(2026, 1, 1), as_of=D(2026, 5, 31))
+    assert "已完成1项" in may.overview and "新建5G基站200个" in may.completed
 
 
 def test_a_scope_narrows_the_tasks(lit):
@@ -79,6 +87,19 @@ def test_publishing_numbers_the_bulletin_and_freezes_its_text(draft, lit):
         actions.edit(Bulletin.objects.get(pk=draft.pk), by=office, version=draft.version, title="x", texts={})
     second = actions.generate(lit.plan, by=office, start=D(2026, 7, 1), as_of=D(2026, 7, 31))
     assert actions.publish(second, by=office).number == 2
+
+
+def test_publishing_tells_every_unit_and_leader_once(draft, lit):
+    with translation.override("zh-hans"):
+        actions.publish(draft, by=lit.user("office"))
+    with pytest.raises(Conflict):
+        actions.publish(Bulletin.objects.get(pk=draft.pk), by=lit.user("office"))
+    told = Notification.objects.filter(kind="bulletin")
+    for who in ("leader", "head_a", "liaison_a", "liaison_b"):
+        mine = told.filter(recipient=lit.user(who))
+        assert mine.count() == 1, who
+        assert mine.get().title == f"通报〔2026〕1号已印发：{draft.title}"
+        assert mine.get().url == f"/bulletins/{draft.pk}/"
 
 
 def test_the_pages_generate_edit_and_publish(lit):

@@ -10,7 +10,7 @@ year touched; for a batch of questions make one calendar with `calendar()` and r
 
 import datetime
 from collections.abc import Callable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 
 import chinese_calendar
 from django.utils.translation import gettext as _
@@ -32,8 +32,10 @@ def official_year_known(year: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=8192)
 def official_is_workday(day: datetime.date) -> bool:
-    """The official answer, or Monday to Friday for a year the package does not know."""
+    """The official answer, or Monday to Friday for a year the package does not know. Cached per date: the
+    package scans its holiday tables on every call (~40 µs), and a report's submission asks a thousand times."""
     if official_year_known(day.year):
         return bool(chinese_calendar.is_workday(day))
     return day.weekday() < 5

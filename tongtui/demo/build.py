@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from tongtui.core.system import system_user
+from tongtui.demo import assessment as demo_assessment
 from tongtui.demo import book_economy, book_green, book_people, dispatch, supervision
 from tongtui.demo import lights as demo_lights
 from tongtui.demo.clock import at
@@ -84,10 +85,14 @@ def build_demo(
                 supervision.supervise(plan, org, story.people, today=today)
             lights = recompute.recompute_plan(plan, today)
             history_days = demo_lights.replay_history(plan, today)
+            if story.as_of == today:  # scores, rankings and bulletins of the quarters behind
+                assessed = demo_assessment.assess(plan, org, story.people.office, today=today, rng=rng)
     result = Result(year=year, built=built, logins=org.logins)
     if built:
         result.counts.update({f"lights {k}": v for k, v in lights.items()})
         result.counts["light history days"] = history_days
+        if story.as_of == today:
+            result.counts |= assessed
     plan_tasks = Task.objects.filter(plan__year=year)
     result.counts |= {
         "units": Unit.objects.count(),

@@ -115,7 +115,6 @@ def _meetings(
             title=f"{plan.year}年重点工作{held_on.month}月调度会",
             chair=chair,
             scope="plan",
-            behind_by=10,
         )
     with at(held_on, 17):
         actions_meetings.record_minutes(
@@ -155,7 +154,6 @@ def _meetings(
             title=f"{plan.year}年重点工作{today.month}月第二次调度会",
             chair=chair,
             scope="plan",
-            behind_by=10,
         )
 
 

@@ -31,7 +31,7 @@ from tongtui.plans import actions as plan_actions
 from tongtui.plans.models import Source, Task
 
 logger = logging.getLogger(__name__)
-MEETING_FIELDS = {"date", "time", "title", "chair", "scope", "category", "leader", "behind_by"}
+MEETING_FIELDS = {"date", "time", "title", "chair", "scope", "category", "leader"}
 PACK_LEAD = datetime.timedelta(hours=48)
 
 

@@ -95,7 +95,7 @@ class ReopenForm(forms.Form):
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
-        fields = ["plan", "title", "date", "time", "chair", "scope", "category", "leader", "behind_by"]
+        fields = ["plan", "title", "date", "time", "chair", "scope", "category", "leader"]
         widgets = {
             "plan": forms.Select(attrs=SELECT),
             "title": forms.TextInput(attrs=TEXT),
@@ -105,7 +105,6 @@ class MeetingForm(forms.ModelForm):
             "scope": forms.Select(attrs=SELECT),
             "category": forms.Select(attrs=SELECT),
             "leader": forms.Select(attrs=SELECT),
-            "behind_by": forms.NumberInput(attrs=TEXT),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -163,7 +163,6 @@ class MeetingSerializer(fields.ModelSerializer):
             "scope",
             "category",
             "leader",
-            "behind_by",
             "status",
             "minutes",
             "pack",

@@ -73,7 +73,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     else:
-        form = MeetingForm(initial={"plan": Plan.objects.order_by("-year").first(), "behind_by": 10})
+        form = MeetingForm(initial={"plan": Plan.objects.order_by("-year").first()})
     return render(request, "dispatch/meeting_form.html", {"form": form, "nav": "meetings"}, status=status)
 
 

@@ -15,6 +15,9 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from tongtui.assessment.models import RankingPublication
+from tongtui.assessment.ranking import period_ending
+from tongtui.assessment.tables import rankings
 from tongtui.core.piles import Pile
 from tongtui.core.workdays import WorkCalendar
 from tongtui.dispatch import waiting as dispatch_waiting
@@ -58,6 +61,7 @@ class Cockpit:
     escalated: Pile | None = None
     lagging: list[dict[str, Any]] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)
+    ranking: dict[str, Any] = field(default_factory=dict)
 
     @property
     def exceptions(self) -> int:
@@ -225,4 +229,28 @@ def build(
         for tl in lagging
     ]  # fmt: skip
     c.links["exceptions"] = link(light="red")
+
+    # 8. The units' standing this quarter, each group's first and last places (assessment's ledger).
+    c.ranking = standing(plan, today)
     return c
+
+
+def ends_of(rows: list[Any], ends: int) -> list[Any]:
+    """The first and last `ends` rows with None for the gap between them; all of them when few."""
+    return rows if len(rows) <= 2 * ends else [*rows[:ends], None, *rows[-ends:]]
+
+
+def standing(plan: Plan, today: datetime.date, ends: int = 3) -> dict[str, Any]:
+    """This quarter's ranking per group as of today: the first and last `ends` places (all when few), with
+    ties, level units and the change since last quarter exactly as the ranking page shows them."""
+    day = min(max(today, datetime.date(plan.year, 1, 1)), datetime.date(plan.year, 12, 31))
+    period = period_ending("quarter", day)
+    tables, units = rankings(plan, period)  # the stored ledger, as the ranking page reads it
+    groups = [
+        {"name": t.name, "size": len(t.rows),
+         "rows": [None if r is None else {"row": r, "unit": units.get(r.unit_id)} for r in ends_of(t.rows, ends)]}
+        for t in tables
+    ]  # fmt: skip
+    url = reverse("assessment:ranking", args=[plan.year]) + f"?period={period.key}"
+    published = RankingPublication.objects.filter(plan=plan, period=period.key).exists()
+    return {"period": period, "groups": groups, "url": url, "published": published}

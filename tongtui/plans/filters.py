@@ -29,7 +29,8 @@ class TaskFilter(django_filters.FilterSet):
     )
     lead_unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("Lead unit"))
     leader = django_filters.ModelChoiceFilter(queryset=Person.objects.all(), label=_("Responsible leader"))
-    status = django_filters.MultipleChoiceFilter(choices=TaskStatus.choices, label=_("Status"))
+    # a field of the task itself: no join, so no DISTINCT over every column
+    status = django_filters.MultipleChoiceFilter(choices=TaskStatus.choices, label=_("Status"), distinct=False)
     # By id, not a model choice: a choice field would tell an outsider whether a hidden task exists.
     parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent task"))
     top_level = django_filters.BooleanFilter(

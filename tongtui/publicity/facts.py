@@ -1,6 +1,7 @@
-"""The facts of a bulletin, loaded set-based: the tasks in scope with their stored lights (read only through
-`supervision.light_views`, so a bulletin names the same light and reasons as the desk), the units' late and
-returned reports in the period, and the ranking of a period the office has published."""
+"""The facts of a bulletin, loaded set-based: the tasks in scope with their lights on the bulletin's date (read
+only through `supervision.light_views`, so a bulletin names the same light and reasons as the desk did that
+day), the units' late and returned reports in the period, and the ranking of a period the office has
+published."""
 
 import datetime
 from collections import Counter
@@ -18,7 +19,7 @@ from tongtui.plans.models import Category, Plan, Task
 from tongtui.plans.models.tasks import TaskStatus
 from tongtui.publicity.compose import Facts, RankFact, ReportFact, TaskFact
 from tongtui.publicity.models import Scope
-from tongtui.supervision.light_views import stored_lights
+from tongtui.supervision.light_views import lights_as_of
 
 LEFT_OUT = (TaskStatus.DRAFT, TaskStatus.CANCELLED)
 
@@ -72,16 +73,17 @@ def load(plan: Plan, *, start: datetime.date, as_of: datetime.date, scope: str =
     tasks = list(
         tasks_in_scope(plan, scope, category, leader)
         .select_related("lead_unit")
-        .only("pk", "code", "title", "status", "lead_unit__name", "lead_text")
+        .only("pk", "code", "title", "status", "closed_on", "lead_unit__name", "lead_text")
         .order_by("code_sort", "code", "pk")
     )
-    lights = stored_lights([t.pk for t in tasks])
+    lights = lights_as_of([t.pk for t in tasks], as_of)
     facts = Facts(scope=scope_label(plan, scope, category, leader), start=start, as_of=as_of)
     for t in tasks:
         view = lights.get(t.pk)
         facts.tasks.append(TaskFact(
             code=t.code, title=t.title, lead=t.lead_unit.name if t.lead_unit else (t.lead_text or "—"),
-            closed=t.status == TaskStatus.CLOSED, light=view.light if view else None,
+            closed=t.status == TaskStatus.CLOSED and (t.closed_on is None or t.closed_on <= as_of),
+            light=view.light if view else None,
             reasons=tuple(view.reasons) if view else (), severity=tuple(view.severity) if view else (),
         ))  # fmt: skip
     facts.reports = _reports(plan, [t.pk for t in tasks], start, as_of)

@@ -5,10 +5,14 @@ The desk, the task page's light panel, the ledger and (through `dispatch.lights`
 all read lights here, so a task has the same light and the same reasons wherever it appears.
 """
 
+import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.utils import timezone
+
 from tongtui.dispatch.lights import LightView
+from tongtui.supervision import recompute
 from tongtui.supervision.models import TaskLight
 from tongtui.supervision.recompute import reason_text
 
@@ -50,6 +54,18 @@ def stored_lights(task_ids: Sequence[int], lang: str = "zh-hans") -> dict[int, L
     fields = ("task_id", "light", "reasons", "as_of", "planned_progress", "actual_progress")
     rows = TaskLight.objects.filter(task_id__in=list(task_ids)).only(*fields)
     return {row.task_id: view_of(row, lang) for row in rows}
+
+
+def lights_as_of(task_ids: Sequence[int], day: datetime.date, lang: str = "zh-hans") -> dict[int, LightView]:
+    """The lights as they stood at the end of `day`: the stored ones when they were computed that day or
+    before it, otherwise (or when none is stored) computed from the facts as known on `day`, nothing written —
+    so a bulletin about June says June's lights and reasons, not today's."""
+    stored = stored_lights(task_ids, lang)
+    if stored and all(v.as_of is None or v.as_of <= day for v in stored.values()):
+        return stored  # nothing computed after that day (a task never computed has no light here either)
+    now = timezone.now()
+    _loaded, results = recompute.evaluate(list(task_ids), day)
+    return {r.task_id: view_of(recompute.task_light(r, day, now), lang) for r in results}
 
 
 def most_severe_first(

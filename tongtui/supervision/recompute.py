@@ -133,7 +133,7 @@ def _warned(
     return out
 
 
-def _task_light(result: LightResult, as_of: datetime.date, now: datetime.datetime) -> TaskLight:
+def task_light(result: LightResult, as_of: datetime.date, now: datetime.datetime) -> TaskLight:
     forecast = result.forecast
     return TaskLight(
         task_id=result.task_id,
@@ -170,7 +170,7 @@ def store(results: Sequence[LightResult], as_of: datetime.date) -> None:
     with transaction.atomic():
         if as_of >= today():
             TaskLight.objects.bulk_create(
-                [_task_light(r, as_of, now) for r in results],
+                [task_light(r, as_of, now) for r in results],
                 update_conflicts=True,
                 unique_fields=["task"],
                 update_fields=LIGHT_FIELDS,

@@ -80,3 +80,28 @@ def test_a_policy_refuses_red_before_yellow(cast):
     LightPolicy(
         plan=cast.plan, behind_mode="ratio", yellow_behind=0, yellow_inclusive=False, red_behind=0.5
     ).full_clean()
+
+
+def test_lights_as_of_a_past_day_are_that_days_and_write_nothing(lights):
+    from tongtui.supervision.light_views import lights_as_of, reason_texts, stored_lights
+    from tongtui.supervision.recompute import evaluate, reason_json
+
+    def recompute_reason_texts(result):
+        return reason_texts([reason_json(r) for r in result.reasons])
+
+    cast = lights.cast
+    a = cast.task_a.pk
+    lights.report(cast.task_a, 10, 20, submitted=D(2026, 10, 24))
+    recompute_plan(cast.plan)
+    stored = stored_lights([a])
+    assert stored[a].light == "red"
+    history = LightHistory.objects.count()
+    march = lights_as_of([a], D(2026, 3, 31))
+    _loaded, results = evaluate([a], D(2026, 3, 31))
+    assert (march[a].light, march[a].as_of) == (results[0].light.value, D(2026, 3, 31))
+    # in March no report had come in (the October one came later): that day's reasons, not today's
+    assert march[a].progress is None and stored[a].progress == 20.0
+    assert march[a].reasons == tuple(recompute_reason_texts(results[0])) != stored[a].reasons
+    assert lights_as_of([a], today()) == stored  # on or after the stored day: the stored light itself
+    assert LightHistory.objects.count() == history
+    assert TaskLight.objects.get(task_id=a).as_of == today()

@@ -47,9 +47,6 @@ class Meeting(models.Model):
     leader = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("leader")
     )
-    behind_by = models.PositiveSmallIntegerField(
-        _("off track when behind plan by more than (points)"), default=10
-    )
     status = models.CharField(
         _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
