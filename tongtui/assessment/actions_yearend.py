@@ -28,6 +28,7 @@ from tongtui.core.history import save_with_history
 from tongtui.notify.actions import send
 from tongtui.notify.kinds import Kind
 from tongtui.orgs.models import Membership, Role
+from tongtui.orgs.recipients import users_with
 from tongtui.plans.actions_yearend import undecided
 from tongtui.plans.models import Plan
 
@@ -76,19 +77,22 @@ def freeze_year(plan: Plan, *, by: Any, note: str = "") -> YearFreeze:
 def _announce(plan: Plan, rows: list[FrozenRow]) -> None:
     """The office and the leaders hear that the year is frozen (the review page); each unit head hears the
     unit's final score and rank (the unit's own score page)."""
-    readers = Membership.objects.filter(role__in=(Role.OFFICE, Role.LEADER), person__user__isnull=False)
-    users = list({m.person.user_id: m.person.user for m in readers.select_related("person__user")}.values())
+    users = users_with(Role.OFFICE, Role.LEADER)
     title = _("The scores of %(year)s are frozen.") % {"year": plan.year}
     send(Kind.YEAR_END, users, title, url=reverse("assessment:yearend", args=[plan.year]),
          key=f"year-frozen:{plan.pk}", plan=plan.pk)  # fmt: skip
     heads: dict[int, list[Any]] = {}
-    for m in Membership.objects.filter(role=Role.UNIT_HEAD, person__user__isnull=False,
-                                       unit_id__in=[r.unit_id for r in rows]).select_related("person__user"):  # fmt: skip
+    members = Membership.objects.filter(
+        role=Role.UNIT_HEAD, person__user__isnull=False, person__user__is_active=True,
+        unit_id__in=[r.unit_id for r in rows],
+    ).select_related("person__user").order_by("pk")  # fmt: skip
+    for m in members:
         heads.setdefault(m.unit_id, []).append(m.person.user)
     for r in rows:
         if r.unit_id not in heads:
             continue
         body = _("Final score of %(year)s: %(score)s points, rank %(rank)s in %(group)s.") % {
             "year": plan.year, "score": r.score, "rank": r.rank, "group": r.group}  # fmt: skip
-        send(Kind.YEAR_END, heads[r.unit_id], title, body=body, url=reverse("assessment:unit", args=[plan.year, r.unit_id]) + f"?period={plan.year}",
+        page = reverse("assessment:unit", args=[plan.year, r.unit_id])
+        send(Kind.YEAR_END, heads[r.unit_id], title, body=body, url=f"{page}?period={plan.year}",
              key=f"year-frozen:{plan.pk}:{r.unit_id}", unit=r.unit_id, plan=plan.pk)  # fmt: skip
