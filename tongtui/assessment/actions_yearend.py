@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from tongtui.assessment import tables
 from tongtui.assessment.actions import require_office
-from tongtui.assessment.ledger_db import recompute, scheme_of
+from tongtui.assessment.ledger_db import groups_of, recompute, scheme_of
 from tongtui.assessment.models import FrozenRow, YearFreeze
 from tongtui.assessment.ranking import parse_period
 from tongtui.core.errors import ActionError, Conflict
@@ -53,6 +53,7 @@ def freeze_year(plan: Plan, *, by: Any, note: str = "") -> YearFreeze:
     scheme = scheme_of(plan)
     period = parse_period(str(plan.year))
     groups, units = tables.rankings(plan, period, scheme=scheme)
+    keys = [name for name, _units in groups_of(scheme)]  # stored untranslated; shown through group_label
     places: dict[int, str] = {}
     for rb in tables.lists_of(groups, scheme, period):
         places.update({p.unit_id: "red" for p in rb.red})
@@ -64,7 +65,7 @@ def freeze_year(plan: Plan, *, by: Any, note: str = "") -> YearFreeze:
     except IntegrityError:
         raise already_frozen(plan) from None
     rows = [
-        FrozenRow(plan=plan, group=g.name, group_order=i, unit_id=r.unit_id, unit_name=units[r.unit_id].name,
+        FrozenRow(plan=plan, group=keys[i], group_order=i, unit_id=r.unit_id, unit_name=units[r.unit_id].name,
                   score=r.score, rank=r.rank, level=bool(r.level_with), place=places.get(r.unit_id, ""),
                   by_kind={k: str(v) for k, v in r.by_kind.items() if v})
         for i, g in enumerate(groups) for r in g.rows
@@ -92,7 +93,7 @@ def _announce(plan: Plan, rows: list[FrozenRow]) -> None:
         if r.unit_id not in heads:
             continue
         body = _("Final score of %(year)s: %(score)s points, rank %(rank)s in %(group)s.") % {
-            "year": plan.year, "score": r.score, "rank": r.rank, "group": r.group}  # fmt: skip
+            "year": plan.year, "score": r.score, "rank": r.rank, "group": tables.group_label(r.group)}  # fmt: skip
         page = reverse("assessment:unit", args=[plan.year, r.unit_id])
         send(Kind.YEAR_END, heads[r.unit_id], title, body=body, url=f"{page}?period={plan.year}",
              key=f"year-frozen:{plan.pk}:{r.unit_id}", unit=r.unit_id, plan=plan.pk)  # fmt: skip

@@ -92,7 +92,7 @@ def results(plan: Plan) -> tuple[list[ResultGroup], bool]:
             groups.setdefault((r.group_order, r.group), []).append(ResultRow(
                 r.unit_id, r.unit_name, r.score, r.rank, r.level, r.place,
                 {k: Decimal(v) for k, v in r.by_kind.items()}))  # fmt: skip
-        return [ResultGroup(name, rows) for (_o, name), rows in groups.items()], True
+        return [ResultGroup(tables.group_label(name), rows) for (_o, name), rows in groups.items()], True
     scheme = scheme_of(plan)
     period = parse_period(str(plan.year))
     tables_, units = tables.rankings(plan, period, scheme=scheme)
