@@ -239,6 +239,7 @@ def test_the_report_docx_says_the_figures(scored):
     assert "共2项" in text and "已办结1项、占50%" in text and "结转下年1项、占50%" in text
     assert "2 一般公共预算收入增长5%（牵头单位：区财政局）：项目跨年度实施。" in text
     assert "年度考核得分已冻结" in text
+    assert "（一）镇街" in text and "（二）区直部门" in text  # frozen under an English page, the report names the group in Chinese
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "区财政局" in cells and "7" in cells
     section = doc.sections[0]
