@@ -11,7 +11,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from tongtui.assessment.models import ManualEntry, RankingPublication, Scheme, SchemeRule
+from tongtui.assessment.models import ManualEntry, RankingPublication, Scheme, SchemeRule, YearFreeze
 from tongtui.assessment.ranking import parse_period
 from tongtui.assessment.rules_data import DEFAULT, RULE_ORDER, ListRule, RuleKind, SchemeData
 from tongtui.core.claims import claim
@@ -28,6 +28,14 @@ from tongtui.plans.models import Plan, Task
 def require_office(by: Any) -> None:
     if not roles_of(by).is_office:
         raise Forbidden(_("Only the supervision office can do this."))
+
+
+def _not_frozen(plan: Plan) -> None:
+    """The writes that would change a frozen year's scores (the scheme, manual entries) are refused."""
+    if YearFreeze.objects.filter(plan_id=plan.pk).exists():
+        raise ActionError(
+            _("The scores of %(year)s are frozen: they can no longer be changed.") % {"year": plan.year}
+        )
 
 
 def _rules_from(data: SchemeData, scheme: Scheme, by: Any, reason: str) -> None:
@@ -64,6 +72,7 @@ def update_scheme(scheme: Scheme, *, by: Any, version: int, settings: dict[str, 
     """Change the scheme as the office saw it (`version`); a stale version is a Conflict, nothing is
     overwritten. `settings` holds the scheme's own fields, `rules` the fields of each rule by kind."""
     require_office(by)
+    _not_frozen(scheme.plan)
     claim(scheme, lambda now: _("The scheme was changed meanwhile; reload it and apply your change again."),
           update={"version": F("version") + 1}, version=version)  # fmt: skip
     for name in (
@@ -152,6 +161,7 @@ def add_manual_entry(plan: Plan, *, by: Any, unit: Unit, kind: str, reason: str,
                      points: Decimal | None = None, task: Task | None = None) -> ManualEntry:  # fmt: skip
     """A bonus the office records (典型经验, 创新举措, 领导表扬) or an adjustment, always with its reason."""
     require_office(by)
+    _not_frozen(plan)
     if task is not None and task.plan_id != plan.pk:
         raise ActionError(_("The task is not in this plan."))
     entry = ManualEntry(plan=plan, unit=unit, task=task, kind=kind, points=points, reason=reason.strip(), on=on,
@@ -165,6 +175,7 @@ def withdraw_manual_entry(entry: ManualEntry, *, by: Any, reason: str) -> Manual
     require_office(by)
     if not reason.strip():
         raise ActionError(_("Give the reason."))
+    _not_frozen(entry.plan)
     claim(
         entry, lambda now: _("This entry is withdrawn already."), update={"withdrawn": True}, withdrawn=False
     )

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from tongtui.api.views import ApiViewSet
 from tongtui.assessment import access, tables
+from tongtui.assessment.api_yearend import YearEndViewSet
 from tongtui.assessment.ledger_db import scheme_of
 from tongtui.assessment.lists import Placed, describe
 from tongtui.assessment.models import Scheme, ScoreEntry
@@ -253,4 +254,5 @@ routes = [
     ("assessment/ledger", LedgerViewSet, "assessment-ledger"),
     ("assessment/rankings", RankingViewSet, "assessment-ranking"),
     ("assessment/lists", ListsViewSet, "assessment-lists"),
+    ("assessment/year-end", YearEndViewSet, "assessment-year-end"),
 ]

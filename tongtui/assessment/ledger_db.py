@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tongtui.assessment.facts_db import load_facts
-from tongtui.assessment.models import Scheme, ScoreEntry
+from tongtui.assessment.models import Scheme, ScoreEntry, YearFreeze
 from tongtui.assessment.rules_data import DEFAULT, KIND_SEQUENCES, NOT_RANKED_KINDS, SchemeData
 from tongtui.assessment.scoring import Entry, compute_ledger, totals
 from tongtui.orgs.models import Unit, UnitGroup
@@ -85,9 +85,16 @@ def compute(plan: Plan, as_of: datetime.date | None = None, units: Iterable[int]
     return entries if unit_set is None else [e for e in entries if e.unit_id in unit_set]
 
 
+def is_frozen(plan: Plan) -> bool:
+    return YearFreeze.objects.filter(plan_id=plan.pk).exists()
+
+
 @transaction.atomic
 def recompute(plan: Plan, units: Iterable[int] | None = None, as_of: datetime.date | None = None) -> Written:
-    """Bring the stored ledger of the plan (or of these units) to what the facts and the scheme say today."""
+    """Bring the stored ledger of the plan (or of these units) to what the facts and the scheme say today.
+    A plan whose year scores are frozen (YearFreeze) is never rewritten: nothing is computed or written."""
+    if is_frozen(plan):
+        return Written(0, 0, 0)
     unit_set = None if units is None else set(units)
     entries = compute(plan, as_of, unit_set)
     types = _types(entries)

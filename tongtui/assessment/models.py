@@ -279,3 +279,52 @@ class RankingPublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.year} {self.period}"
+
+
+class YearFreeze(models.Model):
+    """The year's scores frozen at the year-end review (年终评估): from then on the plan's score ledger is never
+    rewritten (ledger_db.recompute leaves it alone) and the year ranking is kept as `FrozenRow`s. Final: a
+    freeze is not undone; a correction found later is a manual adjustment of the next year."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="freeze", verbose_name=_("plan"))
+    frozen_at = models.DateTimeField(_("frozen at"))
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("frozen year scores")
+        verbose_name_plural = _("frozen year scores")
+
+    def __str__(self) -> str:
+        return f"{self.plan.year} frozen"
+
+
+class FrozenRow(models.Model):
+    """One unit's line of the frozen year ranking: its group, score, rank, red or black list, points per rule."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", verbose_name=_("plan"))
+    group = models.CharField(_("group"), max_length=100)
+    group_order = models.PositiveSmallIntegerField(default=0)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    unit_name = models.CharField(_("unit as named then"), max_length=200)
+    score = _points(_("score"))
+    rank = models.PositiveIntegerField(_("rank"))
+    level = models.BooleanField(_("level with another unit"), default=False)
+    place = models.CharField(_("red or black list"), max_length=5, blank=True)
+    by_kind = models.JSONField(_("points per rule"), default=dict)
+
+    class Meta:
+        ordering = ["plan", "group_order", "rank", "pk"]
+        verbose_name = _("frozen ranking row")
+        verbose_name_plural = _("frozen ranking rows")
+        constraints = [models.UniqueConstraint(fields=["plan", "unit"], name="frozenrow_unique_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.unit_name} {self.rank}"

@@ -15,7 +15,7 @@ def scores_daily() -> dict[str, int]:
     from tongtui.plans.models import Plan
 
     out = {"plans": 0, "created": 0, "updated": 0, "deleted": 0}
-    for plan in Plan.objects.filter(status=Plan.Status.ACTIVE):
+    for plan in Plan.objects.filter(status=Plan.Status.ACTIVE, freeze__isnull=True):
         w = recompute(plan)
         out["plans"] += 1
         out["created"] += w.created

@@ -15,7 +15,7 @@ from tongtui.orgs.roles import roles_of
 from tongtui.plans import changes
 from tongtui.plans.access import get_task_for, tasks_visible_to
 from tongtui.plans.filters import TaskFilter
-from tongtui.plans.models import Category, CoGroup, CoUnit, Plan, Task, TaskStatus
+from tongtui.plans.models import Category, CoGroup, CoUnit, Plan, Task, TaskOutcome, TaskStatus
 from tongtui.plans.views_actions import action_forms, available_actions
 
 PAGE_SIZES = (20, 50, 100, 200)
@@ -141,7 +141,14 @@ def detail_context(request: HttpRequest, task: Task, bound: dict[str, Any] | Non
         values = list(indicator.values.all())
         indicator.latest = values[-1] if values else None  # type: ignore[attr-defined]
     allowed = available_actions(roles, task, links)
+    # 年终评估: the task's conclusion and the copy it was carried to (one query; its link checks its own access)
+    outcome = TaskOutcome.objects.filter(task=task).select_related("carried_to__plan").first()
     return {
+        "outcome": outcome,
+        "carried_to": outcome.carried_to if outcome is not None else None,
+        "carried_from": (
+            visible.filter(pk=task.carried_from_id).select_related("plan").first() if task.carried_from_id else None
+        ),
         "nav": "tasks",
         "task": task,
         "co_links": links,

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tongtui.assessment.models import YearFreeze
 from tongtui.plans.actions import OPEN_STATES
 from tongtui.plans.models import Category, Plan, Task
 from tongtui.setup import actions
@@ -110,7 +111,8 @@ def year_close(request: HttpRequest, year: int) -> HttpResponse:
         .values_list("status", "n")
     )
     open_tasks = sum(n for s, n in counts.items() if s in OPEN_STATES)
-    context = {"nav": "setup", "plan": plan, "open_tasks": open_tasks, "all_tasks": sum(counts.values())}
+    context = {"nav": "setup", "plan": plan, "open_tasks": open_tasks, "all_tasks": sum(counts.values()),
+               "frozen": YearFreeze.objects.filter(plan=plan).exists()}  # fmt: skip
     return render(request, "setup/year_close.html", context, status=status)
 
 

@@ -16,6 +16,7 @@ from tongtui.plans.models.tasks import (
     TaskQuerySet,
     TaskStatus,
 )
+from tongtui.plans.models.yearend import NEEDS_REASON, Outcome, TaskOutcome
 
 __all__ = [
     "PERCENT",
@@ -25,13 +26,16 @@ __all__ = [
     "CoUnit",
     "Indicator",
     "IndicatorValue",
+    "NEEDS_REASON",
     "Milestone",
+    "Outcome",
     "Plan",
     "RequestKind",
     "RequestStatus",
     "Source",
     "Task",
     "TaskImport",
+    "TaskOutcome",
     "TaskQuerySet",
     "TaskStatus",
 ]

@@ -204,6 +204,16 @@ class Task(models.Model):
     ack_due = models.DateField(_("acknowledge by"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    carried_from = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_into",
+        editable=False,
+        verbose_name=_("carried over from"),
+        help_text=_("The task of an earlier year this one continues (结转)."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
