@@ -266,7 +266,7 @@ class CoordinationRequest(models.Model):
 class Comment(Targeted):
     """A comment on a task, a report or a problem, with @mentions. Edits and deletions keep the history."""
 
-    text = models.TextField(_("comment"))
+    text = models.TextField(_("comment"), blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("written by"),
