@@ -13,14 +13,14 @@ D = datetime.date
 TODAY = D(2026, 3, 6)  # a Friday: three working days later is Wednesday 11 March
 
 
-def instruct(d, task=None, text="请加快项目前期手续办理,3个工作日内报送进展。", **kw) -> Instruction:
-    target = targets.resolve(d.user("leader"), "task", (task or d.task_a).pk)
-    return actions.instruct(target, by=d.user("leader"), text=text, today=kw.pop("today", TODAY), **kw)
+def instruct(cast, task=None, text="请加快项目前期手续办理,3个工作日内报送进展。", **kw) -> Instruction:
+    target = targets.resolve(cast.user("leader"), "task", (task or cast.task_a).pk)
+    return actions.instruct(target, by=cast.user("leader"), text=text, today=kw.pop("today", TODAY), **kw)
 
 
-def ask(d, **kw) -> CoordinationRequest:
-    kw.setdefault("to_unit", d.unit_c)
-    return actions_requests.ask(d.task_a, by=d.user("liaison_a"), subject="请提供土地出让收入测算数据",
+def ask(cast, **kw) -> CoordinationRequest:
+    kw.setdefault("to_unit", cast.unit_c)
+    return actions_requests.ask(cast.task_a, by=cast.user("liaison_a"), subject="请提供土地出让收入测算数据",
                                 today=kw.pop("today", TODAY), **kw)  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from tongtui.collaboration.models import Comment, InstructionStatus, RequestStat
 from tongtui.notify.models import Notification
 
 D = datetime.date
-I = "/api/collaboration/instructions/"
+INS = "/api/collaboration/instructions/"
 R = "/api/collaboration/requests/"
 C = "/api/collaboration/comments/"
 
@@ -24,24 +24,24 @@ def api(d, who) -> APIClient:
 
 
 def test_a_leader_instructs_a_unit_replies_the_leader_closes(d):
-    r = api(d, "leader").post(I, {"target_kind": "task", "target_id": d.task_a.pk, "text": "请加快推进",
+    r = api(d, "leader").post(INS, {"target_kind": "task", "target_id": d.task_a.pk, "text": "请加快推进",
                                   "units": [d.unit_a.pk], "reply_within": 3}, format="json")  # fmt: skip
     assert r.status_code == 201, r.json()
     pk = r.json()["id"]
     assert r.json()["units"][0]["unit"] == d.unit_a.pk and r.json()["target_id"] == d.task_a.pk
-    assert api(d, "liaison_a").get(I + "?tab=to_reply").json()["count"] == 1
-    r = api(d, "liaison_a").post(f"{I}{pk}/reply/", {"text": "已推进"}, format="json")
+    assert api(d, "liaison_a").get(INS + "?tab=to_reply").json()["count"] == 1
+    r = api(d, "liaison_a").post(f"{INS}{pk}/reply/", {"text": "已推进"}, format="json")
     assert r.status_code == 200 and r.json()["status"] == InstructionStatus.REPLIED
-    assert api(d, "leader").get(I + "?tab=to_read").json()["count"] == 1
-    assert api(d, "liaison_a").post(f"{I}{pk}/close/", {}, format="json").status_code == 403
-    r = api(d, "leader").post(f"{I}{pk}/close/", {"note": "同意"}, format="json")
+    assert api(d, "leader").get(INS + "?tab=to_read").json()["count"] == 1
+    assert api(d, "liaison_a").post(f"{INS}{pk}/close/", {}, format="json").status_code == 403
+    r = api(d, "leader").post(f"{INS}{pk}/close/", {"note": "同意"}, format="json")
     assert r.status_code == 200 and r.json()["status"] == InstructionStatus.CLOSED
 
 
 def test_only_leaders_instruct_and_mark_read(d):
     body = {"target_kind": "task", "target_id": d.task_a.pk, "text": "x"}
-    assert api(d, "office").post(I, body, format="json").status_code == 403
-    assert api(d, "leader").post(f"{I}read/", {"target_kind": "task", "target_id": d.task_a.pk},
+    assert api(d, "office").post(INS, body, format="json").status_code == 403
+    assert api(d, "leader").post(f"{INS}read/", {"target_kind": "task", "target_id": d.task_a.pk},
                                  format="json").status_code == 201  # fmt: skip
 
 
@@ -49,26 +49,26 @@ def test_outsiders_get_404_on_every_endpoint(d):
     i, req = instruct(d), ask(d)
     c = Comment.objects.create(target_kind="task", task=d.task_a, text="x", author=d.user("liaison_a"))
     b = api(d, "liaison_b")
-    for url in (f"{I}{i.pk}/", f"{R}{req.pk}/", f"{C}{c.pk}/"):
+    for url in (f"{INS}{i.pk}/", f"{R}{req.pk}/", f"{C}{c.pk}/"):
         assert b.get(url).status_code == 404, url
-    for url, body in ((f"{I}{i.pk}/reply/", {"text": "x"}), (f"{I}{i.pk}/close/", {}),
-                      (f"{I}{i.pk}/make-task/", {}), (f"{I}{i.pk}/make-milestone/", {}),
+    for url, body in ((f"{INS}{i.pk}/reply/", {"text": "x"}), (f"{INS}{i.pk}/close/", {}),
+                      (f"{INS}{i.pk}/make-task/", {}), (f"{INS}{i.pk}/make-milestone/", {}),
                       (f"{R}{req.pk}/decline/", {"reason": "x"}), (f"{R}{req.pk}/accept/", {}),
                       (f"{R}{req.pk}/answer/", {"text": "x"}), (f"{R}{req.pk}/withdraw/", {}),
                       (C, {"target_kind": "task", "target_id": d.task_a.pk, "text": "x"}),
                       (R, {"task": d.task_a.pk, "to_unit": d.unit_c.pk, "subject": "x"}),
-                      (I + "read/", {"target_kind": "task", "target_id": d.task_a.pk})):  # fmt: skip
+                      (INS + "read/", {"target_kind": "task", "target_id": d.task_a.pk})):  # fmt: skip
         assert b.post(url, body, format="json").status_code == 404, url
     assert b.patch(f"{C}{c.pk}/", {"text": "y"}, format="json").status_code == 404
     assert b.delete(f"{C}{c.pk}/").status_code == 404
-    for url in (I, R, C):
+    for url in (INS, R, C):
         assert b.get(url).json()["results"] == []
-    assert api(d, "leader").post(I, {"target_kind": "task", "target_id": 99999, "text": "x"},
+    assert api(d, "leader").post(INS, {"target_kind": "task", "target_id": 99999, "text": "x"},
                                  format="json").status_code == 404  # fmt: skip
 
 
 def test_anonymous_is_refused(d):
-    for url in (I, R, C):
+    for url in (INS, R, C):
         assert api(d, "anonymous").get(url).status_code in (401, 403)
 
 
@@ -107,12 +107,12 @@ def test_comments_through_the_api_with_a_private_mention(d):
 def test_the_office_makes_a_task_through_the_api(d):
     i = instruct(d)
     body = {"code": "9", "title": "低效用地再开发", "lead_unit": d.unit_a.pk, "due": "2026-09-30"}
-    assert api(d, "leader").post(f"{I}{i.pk}/make-task/", body, format="json").status_code == 403
-    r = api(d, "office").post(f"{I}{i.pk}/make-task/", body, format="json")
+    assert api(d, "leader").post(f"{INS}{i.pk}/make-task/", body, format="json").status_code == 403
+    r = api(d, "office").post(f"{INS}{i.pk}/make-task/", body, format="json")
     assert r.status_code == 201 and r.json()["new_task"]
 
 
-@pytest.mark.parametrize("url", [I, R, C])
+@pytest.mark.parametrize("url", [INS, R, C])
 def test_lists_cost_a_fixed_number_of_queries(d, django_assert_max_num_queries, url):
     for n in range(5):
         i = instruct(d, text=f"批示{n}")

@@ -15,21 +15,21 @@ from tongtui.notify.models import Notification
 pytestmark = pytest.mark.django_db(transaction=True)
 
 D = datetime.date
-I = "/api/collaboration/instructions/"
+INS = "/api/collaboration/instructions/"
 R = "/api/collaboration/requests/"
 
 
 def test_reply_and_close_clicked_three_times_at_once_run_once(d):
     i = instruct(d)
     before = i.history.count()
-    responses = post_all(d.user("liaison_a"), f"{I}{i.pk}/reply/", {"text": "已完成前期手续"})
+    responses = post_all(d.user("liaison_a"), f"{INS}{i.pk}/reply/", {"text": "已完成前期手续"})
     assert one_wins(statuses(responses))
     i.refresh_from_db()
     assert i.replies.count() == 1 and i.status == InstructionStatus.REPLIED and i.history.count() == before + 1
     assert Notification.objects.filter(kind="instruction_reply", recipient=d.user("leader")).count() == 1
 
     before = i.history.count()
-    responses = post_all(d.user("leader"), f"{I}{i.pk}/close/", {})
+    responses = post_all(d.user("leader"), f"{INS}{i.pk}/close/", {})
     assert one_wins(statuses(responses))
     i.refresh_from_db()
     assert i.status == InstructionStatus.CLOSED and i.history.count() == before + 1

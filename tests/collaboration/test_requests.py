@@ -4,6 +4,7 @@ with a related task, answer, decline with a reason, withdraw; the sweep tells on
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from tests.collaboration.conftest import ask
 from tongtui.collaboration import access, actions_requests
@@ -24,7 +25,7 @@ def test_only_the_task_units_ask_and_never_themselves(d):
     for who in ("liaison_b", "office", "leader"):
         with pytest.raises(Forbidden):
             actions_requests.ask(d.task_a, by=d.user(who), subject="x", to_unit=d.unit_c)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         ask(d, to_unit=d.unit_a)
 
 

@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from tests.collaboration.conftest import ask, instruct
 from tongtui.collaboration import actions, actions_comments, targets
-from tongtui.collaboration.models import Comment, CoordinationRequest, Instruction, InstructionStatus, RequestStatus
+from tongtui.collaboration.models import (
+    Comment,
+    CoordinationRequest,
+    Instruction,
+    InstructionStatus,
+    RequestStatus,
+)
 
 D = datetime.date
 

@@ -51,7 +51,7 @@ def _leader_person(by: Any) -> Person:
     roles = roles_of(by)
     if not rules.may_instruct(roles):
         raise Forbidden(_("Only a leader writes instructions."))
-    return Person.objects.get(pk=roles.person_id)
+    return Person.objects.get(pk=roles.person_id or 0)
 
 
 def _refusal(current: Instruction | None) -> str:
@@ -79,7 +79,7 @@ def instruct(
     """批示: the leader writes on the target; the units concerned (the task's lead unit unless the leader
     chooses, e.g. adding co-units) reply within `reply_within` working days."""
     leader = _leader_person(by)
-    if not targets.sees(by, target):
+    if not targets.sees(by, target, active_only=False):
         raise Forbidden(_("You cannot see this."))
     if reply_within < 1 or reply_within > 60:
         raise ActionError(_("Give between 1 and 60 working days to reply."))
@@ -114,7 +114,7 @@ def instruct(
 def mark_read(target: Target, *, by: Any) -> Instruction:
     """圈阅: the leader marks the target read. No reply is asked; it shows on the target."""
     leader = _leader_person(by)
-    if not targets.sees(by, target):
+    if not targets.sees(by, target, active_only=False):
         raise Forbidden(_("You cannot see this."))
     kind_field = {k: v for k, v in target.fields.items() if k != "task"}
     already = Instruction.objects.filter(kind=InstructionKind.READ, leader=leader, **kind_field)

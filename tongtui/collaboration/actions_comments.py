@@ -55,7 +55,7 @@ def _mention(comment: Comment, target: Target, by: Any) -> None:
 def write(target: Target, *, by: Any, text: str) -> Comment:
     if target.kind not in COMMENTABLE:
         raise ActionError(_("Comments are for tasks, reports and problems."))
-    if not targets.sees(by, target):
+    if not targets.sees(by, target, active_only=False):
         raise Forbidden(_("You cannot see this."))
     comment = Comment(**target.fields, text=text.strip(), author=by)
     save_with_history(comment, by=by, reason=_("written"))

@@ -40,7 +40,7 @@ def asking_units(by: Any, task: Task) -> set[int]:
 def _refusal(current: CoordinationRequest | None) -> str:
     if current is None:
         return _("This request no longer exists.")
-    said = {
+    said: dict[str, str] = {
         RequestStatus.ACCEPTED: _("This request has just been accepted. Reload the page."),
         RequestStatus.ANSWERED: _("This request has just been answered. Reload the page to read the answer."),
         RequestStatus.DECLINED: _("This request has just been declined. Reload the page to read why."),

@@ -84,7 +84,7 @@ class InstructionForm(forms.Form):
 
     def __init__(self, *args: Any, units: QuerySet[Unit] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = units if units is not None else Unit.objects.filter(is_active=True)
+        self.fields["units"].queryset = units if units is not None else Unit.objects.filter(is_active=True)  # type: ignore[attr-defined]
 
 
 class ReplyForm(forms.Form):
@@ -110,7 +110,7 @@ class MakeTaskForm(forms.Form):
 
     def __init__(self, *args: Any, plan_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(plan_id=plan_id)
+        self.fields["category"].queryset = Category.objects.filter(plan_id=plan_id or 0)  # type: ignore[attr-defined]
 
 
 class MakeMilestoneForm(forms.Form):
@@ -149,7 +149,7 @@ class AcceptForm(forms.Form):
 
     def __init__(self, *args: Any, tasks: QuerySet[Task] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["related_task"].queryset = tasks if tasks is not None else Task.objects.none()
+        self.fields["related_task"].queryset = tasks if tasks is not None else Task.objects.none()  # type: ignore[attr-defined]
 
 
 class AnswerForm(forms.Form):

@@ -116,9 +116,10 @@ def visible_q(user: Any, *, bulletins: bool = True) -> Q:
     return q
 
 
-def sees(user: Any, target: Target) -> bool:
-    """Whether this user (someone mentioned, say) can see the target: the same access modules."""
-    if user is None or not user.is_active:
+def sees(user: Any, target: Target, *, active_only: bool = True) -> bool:
+    """Whether this user (someone mentioned, say) can see the target: the same access modules. An actor may be
+    an inactive account (commands act as the system account); someone to notify must be able to log in."""
+    if user is None or (active_only and not user.is_active):
         return False
     model = type(target.obj)
     if model is Task:
