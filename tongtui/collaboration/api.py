@@ -7,14 +7,14 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tongtui.api.schema import CONFLICT
+from tongtui.api.schema import CONFLICT, ERROR
 from tongtui.api.views import ApiViewSet
 from tongtui.collaboration import access, actions, actions_comments, actions_requests, targets
 from tongtui.collaboration.forms import InstructionFilter, RequestFilter
@@ -41,6 +41,8 @@ from tongtui.collaboration.views_requests import asked_of
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.access import get_task_for
 
+HIDDEN = OpenApiResponse(ERROR, description="No such task, report, problem or bulletin, or you may not see it.")
+
 
 def _body(cls: Any, request: Request) -> dict[str, Any]:
     body = cls(data=request.data)
@@ -58,7 +60,7 @@ def _step(summary: str, body: Any, answer: Any, tag: str) -> Any:
                        tags=["instructions"]),
     retrieve=extend_schema(tags=["instructions"]),
     create=extend_schema(summary="A leader's instruction (批示) on a task, report, problem or bulletin",
-                         request=InstructBody, responses={201: InstructionSerializer}, tags=["instructions"]),
+                         request=InstructBody, responses={201: InstructionSerializer, 404: HIDDEN}, tags=["instructions"]),
 )  # fmt: skip
 class InstructionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ApiViewSet):
     """Leader instructions and 圈阅 marks, with their units concerned and the thread of replies."""
@@ -91,7 +93,8 @@ class InstructionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
                              reply_within=d["reply_within"])  # fmt: skip
         return self._answer(i, status.HTTP_201_CREATED)
 
-    @_step("圈阅: the leader marks the target read", TargetBody, InstructionSerializer, "instructions")
+    @extend_schema(summary="圈阅: the leader marks the target read", request=TargetBody,
+                   responses={201: InstructionSerializer, 404: HIDDEN}, tags=["instructions"])
     @action(detail=False, methods=["post"])
     def read(self, request: Request) -> Response:
         d = _body(TargetBody, request)
@@ -136,7 +139,7 @@ class InstructionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
                        tags=["coordination"]),
     retrieve=extend_schema(tags=["coordination"]),
     create=extend_schema(summary="Ask another unit or a leader (协调事项)", request=AskBody,
-                         responses={201: RequestSerializer}, tags=["coordination"]),
+                         responses={201: RequestSerializer, 404: HIDDEN}, tags=["coordination"]),
 )  # fmt: skip
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ApiViewSet):
     """Coordination requests between units (or to a leader)."""
@@ -202,7 +205,7 @@ TARGET = OpenApiParameter("target_id", int, description="Comments on this task, 
     list=extend_schema(parameters=[KIND, TARGET], tags=["comments"]),
     retrieve=extend_schema(tags=["comments"]),
     create=extend_schema(summary="Comment (with @name mentions)", request=CommentBody,
-                         responses={201: CommentSerializer}, tags=["comments"]),
+                         responses={201: CommentSerializer, 404: HIDDEN}, tags=["comments"]),
     partial_update=extend_schema(summary="Edit one's own comment", request=CommentEditBody,
                                  responses={200: CommentSerializer}, tags=["comments"]),
     destroy=extend_schema(summary="Delete one's own comment (the history keeps it)", tags=["comments"]),
