@@ -20,21 +20,21 @@ from tongtui.collaboration import access, actions, actions_comments, actions_req
 from tongtui.collaboration.forms import InstructionFilter, RequestFilter
 from tongtui.collaboration.models import Comment, CoordinationRequest, Instruction, InstructionUnit
 from tongtui.collaboration.serializers import (
-    AcceptBody,
-    AnswerBody,
-    AskBody,
-    CloseBody,
+    CollaborationTargetBody,
     CommentBody,
     CommentEditBody,
     CommentSerializer,
-    DeclineBody,
+    CoordinationAskBody,
+    CoordinationRequestSerializer,
     InstructBody,
+    InstructionCloseBody,
+    InstructionReplyBody,
     InstructionSerializer,
     MakeMilestoneBody,
     MakeTaskBody,
-    ReplyBody,
-    RequestSerializer,
-    TargetBody,
+    RequestAcceptBody,
+    RequestAnswerBody,
+    RequestDeclineBody,
 )
 from tongtui.collaboration.views_instructions import to_read, to_reply
 from tongtui.collaboration.views_requests import asked_of
@@ -93,28 +93,28 @@ class InstructionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
                              reply_within=d["reply_within"])  # fmt: skip
         return self._answer(i, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="圈阅: the leader marks the target read", request=TargetBody,
+    @extend_schema(summary="圈阅: the leader marks the target read", request=CollaborationTargetBody,
                    responses={201: InstructionSerializer, 404: HIDDEN}, tags=["instructions"])
     @action(detail=False, methods=["post"])
     def read(self, request: Request) -> Response:
-        d = _body(TargetBody, request)
+        d = _body(CollaborationTargetBody, request)
         target = targets.resolve(request.user, d["target_kind"], d["target_id"])
         return self._answer(actions.mark_read(target, by=request.user), status.HTTP_201_CREATED)
 
-    @_step("Reply (a unit concerned, the leader, the office)", ReplyBody, InstructionSerializer, "instructions")
+    @_step("Reply (a unit concerned, the leader, the office)", InstructionReplyBody, InstructionSerializer, "instructions")
     @action(detail=True, methods=["post"])
     def reply(self, request: Request, pk: Any = None) -> Response:
         i = self.get_object()
-        d = _body(ReplyBody, request)
+        d = _body(InstructionReplyBody, request)
         actions.reply(i, by=request.user, **d)
         return self._answer(i)
 
-    @_step("Close once satisfied (the leader who wrote it, or the office)", CloseBody, InstructionSerializer,
+    @_step("Close once satisfied (the leader who wrote it, or the office)", InstructionCloseBody, InstructionSerializer,
            "instructions")  # fmt: skip
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
         i = self.get_object()
-        actions.close(i, by=request.user, **_body(CloseBody, request))
+        actions.close(i, by=request.user, **_body(InstructionCloseBody, request))
         return self._answer(i)
 
     @_step("Make it a task, source 领导批示 (the office)", MakeTaskBody, InstructionSerializer, "instructions")
@@ -138,13 +138,13 @@ class InstructionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixin
                                                     description="Asked of me; asked by my units")],
                        tags=["coordination"]),
     retrieve=extend_schema(tags=["coordination"]),
-    create=extend_schema(summary="Ask another unit or a leader (协调事项)", request=AskBody,
-                         responses={201: RequestSerializer, 404: HIDDEN}, tags=["coordination"]),
+    create=extend_schema(summary="Ask another unit or a leader (协调事项)", request=CoordinationAskBody,
+                         responses={201: CoordinationRequestSerializer, 404: HIDDEN}, tags=["coordination"]),
 )  # fmt: skip
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ApiViewSet):
     """Coordination requests between units (or to a leader)."""
 
-    serializer_class = RequestSerializer
+    serializer_class = CoordinationRequestSerializer
     filterset_class = RequestFilter
     lookup_value_regex = r"\d+"
 
@@ -161,35 +161,35 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         return access.requests_visible_to(user, base).order_by("-requested_at", "-pk")
 
     def _answer(self, req: CoordinationRequest, code: int = status.HTTP_200_OK) -> Response:
-        return Response(RequestSerializer(self.reloaded(req)).data, status=code)
+        return Response(CoordinationRequestSerializer(self.reloaded(req)).data, status=code)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        d = _body(AskBody, request)
+        d = _body(CoordinationAskBody, request)
         task = get_task_for(request.user, d.pop("task"))
         return self._answer(actions_requests.ask(task, by=request.user, **d), status.HTTP_201_CREATED)
 
-    @_step("Accept, naming our related task if any", AcceptBody, RequestSerializer, "coordination")
+    @_step("Accept, naming our related task if any", RequestAcceptBody, CoordinationRequestSerializer, "coordination")
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: Any = None) -> Response:
         req = self.get_object()
-        actions_requests.accept(req, by=request.user, **_body(AcceptBody, request))
+        actions_requests.accept(req, by=request.user, **_body(RequestAcceptBody, request))
         return self._answer(req)
 
-    @_step("Answer", AnswerBody, RequestSerializer, "coordination")
+    @_step("Answer", RequestAnswerBody, CoordinationRequestSerializer, "coordination")
     @action(detail=True, methods=["post"], url_path="answer")
     def answer_step(self, request: Request, pk: Any = None) -> Response:
         req = self.get_object()
-        actions_requests.answer(req, by=request.user, **_body(AnswerBody, request))
+        actions_requests.answer(req, by=request.user, **_body(RequestAnswerBody, request))
         return self._answer(req)
 
-    @_step("Decline, with the reason", DeclineBody, RequestSerializer, "coordination")
+    @_step("Decline, with the reason", RequestDeclineBody, CoordinationRequestSerializer, "coordination")
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: Any = None) -> Response:
         req = self.get_object()
-        actions_requests.decline(req, by=request.user, **_body(DeclineBody, request))
+        actions_requests.decline(req, by=request.user, **_body(RequestDeclineBody, request))
         return self._answer(req)
 
-    @_step("Withdraw (the asking unit)", None, RequestSerializer, "coordination")
+    @_step("Withdraw (the asking unit)", None, CoordinationRequestSerializer, "coordination")
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: Any = None) -> Response:
         req = self.get_object()

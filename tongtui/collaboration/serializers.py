@@ -17,13 +17,13 @@ from tongtui.orgs.models import Person, Role, Unit
 from tongtui.plans.models import Category, Task
 
 
-class UnitLinkSerializer(fields.ModelSerializer):
+class InstructionUnitSerializer(fields.ModelSerializer):
     class Meta:
         model = InstructionUnit
         fields = ["unit", "replied_at"]
 
 
-class ReplySerializer(fields.ModelSerializer):
+class InstructionReplySerializer(fields.ModelSerializer):
     class Meta:
         model = InstructionReply
         fields = ["id", "unit", "text", "author", "created_at"]
@@ -31,8 +31,8 @@ class ReplySerializer(fields.ModelSerializer):
 
 class InstructionSerializer(fields.ModelSerializer):
     target_id = serializers.SerializerMethodField(help_text="The id of the task, report, problem or bulletin")
-    units = UnitLinkSerializer(source="unit_links", many=True, read_only=True)
-    replies = ReplySerializer(many=True, read_only=True)
+    units = InstructionUnitSerializer(source="unit_links", many=True, read_only=True)
+    replies = InstructionReplySerializer(many=True, read_only=True)
 
     class Meta:
         model = Instruction
@@ -44,7 +44,7 @@ class InstructionSerializer(fields.ModelSerializer):
         return target.pk if target is not None else 0
 
 
-class TargetBody(serializers.Serializer):
+class CollaborationTargetBody(serializers.Serializer):
     target_kind = fields.CharField(help_text="task, report, problem or bulletin")
     target_id = fields.IntegerField()
 
@@ -54,7 +54,7 @@ class TargetBody(serializers.Serializer):
         return value
 
 
-class InstructBody(TargetBody):
+class InstructBody(CollaborationTargetBody):
     text = fields.CharField()
     units = fields.PrimaryKeyRelatedField(
         queryset=Unit.objects.all(), many=True, required=False,
@@ -63,7 +63,7 @@ class InstructBody(TargetBody):
     reply_within = fields.IntegerField(required=False, default=3, min_value=1, max_value=60)
 
 
-class ReplyBody(serializers.Serializer):
+class InstructionReplyBody(serializers.Serializer):
     text = fields.CharField()
     unit = fields.PrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False, allow_null=True,
                                          default=None)  # fmt: skip
@@ -72,7 +72,7 @@ class ReplyBody(serializers.Serializer):
                                            help_text="The leader asks the units again within so many working days")  # fmt: skip
 
 
-class CloseBody(serializers.Serializer):
+class InstructionCloseBody(serializers.Serializer):
     note = fields.CharField(required=False, default="", allow_blank=True, max_length=90)
 
 
@@ -91,14 +91,14 @@ class MakeMilestoneBody(serializers.Serializer):
     planned_progress = fields.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
 
 
-class RequestSerializer(fields.ModelSerializer):
+class CoordinationRequestSerializer(fields.ModelSerializer):
     class Meta:
         model = CoordinationRequest
         fields = ["id", "task", "from_unit", "to_unit", "to_leader", "subject", "body", "reply_by",
                   "related_task", "status", "answer", "decline_reason", "requested_at", "answered_at"]  # fmt: skip
 
 
-class AskBody(serializers.Serializer):
+class CoordinationAskBody(serializers.Serializer):
     task = fields.IntegerField()
     subject = fields.CharField(max_length=200)
     body = fields.CharField(required=False, default="", allow_blank=True)
@@ -116,17 +116,17 @@ class AskBody(serializers.Serializer):
         return data
 
 
-class AcceptBody(serializers.Serializer):
+class RequestAcceptBody(serializers.Serializer):
     related_task = fields.PrimaryKeyRelatedField(queryset=Task.objects.all(), required=False, allow_null=True,
                                                  default=None)  # fmt: skip
     note = fields.CharField(required=False, default="", allow_blank=True)
 
 
-class AnswerBody(serializers.Serializer):
+class RequestAnswerBody(serializers.Serializer):
     text = fields.CharField()
 
 
-class DeclineBody(serializers.Serializer):
+class RequestDeclineBody(serializers.Serializer):
     reason = fields.CharField()
 
 
@@ -147,7 +147,7 @@ class CommentSerializer(fields.ModelSerializer):
         return obj.text
 
 
-class CommentBody(TargetBody):
+class CommentBody(CollaborationTargetBody):
     text = fields.CharField(max_length=4000)
 
 
