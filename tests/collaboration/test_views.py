@@ -210,3 +210,15 @@ def test_a_mention_is_not_a_way_to_see_a_hidden_task(d):
     c = actions_comments.write(target, by=d.user("liaison_a"), text="@赵联络 看看")
     assert client(d, "liaison_b").get(reverse("task-detail", args=[d.task_a.pk]) + f"#comment-{c.pk}")\
         .status_code == 404  # fmt: skip
+
+
+def test_the_task_page_costs_the_same_with_many_instructions_requests_and_comments(d, django_assert_max_num_queries):
+    for n in range(5):
+        instruct(d, text=f"批示{n}")
+        ask(d)
+        target = targets.resolve(d.user("liaison_a"), "task", d.task_a.pk)
+        actions_comments.write(target, by=d.user("liaison_a"), text=f"@李局长 评论{n}")
+    c = client(d, "liaison_a")
+    c.get(reverse("task-detail", args=[d.task_a.pk]))
+    with django_assert_max_num_queries(27):
+        assert c.get(reverse("task-detail", args=[d.task_a.pk])).status_code == 200

@@ -190,7 +190,7 @@ class InstructionReply(models.Model):
 
 class RequestStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for a reply")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", _("Taken on")
     ANSWERED = "answered", _("Answered")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
