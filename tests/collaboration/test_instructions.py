@@ -163,3 +163,15 @@ def test_the_sweep_chases_each_silent_unit_once(d):
     assert notes(d.user("office"), "instruction_overdue").count() == 1
     assert not notes(d.user("liaison_c"), "instruction_overdue").exists()
     assert Instruction.objects.get(pk=i.pk).status == InstructionStatus.OPEN
+
+
+def test_the_worker_holds_the_sweep_once_and_it_runs_both_chases(d):
+    from tongtui.collaboration import tasks
+    from tongtui.dispatch import tasks as dispatch_tasks
+
+    tasks.register()
+    tasks.register()
+    assert [j.name for j in dispatch_tasks.PERIODIC].count("collaboration.sweep") == 1
+    instruct(d)
+    assert tasks.collaboration_sweep.call() == {"instructions": 1, "requests": 0}  # TODAY is long past
+    assert tasks.collaboration_sweep.call() == {"instructions": 0, "requests": 0}
