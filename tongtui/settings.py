@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tongtui.supervision",
     "tongtui.assessment",
     "tongtui.publicity",
+    "tongtui.collaboration",
     "tongtui.calendars",
     "tongtui.home",
     "tongtui.setup",

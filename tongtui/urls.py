@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("tongtui.supervision.urls")),
     path("", include("tongtui.assessment.urls")),
     path("", include("tongtui.publicity.urls")),
+    path("", include("tongtui.collaboration.urls")),
     path("", include("tongtui.calendars.urls")),
     path("", include("tongtui.setup.urls")),
     *account_urlpatterns,

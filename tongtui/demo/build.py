@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tongtui.core.system import system_user
 from tongtui.demo import assessment as demo_assessment
-from tongtui.demo import book_economy, book_green, book_people, dispatch, supervision
+from tongtui.demo import book_economy, book_green, book_people, collaboration, dispatch, supervision
 from tongtui.demo import lights as demo_lights
 from tongtui.demo.clock import at
 from tongtui.demo.district import Org, build_org
@@ -83,6 +83,7 @@ def build_demo(
             if story.as_of == today:  # the plan year is under way: its problems, meetings and supervision
                 dispatch.problems_and_meetings(plan, org, story.people, today=today, by=by)
                 supervision.supervise(plan, org, story.people, today=today)
+                collaboration.collaborate(plan, org, story.people, today=today)
             lights = recompute.recompute_plan(plan, today)
             history_days = demo_lights.replay_history(plan, today)
             if story.as_of == today:  # scores, rankings and bulletins of the quarters behind

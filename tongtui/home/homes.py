@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from tongtui.collaboration import waiting as collaboration_waiting
 from tongtui.core.piles import Pile
 from tongtui.core.workdays import WorkCalendar
 from tongtui.dispatch import waiting as dispatch_waiting
@@ -66,6 +67,7 @@ def home_for(user: Any, plan: Plan | None, today: datetime.date, cal: WorkCalend
             dispatch_waiting.acknowledge_pile(liaison_units, today, cal),
             orders,
             chases,
+            *collaboration_waiting.unit_piles(liaison_units, None, today, cal),
         ]
         for p in piles:
             once(p.key, liaison_units)
@@ -79,6 +81,8 @@ def home_for(user: Any, plan: Plan | None, today: datetime.date, cal: WorkCalend
         piles.append(supervision_waiting.unit_lights(head_units, plan_id))
         if once("orders", head_units):
             piles.extend(supervision_waiting.orders_and_chases(user, head_units, today, cal))
+        if once("instructions", head_units):
+            piles.extend(collaboration_waiting.unit_piles(head_units, None, today, cal))
         rates = dispatch_waiting.on_time_rates(plan_id, head_units)
         sections.append(Section("unit_head", _("Your unit, as its head"), _urgent_first(piles), rates=rates))
 
@@ -89,8 +93,17 @@ def home_for(user: Any, plan: Plan | None, today: datetime.date, cal: WorkCalend
             supervision_waiting.new_flags(user, plan_id),
             supervision_waiting.past_deadline(user, today),
             dispatch_waiting.requests_pile(user, today, cal),
+            collaboration_waiting.instructions_overdue(today, cal),
+            collaboration_waiting.requests_overdue(today, cal),
         ]
         sections.append(Section("office", _("Supervision office"), _urgent_first(piles)))
+
+    if roles.is_leader:
+        piles = [
+            collaboration_waiting.replies_to_read(roles.person_id, today, cal),
+            collaboration_waiting.requests_asked_of(set(), roles.person_id, today, cal),
+        ]
+        sections.append(Section("leader_instructions", _("Your instructions and requests to you"), piles))
 
     cockpit = None
     if roles.is_leader and plan is not None:
