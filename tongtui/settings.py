@@ -179,6 +179,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Key-work coordination and supervision: units, people, plans, tasks, milestones, indicators.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/schema/ and /api/docs/ describe every endpoint: for logged-in users (session or token) unless the
+    # deployment chooses to publish them (API_SCHEMA_PUBLIC=True).
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny"
+        if envbool("API_SCHEMA_PUBLIC", "False")
+        else "rest_framework.permissions.IsAuthenticated"
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     # Serve Swagger UI from the installed package: the docs page must work on a closed network.
     "SWAGGER_UI_DIST": "SIDECAR",

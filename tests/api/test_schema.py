@@ -16,9 +16,12 @@ def test_the_schema_generates_without_warnings_and_validates(tmp_path):
     assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3")
 
 
-def test_the_schema_is_served_and_the_docs_page_loads(db, client):
-    assert client.get("/api/schema/?format=json").json()["info"]["title"] == "Tongtui API"
-    assert client.get("/api/docs/").status_code == 200
+def test_the_schema_and_the_docs_page_are_for_logged_in_users(cast, client):
+    assert client.get("/api/schema/?format=json").status_code in (401, 403)
+    assert client.get("/api/docs/").status_code in (401, 403)
+    liaison = cast.client("liaison_b")
+    assert liaison.get("/api/schema/?format=json").json()["info"]["title"] == "Tongtui API"
+    assert liaison.get("/api/docs/").status_code == 200
 
 
 def test_editing_a_task_documents_the_required_version_and_the_conflict(schema):
