@@ -220,5 +220,5 @@ def test_the_task_page_costs_the_same_with_many_instructions_requests_and_commen
         actions_comments.write(target, by=d.user("liaison_a"), text=f"@李局长 评论{n}")
     c = client(d, "liaison_a")
     c.get(reverse("task-detail", args=[d.task_a.pk]))
-    with django_assert_max_num_queries(28)  # the year-end conclusion: one more:
+    with django_assert_max_num_queries(28):  # the year-end conclusion: one more
         assert c.get(reverse("task-detail", args=[d.task_a.pk])).status_code == 200
