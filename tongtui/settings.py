@@ -1,5 +1,6 @@
 """Tongtui settings: one module, read from environment variables through strict helpers."""
 
+import datetime
 import os
 import tempfile
 from pathlib import Path
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "tongtui.home",
     "tongtui.setup",
     "tongtui.api",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -81,7 +83,20 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it turns a lockout found during the request into the answer
 ]
+
+# Login throttling (django-axes), per account on the login page and the token endpoint: after
+# LOGIN_FAILURE_LIMIT wrong passwords further tries — the right one included — are refused for
+# LOGIN_COOLOFF_MINUTES; the office sees the locked logins under 设置 → 登录锁定 and can lift a lock.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "10")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", "30"))
+AXES_LOCKOUT_PARAMETERS = ["username"]  # per account, as offices expect: a shared office NAT must not lock all
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # (axes warns when the address is not part of the lock: by choice here)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "tongtui.orgs.lockout.lockout_response"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "tongtui.urls"
 

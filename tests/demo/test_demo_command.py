@@ -2,6 +2,7 @@ import io
 import re
 
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import Client
 
 from tongtui.orgs.models import Person, Unit
@@ -38,7 +39,7 @@ def test_it_prints_one_login_per_role_and_each_one_logs_in(built, db):
     logins = {m["username"]: m["password"] for m in LOGIN.finditer(run())}
     assert set(logins) == {"office", "leader", "head", "liaison", "town"}
     for username, password in logins.items():
-        assert Client().login(username=username, password=password), username
+        assert Client().login(request=HttpRequest(), username=username, password=password), username
     roles = {name: roles_of(Person.objects.get(user__username=name).user) for name in logins}
     assert roles["office"].is_office and roles["leader"].is_leader
     ndrc = Unit.objects.get(short_name="区发改局")

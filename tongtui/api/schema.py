@@ -26,6 +26,10 @@ FIELD_ERRORS = OpenApiResponse(
     description="Messages by field name ({field: [message, …]}); errors not tied to a field are under "
     "`non_field_errors`, malformed requests under `detail`.",
 )
+LOCKED_OUT = OpenApiResponse(
+    response=ErrorSerializer,
+    description="The account is locked after too many wrong passwords; `detail` says until when.",
+)
 CONFLICT = OpenApiResponse(
     response=ConflictSerializer,
     description="Someone else changed the task since the given version was read.",

@@ -6,12 +6,14 @@ from django.db.models import Model
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 
 from tongtui.api.exceptions import exception_handler
 from tongtui.api.filters import FilterBackend
 from tongtui.api.permissions import OfficeWrites
-from tongtui.api.schema import FIELD_ERRORS, AutoSchema
+from tongtui.api.schema import FIELD_ERRORS, LOCKED_OUT, AutoSchema
+from tongtui.orgs.lockout import lockout_response
 
 
 class ApiViewSet(viewsets.GenericViewSet):
@@ -36,6 +38,8 @@ class TokenSerializer(serializers.Serializer):
 
 
 class ObtainToken(ObtainAuthToken):
+    """A locked account (django-axes: too many wrong passwords) is answered 429 with until when, not 400."""
+
     @extend_schema(
         summary="Get an API token",
         description=(
@@ -44,8 +48,13 @@ class ObtainToken(ObtainAuthToken):
             "`tongtui drf_create_token USERNAME` (add `-r` to replace an existing token)."
         ),
         request=ObtainAuthToken.serializer_class,
-        responses={200: TokenSerializer, 400: FIELD_ERRORS},
+        responses={200: TokenSerializer, 400: FIELD_ERRORS, 429: LOCKED_OUT},
         tags=["auth"],
     )
     def post(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        return super().post(request, *args, **kwargs)
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            if getattr(request, "axes_locked_out", False) or getattr(request._request, "axes_locked_out", False):
+                return lockout_response(request._request, None, {"username": request.data.get("username", "")})
+            raise

@@ -47,6 +47,8 @@ urlpatterns = [
     path("setup/posts/<int:pk>/", views_units.post_fill, name="post-fill"),
     # People, roles, logins
     path("setup/people/", views_people.person_list, name="person-list"),
+    path("setup/people/locked/", views_people.locked_list, name="person-locked"),
+    path("setup/people/locked/unlock/", views_people.unlock, name="person-unlock"),
     path("setup/people/new/", views_people.person_create, name="person-create"),
     path("setup/people/<int:pk>/", views_people.person_detail, name="person-detail"),
     path("setup/people/<int:pk>/roles/", views_people.role_grant, name="role-grant"),

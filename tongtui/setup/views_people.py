@@ -2,6 +2,7 @@
 office sets or generates is shown once, in the answer to the request that set it, and never stored in
 the clear."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,12 +14,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongtui.orgs import actions as org_actions
-from tongtui.orgs import actions_accounts
+from tongtui.orgs import actions_accounts, lockout
 from tongtui.orgs.models import Membership, Person
 from tongtui.setup.forms_org import GrantRoleForm, LoginForm, PeopleFilterForm, PersonForm, ResetPasswordForm
 from tongtui.setup.views import REFUSED, attempt, office_only, to_form
 
 PAGE_SIZE = 50
+
+
+@login_required
+def locked_list(request: HttpRequest) -> HttpResponse:
+    """登录锁定: the logins locked by too many wrong passwords, until when, and a button to free each."""
+    office_only(request)
+    return render(request, "setup/person_locked.html", {"nav": "setup", "locked": lockout.locked_logins(),
+                                                        "limit": settings.AXES_FAILURE_LIMIT})  # fmt: skip
+
+
+@login_required
+@require_POST
+def unlock(request: HttpRequest) -> HttpResponse:
+    office_only(request)
+    username = request.POST.get("username", "")
+    attempt(request, lambda: lockout.unlock(username, by=request.user),
+            _("%(name)s can log in again.") % {"name": username})  # fmt: skip
+    return redirect("setup:person-locked")
 
 
 @login_required
