@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import close_old_connections, connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -17,9 +17,10 @@ from tongtui.assessment import actions
 from tongtui.assessment.ledger_db import recompute
 from tongtui.assessment.lists import ListMode, ListRule, RedBlack, describe, red_and_black
 from tongtui.assessment.models import RankingPublication, Scheme
-from tongtui.assessment.ranking import Row, competition_ranks
+from tongtui.assessment.ranking import Row, competition_ranks, parse_period
 from tongtui.assessment.rules_data import RuleKind
 from tongtui.core.errors import Conflict
+from tongtui.notify.models import Notification
 from tongtui.plans.models import Task
 from tongtui.supervision.models import RectificationOrder
 
@@ -243,7 +244,8 @@ def test_publishing_with_the_ranking_from_the_page(scored):
 
 
 def test_publishing_the_lists_twice_publishes_once(scored):
-    pub = actions.publish_ranking(scored.plan, "2026", by=scored.user("office"), with_lists=False)
+    with translation.override("zh-hans"):
+        pub = actions.publish_ranking(scored.plan, "2026", by=scored.user("office"), with_lists=False)
     c = scored.client("office")
     for _i in range(2):
         assert c.post("/assessment/2026/lists/publish/?period=2026").status_code == 302
@@ -251,6 +253,23 @@ def test_publishing_the_lists_twice_publishes_once(scored):
     assert pub.with_lists and pub.history.count() == 2  # created, then lists published: once
     with pytest.raises(Conflict):
         actions.publish_lists(pub, by=scored.user("office"))
+    # unit heads and leaders heard of each step once; liaisons are not told of rankings
+    told = sorted(Notification.objects.filter(kind="ranking", recipient=scored.user("head_a")).values_list(
+        "title", flat=True))  # fmt: skip
+    # (the lists were published from a page in English: the title is in the clicker's language)
+    assert told == ["2026年度考核排名已公布", "Red and black lists for year 2026 published"]
+    assert Notification.objects.filter(kind="ranking", recipient=scored.user("leader")).count() == 2
+    assert not Notification.objects.filter(kind="ranking", recipient=scored.user("liaison_a")).exists()
+
+
+@pytest.mark.parametrize(
+    ("key", "zh"),
+    [("2026", "2026年度"), ("2026-H1", "2026年上半年"), ("2026-H2", "2026年下半年"), ("2026-Q2", "2026年第2季度"),
+     ("2026-06", "2026年6月")],
+)  # fmt: skip
+def test_periods_are_named_as_people_write_them(key, zh):
+    with translation.override("zh-hans"):
+        assert parse_period(key).label == zh
 
 
 @pytest.mark.django_db(transaction=True)

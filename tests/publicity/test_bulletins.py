@@ -11,6 +11,7 @@ from docx import Document
 
 from tongtui.assessment.models import RankingPublication
 from tongtui.core.errors import Conflict, Forbidden
+from tongtui.notify.models import Notification
 from tongtui.publicity import actions
 from tongtui.publicity.models import Bulletin, BulletinStatus
 from tongtui.supervision.light_views import reason_texts
@@ -79,6 +80,19 @@ def test_publishing_numbers_the_bulletin_and_freezes_its_text(draft, lit):
         actions.edit(Bulletin.objects.get(pk=draft.pk), by=office, version=draft.version, title="x", texts={})
     second = actions.generate(lit.plan, by=office, start=D(2026, 7, 1), as_of=D(2026, 7, 31))
     assert actions.publish(second, by=office).number == 2
+
+
+def test_publishing_tells_every_unit_and_leader_once(draft, lit):
+    with translation.override("zh-hans"):
+        actions.publish(draft, by=lit.user("office"))
+    with pytest.raises(Conflict):
+        actions.publish(Bulletin.objects.get(pk=draft.pk), by=lit.user("office"))
+    told = Notification.objects.filter(kind="bulletin")
+    for who in ("leader", "head_a", "liaison_a", "liaison_b"):
+        mine = told.filter(recipient=lit.user(who))
+        assert mine.count() == 1, who
+        assert mine.get().title == f"通报〔2026〕1号已印发：{draft.title}"
+        assert mine.get().url == f"/bulletins/{draft.pk}/"
 
 
 def test_the_pages_generate_edit_and_publish(lit):

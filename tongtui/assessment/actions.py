@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tongtui.assessment.models import ManualEntry, RankingPublication, Scheme, SchemeRule
@@ -16,7 +17,10 @@ from tongtui.assessment.rules_data import DEFAULT, RULE_ORDER, ListRule, RuleKin
 from tongtui.core.claims import claim
 from tongtui.core.errors import ActionError, Conflict, Forbidden
 from tongtui.core.history import save_with_history
-from tongtui.orgs.models import Unit, UnitGroup
+from tongtui.notify.actions import send
+from tongtui.notify.kinds import Kind
+from tongtui.orgs.models import Role, Unit, UnitGroup
+from tongtui.orgs.recipients import users_with
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.models import Plan, Task
 
@@ -185,9 +189,22 @@ def publish_ranking(
     try:
         with transaction.atomic():
             save_with_history(pub, by=by, reason=_("published"))
+            _announce(pub, _("Ranking for %(period)s published") % {"period": parse_period(key).label})
     except (IntegrityError, ValidationError) as e:
         raise Conflict(_("This ranking is published already."), 0) from e
     return pub
+
+
+def _announce(pub: RankingPublication, title: str) -> None:
+    """Unit heads and leaders hear that a ranking (or its red and black lists) is out, once per step."""
+    send(
+        Kind.RANKING,
+        users_with(Role.UNIT_HEAD, Role.LEADER),
+        title,
+        url=reverse("assessment:ranking", args=[pub.plan.year]) + f"?period={pub.period}",
+        key=f"ranking:{pub.pk}:{'lists' if pub.with_lists else 'scores'}",
+        plan=pub.plan_id,
+    )
 
 
 @transaction.atomic
@@ -198,4 +215,7 @@ def publish_lists(pub: RankingPublication, *, by: Any) -> RankingPublication:
     claim(pub, lambda now: _("The red and black lists are published already."), update={"with_lists": True},
           with_lists=False)  # fmt: skip
     save_with_history(pub, by=by, reason=_("red and black lists published"))
+    _announce(
+        pub, _("Red and black lists for %(period)s published") % {"period": parse_period(pub.period).label}
+    )
     return pub

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from tongtui.assessment.rules_data import RuleKind
 
 ZERO = Decimal(0)
@@ -32,6 +34,20 @@ class Period:
         if "-Q" in self.key:
             return "quarter"
         return "month" if "-" in self.key else "year"
+
+    @property
+    def label(self) -> str:
+        """The period as people write it: 2026年第2季度, 2026年上半年, 2026年6月, 2026年度."""
+        y, kind = self.start.year, self.kind
+        if kind == "quarter":
+            return _("%(year)s, quarter %(n)s") % {"year": y, "n": (self.start.month + 2) // 3}
+        if kind == "half":
+            return (
+                _("first half of %(year)s") if self.start.month == 1 else _("second half of %(year)s")
+            ) % {"year": y}
+        if kind == "month":
+            return _("%(month)s/%(year)s") % {"year": y, "month": self.start.month}
+        return _("year %(year)s") % {"year": y}
 
     def previous(self) -> "Period | None":
         """The period of the same length just before, within the same year (a year has none)."""

@@ -35,7 +35,8 @@ from tongtui.dispatch.repeats_db import previous_report
 from tongtui.dispatch.schedule import Period
 from tongtui.notify.actions import send
 from tongtui.notify.kinds import Kind
-from tongtui.orgs.models import Membership, Role, Unit
+from tongtui.orgs.models import Role, Unit
+from tongtui.orgs.recipients import users_with
 from tongtui.orgs.roles import roles_of
 from tongtui.plans import actions as plan_actions
 from tongtui.plans.models import Indicator, Task, TaskStatus
@@ -98,11 +99,6 @@ def lock_editable(report: ProgressReport) -> None:
     """Hold the report's row while adding to it (files, contributions, milestone claims) without changing
     its version, so a draft the user is still typing is not refused; refused once the report is submitted."""
     claim(report, lambda now: _refusal(now, ()), status__in=EDITABLE)
-
-
-def _unit_users(unit_id: int, *roles: str) -> list[Any]:
-    rows = Membership.objects.filter(unit_id=unit_id, role__in=roles, person__user__isnull=False)
-    return [m.person.user for m in rows.select_related("person__user")]
 
 
 def _url(report: ProgressReport) -> str:
@@ -251,7 +247,7 @@ def submit_report(report: ProgressReport, *, by: Any, version: int | None = None
     if report.status == ReportStatus.SUBMITTED:
         send(
             Kind.SIGN_OFF,
-            _unit_users(report.unit_id, Role.UNIT_HEAD),
+            users_with(Role.UNIT_HEAD, units=[report.unit_id]),
             _("A report waits for your sign-off: %(report)s") % {"report": report},
             url=_url(report),
             key=f"sign-off:{report.pk}:{report.version}",
@@ -357,7 +353,7 @@ def return_report(report: ProgressReport, *, by: Any, reason: str) -> ProgressRe
     report.status = ReportStatus.RETURNED
     report.reviewed_at, report.reviewed_by, report.review_note = timezone.now(), by, reason.strip()
     save_with_history(report, by=by, reason=reason.strip())
-    users = {report.submitted_by, *_unit_users(report.unit_id, Role.LIAISON)}
+    users = {report.submitted_by, *users_with(Role.LIAISON, units=[report.unit_id])}
     send(
         Kind.REPORT_RETURNED,
         users,

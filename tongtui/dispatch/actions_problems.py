@@ -19,7 +19,8 @@ from tongtui.dispatch.models import AddressedTo, Problem, ProblemAnswer, Problem
 from tongtui.dispatch.rules import UNIT_ACTORS
 from tongtui.notify.actions import send
 from tongtui.notify.kinds import Kind
-from tongtui.orgs.models import Membership, Person, Role, Unit
+from tongtui.orgs.models import Person, Role, Unit
+from tongtui.orgs.recipients import office_users, users_with
 from tongtui.orgs.roles import Roles, roles_of
 from tongtui.plans.models import Task
 
@@ -67,23 +68,9 @@ def _refusal(problem: Problem | None) -> str:
     return said.get(problem.status, _("Someone else changed this problem a moment ago. Reload the page."))
 
 
-def _users(unit_ids: set[int | None], *role: str) -> list[Any]:
-    rows = Membership.objects.filter(
-        unit_id__in=[u for u in unit_ids if u], role__in=role, person__user__isnull=False
-    )
-    return list({m.person.user for m in rows.select_related("person__user")})
-
-
-def office_users() -> list[Any]:
-    rows = Membership.objects.filter(role=Role.OFFICE, person__user__isnull=False).select_related(
-        "person__user"
-    )
-    return list({m.person.user for m in rows})
-
-
 def addressees(problem: Problem) -> list[Any]:
     if problem.addressed_to == AddressedTo.UNIT:
-        return _users({problem.addressed_unit_id}, *UNIT_ACTORS)
+        return users_with(*UNIT_ACTORS, units=[problem.addressed_unit_id])
     if problem.addressed_to == AddressedTo.LEADER:
         leader = problem.addressed_leader
         return [leader.user] if leader is not None and leader.user_id else []
@@ -170,7 +157,7 @@ def answer_problem(problem: Problem, *, by: Any, text: str) -> ProblemAnswer:
     answer = ProblemAnswer(problem=problem, text=text.strip(), answered_by=by)
     save_with_history(answer, by=by)
     save_with_history(problem, by=by, reason=_("answered"))
-    raisers = {problem.raised_by, *_users({problem.unit_id}, *UNIT_ACTORS)}
+    raisers = {problem.raised_by, *users_with(*UNIT_ACTORS, units=[problem.unit_id])}
     send(
         Kind.PROBLEM_ANSWERED,
         [u for u in raisers if u != by],

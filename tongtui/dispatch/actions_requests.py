@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from tongtui.core.claims import claim
 from tongtui.core.errors import ActionError, Conflict, Forbidden
 from tongtui.core.history import save_with_history
-from tongtui.dispatch.actions_problems import _users, office_users
 from tongtui.dispatch.rules import UNIT_ACTORS
 from tongtui.notify.actions import send
 from tongtui.notify.kinds import Kind
 from tongtui.orgs.models import Unit
+from tongtui.orgs.recipients import office_users, users_with
 from tongtui.orgs.roles import Roles, roles_of
 from tongtui.plans import actions as plan_actions
 from tongtui.plans import actions_reassign
@@ -191,7 +191,7 @@ def _require_pending(change: ChangeRequest) -> None:
 
 
 def _tell_unit(change: ChangeRequest, by: Any, title: str) -> None:
-    users = {change.requested_by, *_users({change.unit_id}, *UNIT_ACTORS)}
+    users = {change.requested_by, *users_with(*UNIT_ACTORS, units=[change.unit_id])}
     send(
         Kind.REQUEST_DECIDED,
         [u for u in users if u is not None and u != by],
@@ -236,7 +236,7 @@ def approve_request(
         save_with_history(change, by=by, reason=outcome)
         send(
             Kind.TASK_ASSIGNED,
-            _users({new_unit.pk}, *UNIT_ACTORS),
+            users_with(*UNIT_ACTORS, units=[new_unit.pk]),
             _("Your unit now leads a task; acknowledge it by %(day)s: %(task)s")
             % {"day": f"{task.ack_due:%Y-%m-%d}" if task.ack_due else "—", "task": _subject(change)},
             url=reverse("task-detail", args=[task.pk]),

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,10 @@ from tongtui.assessment.ranking import parse_period
 from tongtui.core.claims import claim
 from tongtui.core.errors import ActionError, Conflict, Forbidden
 from tongtui.core.history import save_with_history
-from tongtui.orgs.models import Person
+from tongtui.notify.actions import send
+from tongtui.notify.kinds import Kind
+from tongtui.orgs.models import Person, Role
+from tongtui.orgs.recipients import users_with
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.models import Category, Plan
 from tongtui.publicity import compose, facts
@@ -91,9 +95,22 @@ def publish(b: Bulletin, *, by: Any) -> Bulletin:
             b.published_at = timezone.now()
             b.published_by = by
             save_with_history(b, by=by, reason=_("published"))
+            _announce(b)
     except (IntegrityError, ValidationError) as e:  # another bulletin took the number at the same moment
         raise Conflict(_("Another bulletin was published at the same moment; try again."), b.version) from e
     return b
+
+
+def _announce(b: Bulletin) -> None:
+    """Everyone with a role hears of a published bulletin once: in the app, by e-mail and in the groups."""
+    send(
+        Kind.BULLETIN,
+        users_with(*Role.values),
+        _("Bulletin %(number)s published: %(title)s") % {"number": b.document_number, "title": b.title},
+        url=reverse("publicity:detail", args=[b.pk]),
+        key=f"bulletin:{b.pk}",
+        plan=b.plan_id,
+    )
 
 
 def _refused(current: Bulletin | None) -> str:

@@ -23,9 +23,10 @@ from tongtui.dispatch.rules import UNIT_ACTORS
 from tongtui.notify.actions import send
 from tongtui.notify.kinds import Kind
 from tongtui.orgs.models import Unit
+from tongtui.orgs.recipients import office_users, users_with
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.models import Plan, Task
-from tongtui.supervision.actions_orders import _office_users, _unit_users, require_office
+from tongtui.supervision.actions_orders import require_office
 from tongtui.supervision.models import OPEN_CHASE, ChaseNotice, ChaseStatus
 
 DEFAULT_WORKDAYS = 3
@@ -102,7 +103,7 @@ def issue_chase(
     chase.tasks.set(tasks)
     send(
         Kind.CHASE,
-        _unit_users(unit.pk, *UNIT_ACTORS),
+        users_with(*UNIT_ACTORS, units=[unit.pk]),
         _("Chase notice %(number)s: reply by %(due)s")
         % {"number": chase.number, "due": f"{chase.reply_due:%Y-%m-%d}"},
         body=f"{chase.subject}\n{chase.content}",
@@ -127,7 +128,7 @@ def reply_chase(chase: ChaseNotice, *, by: Any, text: str) -> ChaseNotice:
     chase.reply_text = text.strip()
     chase.replied_at, chase.replied_by = timezone.now(), by
     save_with_history(chase, by=by, reason=_("replied"))
-    send(Kind.CHASE, _office_users(), _("Reply to chase notice %(number)s") % {"number": chase.number},
+    send(Kind.CHASE, office_users(), _("Reply to chase notice %(number)s") % {"number": chase.number},
            body=chase.reply_text, url=chase_url(chase))  # fmt: skip
     return chase
 
@@ -142,7 +143,7 @@ def close_chase(chase: ChaseNotice, *, by: Any, note: str = "") -> ChaseNotice:
     chase.closed_at = timezone.now()
     chase.close_note = note.strip()
     save_with_history(chase, by=by, reason=_("closed"))
-    send(Kind.CHASE, _unit_users(chase.unit_id, *UNIT_ACTORS), _("Chase notice %(number)s closed") % {"number": chase.number},
+    send(Kind.CHASE, users_with(*UNIT_ACTORS, units=[chase.unit_id]), _("Chase notice %(number)s closed") % {"number": chase.number},
            body=chase.close_note, url=chase_url(chase), unit=chase.unit_id)  # fmt: skip
     return chase
 
@@ -188,7 +189,7 @@ def overdue_sweep(today: datetime.date | None = None) -> dict[str, int]:
         ):
             send(
                 Kind.CHASE,
-                _unit_users(chase.unit_id, *UNIT_ACTORS) + _office_users(),
+                users_with(*UNIT_ACTORS, units=[chase.unit_id]) + office_users(),
                 _("Reply to chase notice %(number)s overdue since %(due)s")
                 % {"number": chase.number, "due": f"{chase.reply_due:%Y-%m-%d}"},
                 url=chase_url(chase),

@@ -24,7 +24,8 @@ from tongtui.dispatch.evidence import check_upload
 from tongtui.dispatch.rules import UNIT_ACTORS
 from tongtui.notify.actions import send
 from tongtui.notify.kinds import Kind
-from tongtui.orgs.models import Membership, Role, Unit
+from tongtui.orgs.models import Role, Unit
+from tongtui.orgs.recipients import office_users, users_with
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.models import Plan, Task
 from tongtui.supervision.models import (
@@ -44,18 +45,6 @@ APPROACH_WORKDAYS = 2  # notify the unit this many working days before the deadl
 def require_office(by: Any) -> None:
     if not roles_of(by).is_office:
         raise Forbidden(_("Only the supervision office can do this."))
-
-
-def _unit_users(unit_id: int, *roles: str) -> list[Any]:
-    rows = Membership.objects.filter(unit_id=unit_id, role__in=roles, person__user__isnull=False)
-    return [m.person.user for m in rows.select_related("person__user")]
-
-
-def _office_users() -> list[Any]:
-    rows = Membership.objects.filter(role=Role.OFFICE, person__user__isnull=False).select_related(
-        "person__user"
-    )
-    return list({m.person.user_id: m.person.user for m in rows}.values())
 
 
 def order_url(order: RectificationOrder) -> str:
@@ -135,7 +124,7 @@ def issue_order(
     save_with_history(order, by=by, reason=_("issued"))
     send(
         Kind.ORDER,
-        _unit_users(unit.pk, *UNIT_ACTORS),
+        users_with(*UNIT_ACTORS, units=[unit.pk]),
         _("Rectification order: fix by %(deadline)s") % {"deadline": f"{deadline:%Y-%m-%d}"},
         body=order.problem,
         url=order_url(order),
@@ -196,7 +185,7 @@ def report_rectification(
     save_with_history(order, by=by, reason=_("rectification reported"))
     send(
         Kind.ORDER,
-        _office_users(),
+        office_users(),
         _("Rectification reported: %(order)s") % {"order": order},
         url=order_url(order),
     )
@@ -219,7 +208,7 @@ def verify_order(order: RectificationOrder, *, by: Any, passed: bool, note: str 
     title = _("Rectification passed: %(order)s") if passed else _("Rectification not passed: %(order)s")
     send(
         Kind.ORDER,
-        _unit_users(order.unit_id, *UNIT_ACTORS),
+        users_with(*UNIT_ACTORS, units=[order.unit_id]),
         title % {"order": order},
         body=note,
         url=order_url(order),
@@ -265,7 +254,7 @@ def extend_order(
     save_with_history(order, by=by, reason=_("extended"))
     send(
         Kind.ORDER_DEADLINE,
-        _unit_users(order.unit_id, *UNIT_ACTORS),
+        users_with(*UNIT_ACTORS, units=[order.unit_id]),
         _("Rectification deadline extended to %(deadline)s") % {"deadline": f"{order.deadline:%Y-%m-%d}"},
         body=note,
         url=order_url(order),
@@ -288,7 +277,7 @@ def escalate_order(order: RectificationOrder, *, by: Any, note: str) -> Rectific
     save_with_history(order, by=by, reason=_("escalated"))
     leader = getattr(order.task, "leader", None) if order.task_id else None
     users = [leader.user] if leader is not None and leader.user_id else []
-    send(Kind.ORDER, users + _unit_users(order.unit_id, Role.UNIT_HEAD), _("Rectification order escalated: %(order)s")
+    send(Kind.ORDER, users + users_with(Role.UNIT_HEAD, units=[order.unit_id]), _("Rectification order escalated: %(order)s")
            % {"order": order}, body=note, url=order_url(order))  # fmt: skip
     return order
 
@@ -307,7 +296,7 @@ def deadline_sweep(today: datetime.date | None = None, cal: WorkCalendar | None 
         ):
             send(
                 Kind.ORDER_DEADLINE,
-                _unit_users(order.unit_id, *UNIT_ACTORS),
+                users_with(*UNIT_ACTORS, units=[order.unit_id]),
                 _("Rectification due on %(deadline)s: %(order)s")
                 % {"deadline": f"{order.deadline:%Y-%m-%d}", "order": order},
                 url=order_url(order),
@@ -321,7 +310,7 @@ def deadline_sweep(today: datetime.date | None = None, cal: WorkCalendar | None 
         ):
             send(
                 Kind.ORDER_DEADLINE,
-                _unit_users(order.unit_id, *UNIT_ACTORS) + _office_users(),
+                users_with(*UNIT_ACTORS, units=[order.unit_id]) + office_users(),
                 _("Rectification overdue since %(deadline)s: %(order)s")
                 % {"deadline": f"{order.deadline:%Y-%m-%d}", "order": order},
                 url=order_url(order),
@@ -365,7 +354,7 @@ def schedule_admonition(
     adm.tasks.set(tasks)
     send(
         Kind.ADMONITION,
-        _unit_users(unit.pk, *UNIT_ACTORS),
+        users_with(*UNIT_ACTORS, units=[unit.pk]),
         _("Admonition talk on %(day)s with %(who)s")
         % {"day": f"{scheduled_for:%Y-%m-%d}", "who": adm.talked_by},
         body=adm.reason,
@@ -477,7 +466,7 @@ def publish_accountability(acc: Accountability, *, by: Any) -> Accountability:
     save_with_history(acc, by=by, reason=_("published to the unit"))
     send(
         Kind.ACCOUNTABILITY,
-        _unit_users(acc.unit_id, Role.UNIT_HEAD),
+        users_with(Role.UNIT_HEAD, units=[acc.unit_id]),
         _("Accountability decision published to your unit"),
         url=reverse("supervision:accountability-detail", args=[acc.pk]),
         key=f"accountability:{acc.pk}",
