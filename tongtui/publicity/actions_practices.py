@@ -22,7 +22,8 @@ from tongtui.core.history import save_with_history
 from tongtui.dispatch.evidence import check_upload
 from tongtui.notify.actions import send
 from tongtui.notify.kinds import Kind
-from tongtui.orgs.models import Membership, Role, Unit
+from tongtui.orgs.models import Role, Unit
+from tongtui.orgs.recipients import office_users, users_with
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.models import Plan, Task
 from tongtui.publicity.access_practices import WRITERS, tasks_of_unit, writer_units
@@ -32,16 +33,6 @@ MAX_PHOTOS = 9
 PHOTO_TYPES = ("jpg", "jpeg", "png", "webp")  # shown in every browser; checked by content through dispatch
 BONUS_KIND = {PracticeKind.PRACTICE: RuleKind.PRACTICE, PracticeKind.INNOVATION: RuleKind.INNOVATION}
 OPEN = (PracticeStatus.SUBMITTED, PracticeStatus.SELECTED)  # what the office can return or reject
-
-
-def _users(unit_ids: Iterable[int], *roles: str) -> list[Any]:
-    rows = Membership.objects.filter(unit_id__in=list(unit_ids), role__in=roles, person__user__isnull=False)
-    return [m.person.user for m in rows.select_related("person__user")]
-
-
-def _office_users() -> list[Any]:
-    rows = Membership.objects.filter(role=Role.OFFICE, person__user__isnull=False).select_related("person__user")
-    return [m.person.user for m in rows]
 
 
 def _url(p: Practice) -> str:
@@ -138,7 +129,7 @@ def submit(p: Practice, *, by: Any) -> Practice:
           status__in=EDITABLE)  # fmt: skip
     p.submitted_at = timezone.now()
     save_with_history(p, by=by, reason=_("submitted"))
-    send(Kind.PRACTICE, _office_users(), _("%(unit)s submitted a practice: %(title)s") % {
+    send(Kind.PRACTICE, office_users(), _("%(unit)s submitted a practice: %(title)s") % {
         "unit": p.unit.name, "title": p.title}, url=_url(p), key=f"practice:{p.pk}:submitted:{p.version}",
          unit=p.unit, plan=p.plan)  # fmt: skip
     return p
@@ -162,7 +153,7 @@ def _back_to_unit(p: Practice, by: Any, reason: str, status: str, said: str) -> 
     claim(p, _refused, update={"status": status, "version": F("version") + 1}, status__in=OPEN)
     p.review_note = reason.strip()
     save_with_history(p, by=by, reason=f"{said}: {reason}")
-    send(Kind.PRACTICE, _users([p.unit_id], *WRITERS), f"{said}: {p.title}", body=p.review_note, url=_url(p),
+    send(Kind.PRACTICE, users_with(*WRITERS, units=[p.unit_id]), f"{said}: {p.title}", body=p.review_note, url=_url(p),
          key=f"practice:{p.pk}:{status}:{p.version}", unit=p.unit, plan=p.plan)  # fmt: skip
     return p
 
@@ -202,15 +193,10 @@ def publish(p: Practice, *, by: Any) -> Practice:
     p.published_by = by
     ensure_bonus(p, by=by)
     save_with_history(p, by=by, reason=_("published"))
-    readers = _users([p.unit_id], *WRITERS) + list(_leaders())
+    readers = users_with(*WRITERS, units=[p.unit_id]) + users_with(Role.LEADER)
     send(Kind.PRACTICE, readers, _("Practice published: %(title)s") % {"title": p.title}, body=p.summary,
          url=_url(p), key=f"practice:{p.pk}:published:{p.version}", unit=p.unit, plan=p.plan)  # fmt: skip
     return p
-
-
-def _leaders() -> list[Any]:
-    rows = Membership.objects.filter(role=Role.LEADER, person__user__isnull=False).select_related("person__user")
-    return [m.person.user for m in rows]
 
 
 @transaction.atomic

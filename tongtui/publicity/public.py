@@ -63,13 +63,13 @@ def load(*, year: int | None = None, key: str | None = None) -> list[PublicTask]
         rows = rows.filter(plan__year=year)
     if key is not None:
         rows = rows.filter(key=key)
-    rows = rows.order_by("-plan__year", "number").values(
+    values = rows.order_by("-plan__year", "number").values(
         "key", "number", "title", "text", "show_milestones", "plan__year", "task_id", "task__status",
         "task__progress", "task__progress_on", "task__due", "task__category__name", "task__lead_unit__name",
     )  # fmt: skip
     out: dict[int, PublicTask] = {}
     shown: set[int] = set()
-    for r in rows:
+    for r in values:
         out[r["task_id"]] = PublicTask(
             key=r["key"], year=r["plan__year"], number=r["number"], title=r["title"], text=r["text"],
             category=r["task__category__name"] or "", lead_unit=r["task__lead_unit__name"] or "",
