@@ -59,8 +59,8 @@ def library(request: HttpRequest) -> HttpResponse:
     form = LibraryFilter(request.GET or None, unit_ids=sorted({u for u, _y in facets}),
                          years=sorted({y for _u, y in facets}, reverse=True))  # fmt: skip
     rows = published
-    if form.is_bound and form.is_valid():
-        rows = search(rows, form.cleaned_data)
+    if form.is_bound:
+        rows = search(rows, form.cleaned_data) if form.is_valid() else rows.none()  # a unit with none published
     page = Paginator(_with_cover(rows).order_by("-published_at", "-pk"), PER_PAGE).get_page(request.GET.get("page"))
     working = access.practices_visible_to(user).exclude(status=PracticeStatus.PUBLISHED)
     if roles.is_office:
