@@ -68,9 +68,12 @@ def set_public(task: Task, *, by: Any, public: bool) -> Task:
     _office(by)
     if public and not PublicEntry.objects.filter(task=task).exists():
         raise ActionError(_("Write the public text first: nothing goes on the public page without it."))
-    if Task.objects.filter(pk=task.pk, is_public=public).exists():
+    fresh = Task.objects.get(pk=task.pk)  # the task as it is now: the save below writes every field
+    if fresh.is_public == public:
         raise Conflict(_("The task is public already.") if public else _("The task is not public already."),
-                       task.version)  # fmt: skip
+                       fresh.version)  # fmt: skip
     reason = _("shown on the public page") if public else _("taken off the public page")
-    # the version the caller loaded: of two clicks at once, the second finds it moved on (a Conflict)
-    return plan_actions.update_task(task, by=by, version=task.version, is_public=public, reason=reason)
+    # the version just read: of two clicks at once, the second finds it moved on (a Conflict)
+    plan_actions.update_task(fresh, by=by, version=fresh.version, is_public=public, reason=reason)
+    task.is_public, task.version = fresh.is_public, fresh.version
+    return fresh
