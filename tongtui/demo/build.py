@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from tongtui.core.system import system_user
-from tongtui.demo import book_economy, book_green, book_people, dispatch, supervision
+from tongtui.demo import book_economy, book_green, book_people, dispatch, practices, supervision
 from tongtui.demo import lights as demo_lights
 from tongtui.demo.clock import at
 from tongtui.demo.district import Org, build_org
@@ -82,6 +82,8 @@ def build_demo(
             if story.as_of == today:  # the plan year is under way: its problems, meetings and supervision
                 dispatch.problems_and_meetings(plan, org, story.people, today=today, by=by)
                 supervision.supervise(plan, org, story.people, today=today)
+                practices.public_tasks(plan, office=story.people.office, today=today)
+                practices.practices(plan, org, story.people, today=today)
             lights = recompute.recompute_plan(plan, today)
             history_days = demo_lights.replay_history(plan, today)
     result = Result(year=year, built=built, logins=org.logins)
