@@ -17,8 +17,8 @@ from tongtui.plans.models import Plan, Task, TaskStatus
 from tongtui.publicity import actions_practices, actions_public
 
 PUBLIC_TEXT = (
-    "这是{year}年区政府向社会承诺办理的民生实事。我们将按照时间节点倒排工期、挂图作战，"
-    "每月向社会公开进展，确保按期建成、群众满意。"
+    "“{title}”是{year}年区政府向社会承诺办理的民生实事之一。我们将按照时间节点倒排工期、挂图作战，"
+    "每月向社会公开进展，确保按期完成、群众满意。"
 )
 
 # (unit short name, kind, title, summary, body, end state)
@@ -86,12 +86,13 @@ def photo_png(seed: int, width: int = 480, height: int = 320) -> bytes:
 def public_tasks(plan: Plan, *, office: Any, today: datetime.date, n: int = 8) -> int:
     """Mark about eight tasks public with the office's texts: 民生保障 first, then others under way."""
     shown = Task.objects.filter(plan=plan, parent=None).exclude(status__in=[TaskStatus.DRAFT, TaskStatus.CANCELLED])
-    welfare = list(shown.filter(category__name="民生保障").order_by("code_sort", "pk")[:n])
-    picks = welfare + list(shown.exclude(pk__in=[t.pk for t in welfare]).order_by("code_sort", "pk")[: n - len(welfare)])
+    marked = list(shown.filter(is_public=True).order_by("code_sort", "pk")[:n])  # the task book's 民生实事 first
+    welfare = shown.filter(category__name="民生保障").exclude(pk__in=[t.pk for t in marked])
+    picks = marked + list(welfare.order_by("code_sort", "pk")[: n - len(marked)])
     with at(min(today, datetime.date(plan.year, 3, 2))):
         for task in picks:
             title = task.title.split("，")[0].split("。")[0][:60]
-            actions_public.save_entry(task, by=office, title=title, text=PUBLIC_TEXT.format(year=plan.year),
+            actions_public.save_entry(task, by=office, title=title, text=PUBLIC_TEXT.format(title=title, year=plan.year),
                                       public=True)  # fmt: skip
     return len(picks)
 

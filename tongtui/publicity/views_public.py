@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from tongtui.core.errors import Conflict, Forbidden
 from tongtui.orgs.roles import roles_of
@@ -32,7 +32,7 @@ def _year(request: HttpRequest) -> int | None:
     return int(value) if value.isdigit() and len(value) == 4 else None
 
 
-@require_GET
+@require_safe
 @PUBLIC_CACHE
 def index(request: HttpRequest) -> HttpResponse:
     years = public.years()
@@ -44,7 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
     })  # fmt: skip
 
 
-@require_GET
+@require_safe
 @PUBLIC_CACHE
 def task(request: HttpRequest, key: str) -> HttpResponse:
     found = public.load(key=key)
