@@ -4,7 +4,7 @@
 import pytest
 
 from tests.publicity.conftest import write
-from tests.race import at_once, api_client, losers_say, one_wins, post_all, statuses
+from tests.race import api_client, at_once, losers_say, one_wins, post_all, statuses
 from tongtui.assessment.models import ManualEntry
 from tongtui.notify.models import Notification
 from tongtui.plans.models import Task
