@@ -218,6 +218,8 @@ SPECTACULAR_SETTINGS = {
         "BulletinStatusEnum": "tongtui.publicity.models.BulletinStatus",
         "BulletinScopeEnum": "tongtui.publicity.models.Scope",
         "MeetingScopeEnum": "tongtui.dispatch.models.meetings.MeetingScope",
+        "PracticeKindEnum": "tongtui.publicity.models.PracticeKind",
+        "PracticeStatusEnum": "tongtui.publicity.models.PracticeStatus",
     },
 }
 

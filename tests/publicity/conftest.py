@@ -32,3 +32,30 @@ def lit(cast):
 @pytest.fixture
 def draft(lit):
     return actions.generate(lit.plan, by=lit.user("office"), start=D(2026, 1, 1), as_of=D(2026, 7, 10))
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def write(cast, who="liaison_a", unit=None, **kw):
+    """A draft practice of unit A (by its liaison), related to task_a."""
+    from tongtui.publicity import actions_practices
+
+    fields = {"kind": "practice", "title": "“周调度”推进机制", "summary": "每周一调度，问题当周清零。",
+              "body": "建立周调度机制。\n问题清单化管理。", "tasks": [cast.task_a]} | kw  # fmt: skip
+    return actions_practices.create_practice(by=cast.user(who), unit=unit or cast.unit_a, plan=cast.plan, **fields)
+
+
+@pytest.fixture
+def practice(cast):
+    return write(cast)
+
+
+@pytest.fixture
+def published(cast, practice):
+    from tongtui.publicity import actions_practices as a
+
+    office = cast.user("office")
+    a.submit(practice, by=cast.user("liaison_a"))
+    a.select(practice, by=office)
+    return a.publish(practice, by=office)

@@ -83,5 +83,5 @@ def test_rankings_print_only_when_given():
     assert "2026-Q2" in text and "第1名甲镇（98.5分）；第1名乙镇（98.5分）；第3名丙镇（90分）" in text
 
 
-def test_practices_start_empty_for_the_office_to_write():
+def test_practices_are_empty_when_none_was_published():
     assert sections(facts(task("1", "green")))["practices"] == ""

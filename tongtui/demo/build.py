@@ -15,7 +15,15 @@ from django.utils import timezone
 
 from tongtui.core.system import system_user
 from tongtui.demo import assessment as demo_assessment
-from tongtui.demo import book_economy, book_green, book_people, collaboration, dispatch, supervision
+from tongtui.demo import (
+    book_economy,
+    book_green,
+    book_people,
+    collaboration,
+    dispatch,
+    practices,
+    supervision,
+)
 from tongtui.demo import lights as demo_lights
 from tongtui.demo.clock import at
 from tongtui.demo.district import Org, build_org
@@ -84,6 +92,8 @@ def build_demo(
                 dispatch.problems_and_meetings(plan, org, story.people, today=today, by=by)
                 supervision.supervise(plan, org, story.people, today=today)
                 collaboration.collaborate(plan, org, story.people, today=today)
+                practices.public_tasks(plan, office=story.people.office, today=today)
+                practices.practices(plan, org, story.people, today=today)
             lights = recompute.recompute_plan(plan, today)
             history_days = demo_lights.replay_history(plan, today)
             if story.as_of == today:  # scores, rankings and bulletins of the quarters behind

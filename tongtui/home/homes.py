@@ -18,6 +18,7 @@ from tongtui.home.cockpit import Cockpit, build
 from tongtui.orgs.models import Role
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.models import Plan
+from tongtui.publicity.access_practices import featured
 from tongtui.supervision import waiting as supervision_waiting
 
 
@@ -34,6 +35,7 @@ class Section:
 class Home:
     sections: list[Section]
     cockpit: Cockpit | None = None
+    practices: list[Any] = field(default_factory=list)  # the latest published practices (publicity, featured)
 
     @property
     def waiting(self) -> int:
@@ -108,4 +110,5 @@ def home_for(user: Any, plan: Plan | None, today: datetime.date, cal: WorkCalend
     cockpit = None
     if roles.is_leader and plan is not None:
         cockpit = build(user, plan, today, cal, leader_id=roles.person_id)
-    return Home(sections, cockpit)
+    # Reading publicity from home is a top-floor exception, like the calendar feeds on 我的账号.
+    return Home(sections, cockpit, practices=featured(user))

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from tongtui.api.views import ApiViewSet
 from tongtui.publicity import access
+from tongtui.publicity.api_practices import routes as practice_routes
 from tongtui.publicity.docx import bulletin_docx, filename
 from tongtui.publicity.models import SECTIONS, Bulletin
 from tongtui.publicity.views import DOCX
@@ -67,4 +68,6 @@ class BulletinViewSet(ApiViewSet):
                             content_type=DOCX)  # fmt: skip
 
 
-routes = [("publicity/bulletins", BulletinViewSet, "publicity-bulletin")]
+routes: list[tuple[str, type[ApiViewSet], str]] = [("publicity/bulletins", BulletinViewSet, "publicity-bulletin")]
+
+routes += practice_routes

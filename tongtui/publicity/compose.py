@@ -39,6 +39,14 @@ class RankFact:
     rows: tuple[tuple[int, str, Decimal], ...]  # (rank, unit, score), best first
 
 
+@dataclass(frozen=True)
+class PracticeFact:
+    unit: str
+    kind: str  # practice, innovation
+    title: str
+    summary: str
+
+
 @dataclass
 class Facts:
     scope: str  # 全区重点工作, 产业转型升级, 王副区长分管
@@ -49,6 +57,7 @@ class Facts:
     ranking_period: str = ""
     rankings: list[RankFact] = field(default_factory=list)
     red_black: list[str] = field(default_factory=list)  # the published lists' lines (facts.red_and_black_lines)
+    practices: list[PracticeFact] = field(default_factory=list)  # published in the period, in scope
 
 
 def bucket(t: TaskFact) -> str:
@@ -153,9 +162,23 @@ NEXT_STEPS = (
 )
 
 
+KIND_WORDS = {"practice": "典型经验", "innovation": "创新举措"}
+
+
+def practices(f: Facts) -> str:
+    """The practices published in the period, one line each: the unit, the kind, the title and its summary."""
+    if not f.practices:
+        return ""
+    lines = []
+    for p in f.practices:
+        summary = p.summary.strip().rstrip("。")
+        lines.append(f"{p.unit}{KIND_WORDS.get(p.kind, '典型经验')}《{p.title}》" + (f"：{summary}。" if summary else "。"))
+    return f"本期推出可复制可借鉴的经验做法{len(lines)}项，请各单位学习借鉴：\n" + _numbered(lines)
+
+
 def sections(f: Facts) -> dict[str, str]:
-    """The generated text of every section (practices is the office's own, so it starts empty)."""
+    """The generated text of every section; the office edits it before publishing."""
     return {
         "overview": overview(f), "completed": completed(f), "lagging": lagging(f), "reports": reports(f),
-        "rankings": rankings(f), "practices": "", "next_steps": NEXT_STEPS,
+        "rankings": rankings(f), "practices": practices(f), "next_steps": NEXT_STEPS,
     }  # fmt: skip

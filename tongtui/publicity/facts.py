@@ -7,6 +7,7 @@ import datetime
 from collections import Counter
 
 from django.db.models import Q
+from django.utils import timezone
 
 from tongtui.assessment import tables
 from tongtui.assessment.access import lists_published
@@ -17,8 +18,8 @@ from tongtui.dispatch.models.reports import ReportStatus
 from tongtui.orgs.models import Person
 from tongtui.plans.models import Category, Plan, Task
 from tongtui.plans.models.tasks import TaskStatus
-from tongtui.publicity.compose import Facts, RankFact, ReportFact, TaskFact
-from tongtui.publicity.models import Scope
+from tongtui.publicity.compose import Facts, PracticeFact, RankFact, ReportFact, TaskFact
+from tongtui.publicity.models import Practice, PracticeStatus, Scope
 from tongtui.supervision.light_views import lights_as_of
 
 LEFT_OUT = (TaskStatus.DRAFT, TaskStatus.CANCELLED)
@@ -93,7 +94,25 @@ def load(plan: Plan, *, start: datetime.date, as_of: datetime.date, scope: str =
         facts.rankings = [RankFact(g.name, tuple((r.rank, units[r.unit_id].name, r.score) for r in g.rows))
                           for g in groups if g.rows]  # fmt: skip
     facts.red_black = red_and_black_lines(plan, ranking_period, as_of) if facts.rankings else []
+    facts.practices = practices_in(plan, start, as_of, scope, category, leader)
     return facts
+
+
+def practices_in(plan: Plan, start: datetime.date, as_of: datetime.date, scope: str = Scope.PLAN,
+                 category: Category | None = None, leader: Person | None = None) -> list[PracticeFact]:  # fmt: skip
+    """The practices published in the period (by the local date of publication); with a category or a leader's
+    scope, those related to a task in it."""
+    rows = Practice.objects.filter(plan=plan, status=PracticeStatus.PUBLISHED).exclude(published_at=None)
+    if scope in (Scope.CATEGORY, Scope.LEADER):
+        tasks = tasks_in_scope(plan, scope, category, leader).values("pk")
+        rows = rows.filter(pk__in=Practice.tasks.through.objects.filter(task_id__in=tasks).values("practice_id"))
+    out = []
+    for unit, kind, title, summary, at in rows.order_by("published_at", "pk").values_list(
+        "unit__name", "kind", "title", "summary", "published_at"
+    ):
+        if start <= timezone.localdate(at) <= as_of:
+            out.append(PracticeFact(unit, kind, title, summary))
+    return out
 
 
 def _reports(plan: Plan, task_ids: list[int], start: datetime.date, as_of: datetime.date) -> list[ReportFact]:

@@ -1,10 +1,16 @@
+import posixpath
+import uuid
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tongtui.orgs.models import Person
-from tongtui.plans.models import Category, Plan
+from tongtui.assessment.models import ManualEntry
+from tongtui.orgs.models import Person, Unit
+from tongtui.plans.models import Category, Plan, Task
 
 # The sections of a bulletin, in the order they print; each one a text the office edits before publishing.
 SECTIONS = ("overview", "completed", "lagging", "reports", "rankings", "practices", "next_steps")
@@ -95,3 +101,132 @@ class Bulletin(models.Model):
     def document_number(self) -> str:
         """发文字号: 通报〔2026〕3号 once published."""
         return f"通报〔{self.plan.year}〕{self.number}号" if self.number else ""
+
+
+class PracticeKind(models.TextChoices):
+    PRACTICE = "practice", _("Exemplary practice")
+    INNOVATION = "innovation", _("Innovation")
+
+
+class PracticeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    SELECTED = "selected", _("Selected")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Not adopted")
+
+
+EDITABLE = (PracticeStatus.DRAFT, PracticeStatus.RETURNED)
+
+
+class Practice(models.Model):
+    """典型经验 · 创新举措: a unit's good practice or innovation, submitted to the office, which returns,
+    selects, publishes or rejects it. A published one is featured, quoted in bulletins and earns the unit an
+    assessment bonus (`bonus`, an assessment ManualEntry, withdrawn when it is unpublished)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="+", verbose_name=_("plan"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    kind = models.CharField(_("kind"), max_length=12, choices=PracticeKind.choices, default=PracticeKind.PRACTICE)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=500)
+    body = models.TextField(_("text"))
+    tasks = models.ManyToManyField(  # type: ignore[var-annotated]
+        Task, blank=True, related_name="+", verbose_name=_("related tasks")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PracticeStatus.choices, default=PracticeStatus.DRAFT, db_index=True
+    )
+    review_note = models.TextField(_("office's note"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("written by"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("published by"),
+    )  # fmt: skip
+    bonus = models.ForeignKey(
+        ManualEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("assessment bonus"),
+    )  # fmt: skip
+    history = HistoricalRecords(m2m_fields=[tasks])
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("exemplary practice")
+        verbose_name_plural = _("exemplary practices")
+        indexes = [models.Index(fields=["status", "published_at"], name="practice_status_published")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PracticeStatus.PUBLISHED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE
+
+
+def practice_photo_path(instance: Any, filename: str) -> str:
+    """A random name: the user's file name is kept in `original_name`, never in the path."""
+    ext = posixpath.splitext(filename)[1].lower()
+    return f"practices/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
+
+
+class PracticePhoto(models.Model):
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="photos", verbose_name=_("practice")
+    )
+    file = models.FileField(_("file"), upload_to=practice_photo_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("type"), max_length=10)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("uploaded by"),
+    )  # fmt: skip
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["practice", "uploaded_at", "pk"]
+        verbose_name = _("practice photo")
+        verbose_name_plural = _("practice photos")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PublicEntry(models.Model):
+    """What the public page (/public/) says of a task marked public (民生实事): the office's own title and text,
+    under a public key (2026-3: the plan year and the entry's number) that opens nothing else."""
+
+    task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="public_entry", verbose_name=_("task"))
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", verbose_name=_("plan"))
+    number = models.PositiveIntegerField(_("number"), editable=False)
+    key = models.CharField(_("public key"), max_length=20, unique=True, editable=False)
+    title = models.CharField(_("public title"), max_length=200)
+    text = models.TextField(
+        _("public text"), help_text=_("What the public reads: what is being done and what it brings them.")
+    )
+    show_milestones = models.BooleanField(_("show the milestones"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("public entry")
+        verbose_name_plural = _("public entries")
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="publicentry_unique_number")]
+
+    def __str__(self) -> str:
+        return self.title
