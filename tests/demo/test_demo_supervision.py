@@ -79,9 +79,8 @@ def test_honest_reports_of_the_demo_are_not_taken_for_last_months_with_new_figur
 
 def test_each_finished_quarter_has_its_ranking_lists_and_bulletin_published(built, db):
     from tongtui.assessment.models import ManualEntry, RankingPublication, ScoreEntry
-    from tongtui.publicity.models import Bulletin
-
     from tongtui.demo.assessment import BONUSES
+    from tongtui.publicity.models import Bulletin
 
     assert built.counts["bonuses"] == 5
     assert ManualEntry.objects.filter(reason__in=[reason for _kind, reason in BONUSES]).count() == 5
