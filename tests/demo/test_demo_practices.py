@@ -12,6 +12,8 @@ from tongtui.publicity.models import Practice, PublicEntry
 def test_eight_tasks_are_on_the_public_page_with_texts(built, db):
     keys = list(PublicEntry.objects.filter(task__is_public=True).values_list("key", flat=True))
     assert len(keys) == 8 and keys[0] == "2026-1"
+    categories = set(PublicEntry.objects.values_list("task__category__name", flat=True))
+    assert "民生保障" in categories and not categories & {"产业转型升级", "营商环境"}  # 民生实事, not GDP
 
 
 def test_six_practices_four_published_with_their_bonuses(built, db):

@@ -84,11 +84,13 @@ def photo_png(seed: int, width: int = 480, height: int = 320) -> bytes:
 
 
 def public_tasks(plan: Plan, *, office: Any, today: datetime.date, n: int = 8) -> int:
-    """Mark about eight tasks public with the office's texts: 民生保障 first, then others under way."""
+    """Mark about eight tasks public with the office's texts: the 民生实事 people feel — 民生保障 first, then the
+    task book's public tasks on roads, farmland and the environment; economic indicators (GDP, investment) are
+    reported elsewhere and stay off this page."""
     shown = Task.objects.filter(plan=plan, parent=None).exclude(status__in=[TaskStatus.DRAFT, TaskStatus.CANCELLED])
-    marked = list(shown.filter(is_public=True).order_by("code_sort", "pk")[:n])  # the task book's 民生实事 first
-    welfare = shown.filter(category__name="民生保障").exclude(pk__in=[t.pk for t in marked])
-    picks = marked + list(welfare.order_by("code_sort", "pk")[: n - len(marked)])
+    welfare = list(shown.filter(category__name="民生保障").order_by("code_sort", "pk")[: n - 3])
+    others = shown.filter(is_public=True).exclude(category__name__in=["民生保障", "产业转型升级", "营商环境"])
+    picks = welfare + list(others.order_by("code_sort", "pk")[: n - len(welfare)])
     with at(min(today, datetime.date(plan.year, 3, 2))):
         for task in picks:
             title = task.title.split("，")[0].split("。")[0][:60]
