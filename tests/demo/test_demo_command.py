@@ -18,15 +18,6 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_reset_wipes_what_was_added_and_rebuilds(built, db):
-    Unit.objects.create(name="临时专班", short_name="专班")
-    tasks = Task.objects.count()
-    output = run("--reset")
-    assert "Demo district built" in output
-    assert not Unit.objects.filter(name="临时专班").exists()
-    assert Task.objects.count() == tasks
-
-
 def test_a_second_run_adds_nothing_and_still_prints_the_logins(built, db):
     counts = (Unit.objects.count(), Person.objects.count(), Task.objects.count())
     output = run()

@@ -1,0 +1,14 @@
+import pytest
+from django.db import transaction
+
+from tests.demo.conftest import TODAY
+from tongtui.demo.build import Result, build_demo
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker) -> Result:
+    """A demo of its own: `demo --reset` restarts the database's id sequences, which a rollback does not undo on
+    PostgreSQL, so it must not share the package-wide demo of tests/demo."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_demo(year=2026, today=TODAY)
+        transaction.set_rollback(True)
