@@ -4,10 +4,16 @@ the unit or leader asked. Anything else is a 404, exactly like a missing row."""
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from tongtui.collaboration.models import Comment, CoordinationRequest, Instruction
+from tongtui.collaboration.models import (
+    Comment,
+    CoordinationRequest,
+    Instruction,
+    InstructionStatus,
+    InstructionUnit,
+)
 from tongtui.collaboration.targets import visible_q
 from tongtui.orgs.roles import roles_of
 
@@ -65,3 +71,25 @@ def get_comment_for(user: Any, pk: Any) -> Comment:
         return comments_visible_to(user).select_related("task", "report__task", "problem__task").get(pk=pk)
     except (Comment.DoesNotExist, ValueError, TypeError):
         raise Http404("No such comment") from None
+
+
+# What waits for someone: one definition for the list tabs, the API's tabs and the home piles.
+
+
+def owed_by(unit_ids: set[int]) -> QuerySet[Instruction]:
+    """Open instructions these units still owe a reply to."""
+    owed = InstructionUnit.objects.filter(instruction=OuterRef("pk"), unit_id__in=unit_ids, replied_at__isnull=True)
+    return Instruction.objects.filter(Exists(owed), status=InstructionStatus.OPEN)
+
+
+def replied_to(person_id: int | None) -> QuerySet[Instruction]:
+    """A leader's instructions every unit has replied to, waiting for the leader's reading."""
+    return Instruction.objects.filter(leader_id=person_id, status=InstructionStatus.REPLIED)
+
+
+def asked_of_ids(unit_ids: set[int], person_id: int | None) -> QuerySet[CoordinationRequest]:
+    """Coordination requests put to these units or to this leader."""
+    q = Q(to_unit_id__in=unit_ids)
+    if person_id is not None:
+        q |= Q(to_leader_id=person_id)
+    return CoordinationRequest.objects.filter(q)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, OuterRef, QuerySet, When
+from django.db.models import Case, QuerySet, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,7 +26,7 @@ from tongtui.collaboration.forms import (
     MakeTaskForm,
     ReplyForm,
 )
-from tongtui.collaboration.models import Instruction, InstructionStatus, InstructionUnit
+from tongtui.collaboration.models import Instruction, InstructionStatus
 from tongtui.core.errors import ActionError, Conflict, Forbidden
 from tongtui.orgs.models import Unit
 from tongtui.orgs.roles import roles_of
@@ -50,16 +50,11 @@ def next_or(request: HttpRequest, default: str) -> str:
 
 
 def to_reply(user: Any) -> QuerySet[Instruction]:
-    """Open instructions a unit of the user's still owes a reply to."""
-    units = roles_of(user).units_with(*rules.UNIT_ACTORS)
-    owed = InstructionUnit.objects.filter(instruction=OuterRef("pk"), unit_id__in=units, replied_at__isnull=True)
-    return Instruction.objects.filter(Exists(owed), status=InstructionStatus.OPEN)
+    return access.owed_by(roles_of(user).units_with(*rules.UNIT_ACTORS))
 
 
 def to_read(user: Any) -> QuerySet[Instruction]:
-    """The leader's instructions the units have replied to, waiting for the leader's reading."""
-    person = roles_of(user).person_id
-    return Instruction.objects.filter(leader_id=person, status=InstructionStatus.REPLIED)
+    return access.replied_to(roles_of(user).person_id)
 
 
 @login_required

@@ -33,10 +33,7 @@ TABS = {
 
 def asked_of(user: Any) -> QuerySet[CoordinationRequest]:
     roles = roles_of(user)
-    q = Q(to_unit_id__in=roles.units_with(*rules.UNIT_ACTORS))
-    if roles.person_id is not None:
-        q |= Q(to_leader_id=roles.person_id)
-    return CoordinationRequest.objects.filter(q)
+    return access.asked_of_ids(roles.units_with(*rules.UNIT_ACTORS), roles.person_id)
 
 
 @login_required

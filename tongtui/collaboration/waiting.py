@@ -8,18 +8,17 @@
 import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from tongtui.collaboration import targets
+from tongtui.collaboration import access, targets
 from tongtui.collaboration.models import (
     CoordinationRequest,
     Instruction,
     InstructionKind,
     InstructionStatus,
-    InstructionUnit,
     RequestStatus,
 )
 from tongtui.core.piles import TOP, Item, Pile
@@ -52,8 +51,7 @@ def _count(rows: list[Any], qs: QuerySet[Any]) -> int:
 
 def instructions_to_reply(unit_ids: set[int], today: datetime.date, cal: WorkCalendar) -> Pile:
     """Open instructions the units owe a reply to, the earliest reply date first."""
-    owed = InstructionUnit.objects.filter(instruction=OuterRef("pk"), unit_id__in=unit_ids, replied_at__isnull=True)
-    qs = Instruction.objects.filter(Exists(owed), status=InstructionStatus.OPEN, kind=InstructionKind.INSTRUCTION)
+    qs = access.owed_by(unit_ids).filter(kind=InstructionKind.INSTRUCTION)
     rows = _instructions(qs)
     return Pile("instructions", _("Leader instructions to reply to"), _count(rows, qs),
                 _url("collaboration:instruction-list", tab="to_reply"), _instruction_items(rows, today, cal),
@@ -73,7 +71,7 @@ def instructions_overdue(today: datetime.date, cal: WorkCalendar) -> Pile:
 
 def replies_to_read(person_id: int | None, today: datetime.date, cal: WorkCalendar) -> Pile:
     """For a leader: their instructions every unit has replied to, waiting for their reading (and closing)."""
-    qs = Instruction.objects.filter(leader_id=person_id, status=InstructionStatus.REPLIED)
+    qs = access.replied_to(person_id)
     rows = _instructions(qs)
     return Pile("instructions_replied", _("Replies to your instructions"), _count(rows, qs),
                 _url("collaboration:instruction-list", tab="to_read"),
@@ -97,12 +95,7 @@ def _requests(qs: QuerySet[CoordinationRequest]) -> list[CoordinationRequest]:
 
 def requests_asked_of(unit_ids: set[int], person_id: int | None, today: datetime.date, cal: WorkCalendar) -> Pile:
     """Coordination requests waiting for the units' (or the leader's) reply."""
-    from django.db.models import Q
-
-    q = Q(to_unit_id__in=unit_ids)
-    if person_id is not None:
-        q |= Q(to_leader_id=person_id)
-    qs = CoordinationRequest.objects.filter(q, status=RequestStatus.PENDING)
+    qs = access.asked_of_ids(unit_ids, person_id).filter(status=RequestStatus.PENDING)
     rows = _requests(qs)
     return Pile("coordination", _("Coordination requests asked of you"), _count(rows, qs),
                 _url("collaboration:request-list", tab="to_me", status="pending"),
