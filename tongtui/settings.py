@@ -4,6 +4,7 @@ import datetime
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -158,6 +159,7 @@ if DATABASE_REPLICA_URL:
         DATABASE_REPLICA_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    REPLICA_PIN_SECONDS = envint("REPLICA_PIN_SECONDS", "10")
     DATABASE_ROUTERS = ["tongtui.core.replica.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -199,7 +201,7 @@ MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(PROJECT_DIR / "media")))
 MEDIA_STORAGE = envstr("MEDIA_STORAGE", "filesystem")
 if MEDIA_STORAGE not in ("filesystem", "s3"):
     raise ValueError(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}")
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # STATIC_MANIFEST=True (production, after `tongtui collectstatic`): hashed, compressed names served with a
     # year's cache; the default finds files in place, for a checkout and the tests.
