@@ -1,0 +1,129 @@
+"""Uploaded files through Django's storage API (the file system, or S3-compatible storage alike)."""
+
+import hashlib
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.apps import apps
+from django.core.files import File
+from django.core.files.storage import Storage
+from django.db import models
+
+from .archive import BackupError, FileEntry, chunks
+
+READ_CHUNK = 1024 * 1024
+
+
+def walk(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every file name in the storage, sorted (an absent media folder is an empty one)."""
+    try:
+        dirs, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield f"{folder}/{name}" if folder else name
+    for d in sorted(dirs):
+        yield from walk(storage, f"{folder}/{d}" if folder else d)
+
+
+def referenced(using: str) -> set[str]:
+    """The file names that rows of the domain models point at (history rows excluded: they may name old files)."""
+    names: set[str] = set()
+    for model in apps.get_models():
+        if model.__module__ == "simple_history.models" or model._meta.model_name.startswith("historical"):
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                qs = model._base_manager.using(using).exclude(**{field.attname: ""}).exclude(**{field.attname: None})
+                names.update(qs.values_list(field.attname, flat=True).iterator())
+    return names
+
+
+def sha256_of(storage: Storage, name: str) -> tuple[int, str]:
+    h = hashlib.sha256()
+    size = 0
+    with storage.open(name, "rb") as f:
+        while block := f.read(READ_CHUNK):
+            h.update(block)
+            size += len(block)
+    return size, h.hexdigest()
+
+
+class _Stream:
+    """A zip member as a file object for `Storage.save`, capped at the manifest's size."""
+
+    def __init__(self, zf: zipfile.ZipFile, entry: FileEntry) -> None:
+        self._chunks = chunks(zf, entry.member, entry.size)
+        self._buffer = b""
+        self.size = entry.size
+        self.name = entry.name
+
+    def read(self, n: int = -1) -> bytes:
+        while n < 0 or len(self._buffer) < n:
+            block = next(self._chunks, None)
+            if block is None:
+                break
+            self._buffer += block
+        if n < 0:
+            out, self._buffer = self._buffer, b""
+        else:
+            out, self._buffer = self._buffer[:n], self._buffer[n:]
+        return out
+
+
+class Writer:
+    """Writes the archive's files into the storage and can take every write back: files it added are deleted,
+    files it replaced are put back from a private copy kept until the restore is over."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.added: list[str] = []
+        self.replaced: list[tuple[str, Path]] = []
+        self.skipped = 0
+        self._keep = Path(tempfile.mkdtemp(prefix="tongtui-restore-"))
+
+    def plan(self, entries: list[FileEntry]) -> tuple[list[FileEntry], list[FileEntry]]:
+        """(files to write, of which those that replace a different file already in the storage)."""
+        todo, clashes = [], []
+        for entry in entries:
+            if self.storage.exists(entry.name):
+                if sha256_of(self.storage, entry.name) == (entry.size, entry.sha256):
+                    self.skipped += 1
+                    continue
+                clashes.append(entry)
+            todo.append(entry)
+        return todo, clashes
+
+    def write(self, zf: zipfile.ZipFile, entry: FileEntry) -> None:
+        name = entry.name
+        if self.storage.exists(name):
+            kept = self._keep / str(len(self.replaced))
+            with self.storage.open(name, "rb") as src, kept.open("wb") as dst:
+                shutil.copyfileobj(src, dst, READ_CHUNK)
+            self.replaced.append((name, kept))
+            self.storage.delete(name)
+        saved = self.storage.save(name, File(_Stream(zf, entry), name=name))  # type: ignore[arg-type]
+        self.added.append(saved)
+        if saved != name:
+            raise BackupError(f"The storage saved {name} as {saved}; the restore needs the same names.")
+        if sha256_of(self.storage, name) != (entry.size, entry.sha256):
+            raise BackupError(f"{name} reads back different from the archive after writing it.")
+
+    def undo(self) -> None:
+        for name in reversed(self.added):
+            try:
+                self.storage.delete(name)
+            except OSError:
+                pass
+        for name, kept in reversed(self.replaced):
+            with kept.open("rb") as f:
+                if self.storage.exists(name):
+                    self.storage.delete(name)
+                self.storage.save(name, File(f, name=name))
+        self.added, self.replaced = [], []
+
+    def close(self) -> None:
+        shutil.rmtree(self._keep, ignore_errors=True)

@@ -1,0 +1,241 @@
+"""Every table's rows as JSON lines that read the same on SQLite and PostgreSQL.
+
+A row is a JSON array of its columns' values, in the order the manifest lists them. Values are written by their
+Python type (dates and times in ISO 8601, decimals and UUIDs as strings, durations in microseconds, bytes in
+base64, JSON fields as they are) and read back by the field's own `to_python`, then handed to the database
+through the field's `get_db_prep_save`, as the ORM itself would. Rows are streamed in chunks both ways.
+
+A table's digest is the sum of its rows' SHA-256 modulo 2**256: independent of the order the database returns
+rows in (collations differ between the vendors), so a restore can be checked against the backup by reading the
+restored table again.
+"""
+
+import base64
+import datetime
+import decimal
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+CHUNK = 2000
+MOD = 2**256
+
+# Rows that `migrate` itself writes: a freshly migrated database holds these and is still empty.
+MIGRATE_MADE = {"django_content_type", "auth_permission"}
+
+
+@dataclass(frozen=True)
+class Table:
+    model: type[models.Model]
+    name: str
+    fields: tuple[models.Field, ...]
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label_lower
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.column for f in self.fields]
+
+    @property
+    def has_json(self) -> bool:
+        return any(isinstance(f, models.JSONField) for f in self.fields)
+
+    @property
+    def autoincrement(self) -> models.Field | None:
+        pk = self.model._meta.pk
+        return pk if isinstance(pk, models.AutoField | models.BigAutoField | models.SmallAutoField) else None
+
+
+def tables() -> list[Table]:
+    """Every table Django manages here (history, m2m, auth, tokens, task results, axes included), by name."""
+    found: dict[str, Table] = {}
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if meta.proxy or not meta.managed or meta.swapped:
+            continue
+        found.setdefault(meta.db_table, Table(model, meta.db_table, tuple(meta.concrete_fields)))
+    return [found[name] for name in sorted(found)]
+
+
+def encode(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str | float | dict | list):
+        return value
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime.timedelta):
+        return value // datetime.timedelta(microseconds=1)
+    if isinstance(value, bytes | memoryview | bytearray):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    raise TypeError(f"cannot write a {type(value).__name__} value")
+
+
+def _kind(field: models.Field) -> models.Field:
+    """The field whose type the column holds (a foreign key holds its target's)."""
+    while field.is_relation and getattr(field, "target_field", None) is not None:
+        field = field.target_field  # type: ignore[assignment]
+    return field
+
+
+def decode(field: models.Field, value: Any) -> Any:
+    if value is None:
+        return None
+    kind = _kind(field)
+    if isinstance(kind, models.JSONField):
+        return value
+    if isinstance(kind, models.BinaryField):
+        return base64.b64decode(value, validate=True)
+    if isinstance(kind, models.DurationField):
+        if not isinstance(value, int):
+            raise ValueError("a duration must be a whole number of microseconds")
+        return datetime.timedelta(microseconds=value)
+    return kind.to_python(value)
+
+
+def line_of(values: Iterable[Any], *, canonical: bool = False) -> bytes:
+    """A row as one JSON line. JSON objects keep their key order (SQLite gives back the very text it stored);
+    the canonical form sorts them, as PostgreSQL's jsonb does, for the digest."""
+    return json.dumps(
+        [encode(v) for v in values], ensure_ascii=False, sort_keys=canonical, separators=(",", ":")
+    ).encode()
+
+
+class Digest:
+    def __init__(self) -> None:
+        self.rows = 0
+        self.total = 0
+
+    def add(self, line: bytes) -> None:
+        self.rows += 1
+        self.total = (self.total + int.from_bytes(hashlib.sha256(line).digest(), "big")) % MOD
+
+    @property
+    def hex(self) -> str:
+        return f"{self.total:064x}"
+
+
+def lines(table: Table, using: str) -> Iterator[tuple[bytes, bytes]]:
+    """The table's rows as (JSON line, its canonical form), streamed (a server-side cursor on PostgreSQL)."""
+    attnames = [f.attname for f in table.fields]
+    rows = table.model._base_manager.using(using).order_by("pk").values_list(*attnames)
+    has_json = table.has_json
+    for row in rows.iterator(chunk_size=CHUNK):
+        line = line_of(row)
+        yield line, (line_of(row, canonical=True) if has_json else line)
+
+
+def digest_of(table: Table, using: str) -> Digest:
+    digest = Digest()
+    for _, canonical in lines(table, using):
+        digest.add(canonical)
+    return digest
+
+
+def count(table: Table, connection: BaseDatabaseWrapper) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table.name)}")
+        return int(cursor.fetchone()[0])
+
+
+def wipe(all_tables: list[Table], connection: BaseDatabaseWrapper) -> None:
+    """Empty every table; foreign keys are deferred and checked once the rows are back. DELETE rather than
+    TRUNCATE: it is the same statement on both vendors, and PostgreSQL's TRUNCATE (new files for every table
+    and index, synced at commit) costs more than it saves until tables hold millions of rows."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table in all_tables:
+            cursor.execute(f"DELETE FROM {qn(table.name)}")
+
+
+class RowError(ValueError):
+    pass
+
+
+def load(table: Table, columns: list[str], source: Iterable[bytes], connection: BaseDatabaseWrapper) -> int:
+    """Insert the JSON lines of `source` (columns in the archive's order) in batches; return the row count."""
+    by_column = {f.column: f for f in table.fields}
+    fields = [by_column[c] for c in columns]
+    qn = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {qn(table.name)} ({', '.join(qn(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    batch: list[list[Any]] = []
+    n = 0
+    with connection.cursor() as cursor:
+        for n, raw in enumerate(source, start=1):
+            try:
+                values = json.loads(raw)
+                if not isinstance(values, list) or len(values) != len(fields):
+                    raise ValueError(f"expected {len(fields)} values")
+                batch.append(
+                    [f.get_db_prep_save(decode(f, v), connection) for f, v in zip(fields, values, strict=True)]
+                )
+            except (ValueError, TypeError, ArithmeticError) as e:
+                raise RowError(f"row {n}: {e}") from e
+            if len(batch) >= CHUNK:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+    return n
+
+
+# --- id sequences: kept at the backup's high-water mark, so that an id once used (and still named in history)
+# is never handed out again after a restore.
+
+
+def high_water(table: Table, connection: BaseDatabaseWrapper) -> int | None:
+    """The last id handed out for the table, deleted rows included; None if the table has no id sequence."""
+    pk = table.autoincrement
+    if pk is None:
+        return None
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX({qn(pk.column)}) FROM {qn(table.name)}")
+        highest = cursor.fetchone()[0] or 0
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table.name])
+            row = cursor.fetchone()
+            return max(highest, row[0] if row else 0)
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [qn(table.name), pk.column])
+            sequence = cursor.fetchone()[0]
+            if sequence:
+                cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
+                last, called = cursor.fetchone()
+                return max(highest, last if called else last - 1)
+        return highest
+
+
+def set_high_water(table: Table, value: int, connection: BaseDatabaseWrapper) -> None:
+    pk = table.autoincrement
+    if pk is None:
+        return
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX({qn(pk.column)}) FROM {qn(table.name)}")
+        value = max(value, cursor.fetchone()[0] or 0)
+        if connection.vendor == "sqlite":
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table.name])
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table.name, value])
+        elif connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [qn(table.name), pk.column])
+            sequence = cursor.fetchone()[0]
+            if sequence:
+                cursor.execute("SELECT setval(%s, %s, %s)", [sequence, max(value, 1), value > 0])
+        else:
+            from django.core.management.color import no_style
+
+            for sql in connection.ops.sequence_reset_sql(no_style(), [table.model]):
+                cursor.execute(sql)
