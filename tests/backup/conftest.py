@@ -7,7 +7,10 @@ permissions, a task import with its binary content, a background task result and
 
 import datetime
 import io
+import shutil
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,10 +19,12 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connections
+from django.db import connections, transaction
+from django.test import override_settings
 from django.utils import timezone
 
-from tongtui.core.backup import media
+from tests.conftest import Cast
+from tongtui.core.backup import make_backup, media
 from tongtui.core.backup.tables import MIGRATE_MADE, tables
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -33,11 +38,6 @@ def docx_bytes(text: str = "会议材料") -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def build(cast: Any) -> Any:
@@ -101,9 +101,39 @@ def build(cast: Any) -> Any:
     return cast
 
 
+@dataclass
+class Built:
+    cast: Any
+    media: Path
+    archive: Path
+
+
+@pytest.fixture(scope="package")
+def built(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Built]:
+    """The installation built once for the package, with its backup; each test runs in a savepoint of it."""
+    media_root = tmp_path_factory.mktemp("media")
+    archive = tmp_path_factory.mktemp("backup") / "tongtui.zip"
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root, PASSWORD_HASHERS=fast):
+        with transaction.atomic():
+            cast = build(Cast())
+            make_backup(archive)
+            yield Built(cast, media_root, archive)
+            transaction.set_rollback(True)
+
+
 @pytest.fixture
-def installation(cast):
-    return build(cast)
+def installation(built, db, settings, tmp_path):
+    """The built installation, its media copied into this test's own folder."""
+    shutil.copytree(built.media, tmp_path / "media")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return built.cast
+
+
+@pytest.fixture
+def archive(built, installation) -> Path:
+    """The installation's backup (made before the test: the test may change the installation at will)."""
+    return built.archive
 
 
 def rows_of(using: str = "default") -> dict[str, list[tuple]]:

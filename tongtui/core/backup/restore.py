@@ -74,13 +74,17 @@ def check_schema(manifest: Manifest, connection: BaseDatabaseWrapper) -> dict[st
     return target
 
 
-def occupied(all_tables: list[Table], connection: BaseDatabaseWrapper) -> list[str]:
-    """Tables holding rows beyond what `migrate` writes itself, with their counts."""
+def occupied(all_tables: list[Table], connection: BaseDatabaseWrapper) -> str:
+    """What the database holds beyond what `migrate` writes itself ('' if nothing), largest tables first."""
     found = []
     for table in all_tables:
         if table.name not in MIGRATE_MADE and (n := count(table, connection)):
-            found.append(f"{table.name} ({n})")
-    return found
+            found.append((n, table.name))
+    if not found:
+        return ""
+    found.sort(key=lambda f: (-f[0], f[1]))
+    named = ", ".join(f"{name} {n}" for n, name in found[:6])
+    return f"{sum(n for n, _ in found)} rows in {len(found)} tables ({named}{', …' if len(found) > 6 else ''})"
 
 
 def _rows(zf: zipfile.ZipFile, entry: TableEntry) -> Iterator[bytes]:
@@ -123,7 +127,7 @@ def restore_backup(
             rows_there = occupied(all_tables, connection)
             if check_only:
                 if rows_there:
-                    result.notes.append(f"This database is not empty: {', '.join(rows_there[:5])}.")
+                    result.notes.append(f"This database is not empty: it holds {rows_there}.")
                 if clashes:
                     result.notes.append(f"{len(clashes)} files in the storage differ from the backup's.")
                 result.seconds = time.monotonic() - started
@@ -131,8 +135,7 @@ def restore_backup(
             if (rows_there or clashes) and not force:
                 what = []
                 if rows_there:
-                    what.append(f"this database holds rows ({', '.join(rows_there[:5])}"
-                                f"{', …' if len(rows_there) > 5 else ''})")
+                    what.append(f"this database holds {rows_there}")
                 if clashes:
                     what.append(f"{len(clashes)} files in the media storage differ from the backup's "
                                 f"(e.g. {clashes[0].name})")
