@@ -52,7 +52,10 @@ def refused(path: Path, match: str, **kwargs) -> None:
 
 
 def test_it_refuses_to_overwrite_a_database_with_rows_without_force(archive):
-    refused(archive, r"Refusing to overwrite: this database holds \d+ rows in \d+ tables \(orgs_historicalunit 7, ")
+    refused(
+        archive,
+        r"Refusing to overwrite: this database holds \d+ rows in \d+ tables \(orgs_historicalunit 7, ",
+    )
 
 
 def test_the_command_says_force_is_needed(archive):
@@ -106,7 +109,9 @@ def test_it_refuses_an_evidence_file_altered_after_the_backup(archive, tmp_path)
     refused(tampered, "does not match its checksum", force=True)
 
 
-@pytest.mark.parametrize("member", ["../evil.txt", "media/../../evil.txt", "/etc/evil", "media/a\\..\\..\\evil"])
+@pytest.mark.parametrize(
+    "member", ["../evil.txt", "media/../../evil.txt", "/etc/evil", "media/a\\..\\..\\evil"]
+)
 def test_it_refuses_a_member_that_points_outside(archive, tmp_path, member):
     refused(rewrite(archive, tmp_path / "x.zip", add={member: b"x"}), "unsafe path", force=True)
     assert not (tmp_path.parent / "evil.txt").exists()
@@ -146,7 +151,11 @@ def test_it_refuses_a_table_whose_columns_differ(archive, tmp_path):
         cols = table(raw, "plans_task")["columns"]
         cols[cols.index("title")] = "heading"
 
-    refused(rewrite(archive, tmp_path / "x.zip", manifest=renamed), r"Table plans_task: the backup's columns", force=True)
+    refused(
+        rewrite(archive, tmp_path / "x.zip", manifest=renamed),
+        r"Table plans_task: the backup's columns",
+        force=True,
+    )
 
 
 def test_it_refuses_unknown_tables(archive, tmp_path):
@@ -171,7 +180,9 @@ def resealed(src: Path, dst: Path, name: str, edit: Callable[[list[str], list[li
     lines = [json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode() for row in rows]
     data = b"".join(line + b"\n" for line in lines)
     total = sum(int.from_bytes(hashlib.sha256(line).digest(), "big") for line in lines) % MOD
-    entry.update(rows=len(rows), size=len(data), sha256=hashlib.sha256(data).hexdigest(), digest=f"{total:064x}")
+    entry.update(
+        rows=len(rows), size=len(data), sha256=hashlib.sha256(data).hexdigest(), digest=f"{total:064x}"
+    )
     return rewrite(src, dst, manifest=lambda m: m.update(raw), replace={member: data})
 
 
@@ -189,14 +200,22 @@ def test_rows_that_break_a_unique_constraint_are_rolled_back_whole(archive, tmp_
     def twice(columns, rows):
         rows.append(list(rows[0]))
 
-    refused(resealed(archive, tmp_path / "x.zip", "plans_task", twice), "refused the rows of plans_task", force=True)
+    refused(
+        resealed(archive, tmp_path / "x.zip", "plans_task", twice),
+        "refused the rows of plans_task",
+        force=True,
+    )
 
 
 def test_a_row_of_the_wrong_shape_is_refused(archive, tmp_path):
     def short(columns, rows):
         rows[0].pop()
 
-    refused(resealed(archive, tmp_path / "x.zip", "plans_plan", short), r"Table plans_plan, row 1: expected", force=True)
+    refused(
+        resealed(archive, tmp_path / "x.zip", "plans_plan", short),
+        r"Table plans_plan, row 1: expected",
+        force=True,
+    )
 
 
 def test_a_failure_while_writing_files_takes_back_the_rows_and_the_files(archive, monkeypatch, tmp_path):

@@ -98,8 +98,10 @@ def parse_manifest(raw: Any) -> Manifest:
     migrations = raw.get("migrations")
     _need(
         isinstance(migrations, dict)
-        and all(isinstance(k, str) and isinstance(v, list) and all(isinstance(n, str) for n in v)
-                for k, v in migrations.items()),
+        and all(
+            isinstance(k, str) and isinstance(v, list) and all(isinstance(n, str) for n in v)
+            for k, v in migrations.items()
+        ),
         "'migrations' must map each app to its applied migrations",
     )
     tables: list[TableEntry] = []
@@ -111,24 +113,47 @@ def parse_manifest(raw: Any) -> Manifest:
         _need(t.get("member") == table_member(name), f"table {name}: its member must be {table_member(name)}")
         _need(isinstance(t.get("model"), str), f"table {name}: no model")
         cols = t.get("columns")
-        _need(isinstance(cols, list) and bool(cols) and all(isinstance(c, str) for c in cols)
-              and len(set(cols)) == len(cols), f"table {name}: bad columns")
+        _need(
+            isinstance(cols, list)
+            and bool(cols)
+            and all(isinstance(c, str) for c in cols)
+            and len(set(cols)) == len(cols),
+            f"table {name}: bad columns",
+        )
         _need(_int(t.get("rows")) and _int(t.get("size")), f"table {name}: bad rows or size")
-        _need(all(isinstance(t.get(k), str) and _HEX64.fullmatch(t[k]) for k in ("digest", "sha256")),
-              f"table {name}: bad checksums")
+        _need(
+            all(isinstance(t.get(k), str) and _HEX64.fullmatch(t[k]) for k in ("digest", "sha256")),
+            f"table {name}: bad checksums",
+        )
         _need(t.get("high_water") is None or _int(t.get("high_water")), f"table {name}: bad high_water")
-        tables.append(TableEntry(name, t["model"], cols, t["rows"], t["digest"], t["member"], t["size"],
-                                 t["sha256"], t.get("high_water")))
+        tables.append(
+            TableEntry(
+                name,
+                t["model"],
+                cols,
+                t["rows"],
+                t["digest"],
+                t["member"],
+                t["size"],
+                t["sha256"],
+                t.get("high_water"),
+            )
+        )
     files: list[FileEntry] = []
     _need(isinstance(raw.get("files"), list), "'files' must be a list")
     for f in raw["files"]:
         _need(isinstance(f, dict), "a file entry is not an object")
         name = f.get("name")
         if not isinstance(name, str) or not safe_name(name):
-            raise BackupError(f"The archive names a file with an unsafe path: {name!r}. Nothing was restored.")
+            raise BackupError(
+                f"The archive names a file with an unsafe path: {name!r}. Nothing was restored."
+            )
         _need(f.get("member") == file_member(name), f"file {name}: its member must be {file_member(name)}")
         _need(_int(f.get("size")), f"file {name}: bad size")
-        _need(isinstance(f.get("sha256"), str) and bool(_HEX64.fullmatch(f["sha256"])), f"file {name}: bad sha256")
+        _need(
+            isinstance(f.get("sha256"), str) and bool(_HEX64.fullmatch(f["sha256"])),
+            f"file {name}: bad sha256",
+        )
         files.append(FileEntry(name, f["member"], f["size"], f["sha256"]))
     _need(len({t.table for t in tables}) == len(tables), "a table is listed twice")
     _need(len({f.name for f in files}) == len(files), "a file is listed twice")
@@ -149,7 +174,9 @@ def read_manifest(zf: zipfile.ZipFile) -> Manifest:
     names = zf.namelist()
     for name in names:
         if not safe_name(name):
-            raise BackupError(f"The archive holds a member with an unsafe path: {name!r}. Nothing was restored.")
+            raise BackupError(
+                f"The archive holds a member with an unsafe path: {name!r}. Nothing was restored."
+            )
     if len(set(names)) != len(names):
         raise BackupError("The archive holds a member twice. Nothing was restored.")
     if MANIFEST not in names:
@@ -197,7 +224,9 @@ def verify(zf: zipfile.ZipFile, member: str, size: int, sha256: str) -> None:
     for block in chunks(zf, member, size):
         h.update(block)
     if h.hexdigest() != sha256:
-        raise BackupError(f"{member} does not match its checksum in the manifest: the archive is damaged or altered.")
+        raise BackupError(
+            f"{member} does not match its checksum in the manifest: the archive is damaged or altered."
+        )
 
 
 class HashingWriter:

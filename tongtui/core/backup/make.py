@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import django
 from django.core.files.storage import Storage, default_storage
@@ -19,7 +20,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from . import media
 from .archive import FORMAT, FORMAT_VERSION, MANIFEST, BackupError, HashingWriter, file_member, table_member
-from .tables import Digest, high_water, lines, tables
+from .tables import Digest, counts, high_water, lines, tables
 
 
 @dataclass
@@ -96,30 +97,41 @@ def make_backup(path: str | Path, *, using: str = "default", storage: Storage | 
     return result
 
 
-def _write(zf: zipfile.ZipFile, result: BackupResult, connection: BaseDatabaseWrapper, storage: Storage) -> None:
+def _write(
+    zf: zipfile.ZipFile, result: BackupResult, connection: BaseDatabaseWrapper, storage: Storage
+) -> None:
     created = datetime.datetime.now(datetime.UTC)
     stamp = created.timetuple()[:6]
     using = connection.alias
-    table_entries = []
+    table_entries: list[dict[str, Any]] = []
     with snapshot(connection):
         migrations = applied_migrations(connection)
-        known = set()
-        for table in tables():
-            known.add(table.name)
+        all_tables = tables()
+        known = {t.name for t in all_tables}
+        sizes = counts(all_tables, connection)
+        marks = high_water(all_tables, connection)
+        for table in all_tables:
             digest = Digest()
             info = zipfile.ZipInfo(table_member(table.name), stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             with zf.open(info, "w", force_zip64=True) as member:
                 writer = HashingWriter(member)
-                for line, canonical in lines(table, using):
+                for line, canonical in lines(table, using, sizes[table.name]) if sizes[table.name] else ():
                     digest.add(canonical)
                     writer.write(line + b"\n")
-            table_entries.append({
-                "table": table.name, "model": table.label, "columns": table.columns,
-                "rows": digest.rows, "digest": digest.hex, "member": table_member(table.name),
-                "size": writer.size, "sha256": writer.sha.hexdigest(),
-                "high_water": high_water(table, connection),
-            })
+            table_entries.append(
+                {
+                    "table": table.name,
+                    "model": table.label,
+                    "columns": table.columns,
+                    "rows": digest.rows,
+                    "digest": digest.hex,
+                    "member": table_member(table.name),
+                    "size": writer.size,
+                    "sha256": writer.sha.hexdigest(),
+                    "high_water": marks.get(table.name),
+                }
+            )
             result.rows += digest.rows
         with connection.cursor() as cursor:
             others = set(connection.introspection.table_names(cursor)) - known - {"django_migrations"}
@@ -128,7 +140,7 @@ def _write(zf: zipfile.ZipFile, result: BackupResult, connection: BaseDatabaseWr
     if others:
         result.warnings.append(f"Tables no model describes were left out: {', '.join(sorted(others))}.")
 
-    file_entries = []
+    file_entries: list[dict[str, Any]] = []
     for name in media.walk(storage):
         info = zipfile.ZipInfo(file_member(name), stamp)
         info.compress_type = zipfile.ZIP_STORED  # photos, PDFs and Office files are compressed already
@@ -136,8 +148,9 @@ def _write(zf: zipfile.ZipFile, result: BackupResult, connection: BaseDatabaseWr
             writer = HashingWriter(member)
             while block := src.read(media.READ_CHUNK):
                 writer.write(block)
-        file_entries.append({"name": name, "member": file_member(name), "size": writer.size,
-                             "sha256": writer.sha.hexdigest()})
+        file_entries.append(
+            {"name": name, "member": file_member(name), "size": writer.size, "sha256": writer.sha.hexdigest()}
+        )
         result.file_bytes += writer.size
     result.files = len(file_entries)
     missing = sorted(wanted - {f["name"] for f in file_entries})
@@ -160,5 +173,8 @@ def _write(zf: zipfile.ZipFile, result: BackupResult, connection: BaseDatabaseWr
         "missing_files": missing,
         "skipped_tables": sorted(others),
     }
-    zf.writestr(zipfile.ZipInfo(MANIFEST, stamp), json.dumps(manifest, ensure_ascii=False, indent=1),
-                compress_type=zipfile.ZIP_DEFLATED)
+    zf.writestr(
+        zipfile.ZipInfo(MANIFEST, stamp),
+        json.dumps(manifest, ensure_ascii=False, indent=1),
+        compress_type=zipfile.ZIP_DEFLATED,
+    )

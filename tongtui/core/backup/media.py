@@ -30,14 +30,16 @@ def walk(storage: Storage, folder: str = "") -> Iterator[str]:
 
 
 def referenced(using: str) -> set[str]:
-    """The file names that rows of the domain models point at (history rows excluded: they may name old files)."""
+    """The file names that rows point at (history keeps a file's name as text, not as a file field)."""
     names: set[str] = set()
     for model in apps.get_models():
-        if model.__module__ == "simple_history.models" or model._meta.model_name.startswith("historical"):
-            continue
         for field in model._meta.concrete_fields:
             if isinstance(field, models.FileField):
-                qs = model._base_manager.using(using).exclude(**{field.attname: ""}).exclude(**{field.attname: None})
+                qs = (
+                    model._base_manager.using(using)
+                    .exclude(**{field.attname: ""})
+                    .exclude(**{field.attname: None})
+                )
                 names.update(qs.values_list(field.attname, flat=True).iterator())
     return names
 

@@ -20,7 +20,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from .archive import BackupError, Manifest, TableEntry, open_archive, read_manifest, verify
 from .make import applied_migrations
 from .media import Writer
-from .tables import MIGRATE_MADE, RowError, Table, count, digest_of, load, set_high_water, tables, wipe
+from .tables import MIGRATE_MADE, RowError, Table, counts, digest_of, load, set_high_water, tables, wipe
 
 
 @dataclass
@@ -46,12 +46,16 @@ def check_schema(manifest: Manifest, connection: BaseDatabaseWrapper) -> dict[st
         extra = sorted(set(theirs.get(app, [])) - set(ours.get(app, [])))
         lacking = sorted(set(ours.get(app, [])) - set(theirs.get(app, [])))
         if extra:
-            problems.append(f"{app}: the backup has migration {', '.join(extra)}, which this database has not "
-                            "applied (install the Tongtui version that made it, or newer, and run `tongtui migrate`)")
+            problems.append(
+                f"{app}: the backup has migration {', '.join(extra)}, which this database has not "
+                "applied (install the Tongtui version that made it, or newer, and run `tongtui migrate`)"
+            )
         if lacking:
-            problems.append(f"{app}: this database has migration {', '.join(lacking)}, which the backup predates "
-                            f"(restore into a database migrated only as far as the backup, with Tongtui {made_by}, "
-                            "then upgrade and run `tongtui migrate`)")
+            problems.append(
+                f"{app}: this database has migration {', '.join(lacking)}, which the backup predates "
+                f"(restore into a database migrated only as far as the backup, with Tongtui {made_by}, "
+                "then upgrade and run `tongtui migrate`)"
+            )
     if problems:
         raise BackupError(
             f"This backup (Tongtui {made_by}) does not fit this database's schema; nothing was restored.\n  "
@@ -61,10 +65,14 @@ def check_schema(manifest: Manifest, connection: BaseDatabaseWrapper) -> dict[st
     archived = {t.table: t for t in manifest.tables}
     unknown = sorted(set(archived) - set(target))
     if unknown:
-        raise BackupError(f"The backup holds tables this Tongtui does not know: {', '.join(unknown)}. Nothing was restored.")
+        raise BackupError(
+            f"The backup holds tables this Tongtui does not know: {', '.join(unknown)}. Nothing was restored."
+        )
     absent = sorted(set(target) - set(archived))
     if absent:
-        raise BackupError(f"The backup lacks tables this Tongtui has: {', '.join(absent)}. Nothing was restored.")
+        raise BackupError(
+            f"The backup lacks tables this Tongtui has: {', '.join(absent)}. Nothing was restored."
+        )
     for name, entry in archived.items():
         if set(entry.columns) != set(target[name].columns):
             raise BackupError(
@@ -76,15 +84,16 @@ def check_schema(manifest: Manifest, connection: BaseDatabaseWrapper) -> dict[st
 
 def occupied(all_tables: list[Table], connection: BaseDatabaseWrapper) -> str:
     """What the database holds beyond what `migrate` writes itself ('' if nothing), largest tables first."""
-    found = []
-    for table in all_tables:
-        if table.name not in MIGRATE_MADE and (n := count(table, connection)):
-            found.append((n, table.name))
+    found = [
+        (n, name) for name, n in counts(all_tables, connection).items() if n and name not in MIGRATE_MADE
+    ]
     if not found:
         return ""
     found.sort(key=lambda f: (-f[0], f[1]))
     named = ", ".join(f"{name} {n}" for n, name in found[:6])
-    return f"{sum(n for n, _ in found)} rows in {len(found)} tables ({named}{', …' if len(found) > 6 else ''})"
+    return (
+        f"{sum(n for n, _ in found)} rows in {len(found)} tables ({named}{', …' if len(found) > 6 else ''})"
+    )
 
 
 def _rows(zf: zipfile.ZipFile, entry: TableEntry) -> Iterator[bytes]:
@@ -137,8 +146,10 @@ def restore_backup(
                 if rows_there:
                     what.append(f"this database holds {rows_there}")
                 if clashes:
-                    what.append(f"{len(clashes)} files in the media storage differ from the backup's "
-                                f"(e.g. {clashes[0].name})")
+                    what.append(
+                        f"{len(clashes)} files in the media storage differ from the backup's "
+                        f"(e.g. {clashes[0].name})"
+                    )
                 raise BackupError(
                     "Refusing to overwrite: " + "; ".join(what) + ". A restore replaces everything; "
                     "pass --force to do that (make a backup of this installation first)."
@@ -161,32 +172,50 @@ def restore_backup(
 
 
 def _load(
-    zf: zipfile.ZipFile, manifest: Manifest, target: dict[str, Table], connection: BaseDatabaseWrapper,
+    zf: zipfile.ZipFile,
+    manifest: Manifest,
+    target: dict[str, Table],
+    connection: BaseDatabaseWrapper,
     result: RestoreResult,
 ) -> None:
-    wipe(list(target.values()), connection)
+    all_tables = list(target.values())
+    wipe([name for name, n in counts(all_tables, connection).items() if n], connection)
     for entry in manifest.tables:
-        table = target[entry.table]
+        if not entry.rows:
+            continue
         try:
-            n = load(table, entry.columns, _rows(zf, entry), connection)
+            n = load(target[entry.table], entry.columns, _rows(zf, entry), connection)
         except RowError as e:
             raise BackupError(f"Table {entry.table}, {e}. Nothing was restored.") from None
         except DatabaseError as e:
-            raise BackupError(f"The database refused the rows of {entry.table}: {e}. Nothing was restored.") from None
+            raise BackupError(
+                f"The database refused the rows of {entry.table}: {e}. Nothing was restored."
+            ) from None
         if n != entry.rows:
-            raise BackupError(f"Table {entry.table}: {n} rows read, the manifest says {entry.rows}. Nothing was restored.")
-        if entry.high_water is not None:
-            set_high_water(table, entry.high_water, connection)
-        result.tables += 1
+            raise BackupError(
+                f"Table {entry.table}: {n} rows read, the manifest says {entry.rows}. Nothing was restored."
+            )
         result.rows += n
+    result.tables = len(manifest.tables)
+    marks = {t.table: t.high_water for t in manifest.tables if t.high_water is not None}
+    set_high_water(marks, all_tables, connection)
     try:
         connection.check_constraints(table_names=list(target))
     except DatabaseError as e:
-        raise BackupError(f"The backup's rows do not hold together (a foreign key): {e}. Nothing was restored.") from None
+        raise BackupError(
+            f"The backup's rows do not hold together (a foreign key): {e}. Nothing was restored."
+        ) from None
+    present = counts(all_tables, connection)
     for entry in manifest.tables:
-        digest = digest_of(target[entry.table], connection.alias)
+        n = present[entry.table]
+        if n != entry.rows:
+            raise BackupError(
+                f"Table {entry.table} holds {n} rows after loading, {entry.rows} expected. Nothing was restored."
+            )
+        if not n:
+            continue
+        digest = digest_of(target[entry.table], connection.alias, n)
         if (digest.rows, digest.hex) != (entry.rows, entry.digest):
             raise BackupError(
-                f"Table {entry.table} reads back different from the backup ({digest.rows} rows, "
-                f"{entry.rows} expected). Nothing was restored."
+                f"Table {entry.table} reads back different from the backup. Nothing was restored."
             )

@@ -26,7 +26,9 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from None
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(warning))
-        self.stdout.write(self.style.SUCCESS(
-            f"Backup written to {result.path}: {result.tables} tables, {result.rows} rows, {result.files} files "
-            f"({result.file_bytes / 1e6:.1f} MB); archive {result.size / 1e6:.1f} MB in {result.seconds:.1f} s."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backup written to {result.path}: {result.tables} tables, {result.rows} rows, {result.files} files "
+                f"({result.file_bytes / 1e6:.1f} MB); archive {result.size / 1e6:.1f} MB in {result.seconds:.1f} s."
+            )
+        )
