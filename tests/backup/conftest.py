@@ -176,13 +176,28 @@ def files_of(storage: Storage | None = None) -> dict[str, bytes]:
 
 
 def wipe_installation(using: str = "default") -> None:
-    """What a freshly migrated database holds: content types and permissions only."""
+    """What a freshly migrated database holds: content types and permissions only (and, on SQLite, where it is
+    part of the transaction, id counters back at zero; PostgreSQL's would outlive the test's rollback)."""
     connection = connections[using]
     present = counts(tables(), connection)
     with connection.cursor() as cursor:
         for name, n in present.items():
             if n and name not in MIGRATE_MADE:
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(name)}")
+        if connection.vendor == "sqlite":
+            cursor.execute("UPDATE sqlite_sequence SET seq = 0")
+
+
+def next_id(table: str, using: str = "default") -> int:
+    """The id the database would give the table's next row."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            return (row[0] if row else 0) + 1
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+        return cursor.fetchone()[0]
 
 
 def fresh_storage(tmp_path: Path, name: str) -> FileSystemStorage:

@@ -16,8 +16,9 @@ from django.db import connection, connections
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.utils import load_backend
 
-from tests.backup.conftest import files_of, fresh_storage, rows_of
+from tests.backup.conftest import files_of, fresh_storage, next_id, rows_of
 from tongtui.core.backup import make_backup, restore_backup
+from tongtui.orgs.models import Unit
 
 ALIAS = "backup_other"
 
@@ -72,6 +73,8 @@ def test_a_backup_restores_into_the_other_database(installation, tmp_path):
         assert result.rows == sum(len(r) for r in rows.values())
         assert rows_of(other) == rows
         assert files_of(storage) == files
+        gone = Unit.history.filter(name="临时专班").latest("history_id").id
+        assert next_id("orgs_unit", other) > gone  # the fresh database's counters start where the backup's stood
 
         make_backup(tmp_path / "back.zip", using=other, storage=storage)  # and back again, over the original
     restore_backup(tmp_path / "back.zip", force=True)

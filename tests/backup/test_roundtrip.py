@@ -2,14 +2,17 @@ import json
 import stat
 import zipfile
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 
-from tests.backup.conftest import PNG, files_of, fresh_storage, rows_of, wipe_installation
+from tests.backup.conftest import PNG, files_of, fresh_storage, next_id, rows_of, wipe_installation
 from tongtui.core.backup import make_backup, restore_backup
 from tongtui.core.backup.tables import tables
 from tongtui.dispatch.models import Attachment, Meeting
 from tongtui.orgs.models import Unit
+from tongtui.plans.models import Task
 
 
 def test_it_round_trips_every_row_and_every_file(installation, tmp_path):
@@ -30,43 +33,40 @@ def test_it_round_trips_every_row_and_every_file(installation, tmp_path):
     assert files_of(storage) == files
 
 
-def test_the_restored_installation_reads_its_files(installation, tmp_path):
-    make_backup(tmp_path / "b.zip")
+def test_the_restored_installation_reads_its_files(archive):
     wipe_installation()
-    restore_backup(tmp_path / "b.zip")
+    restore_backup(archive)
     photo = Attachment.objects.get(original_name="现场照片.png")
     with photo.file.open("rb") as f:
         assert f.read() == PNG
     assert Meeting.objects.get().pack.size > 0
 
 
-def test_an_id_named_only_in_history_is_never_handed_out_again(installation, tmp_path):
+def test_an_id_named_only_in_history_is_never_handed_out_again(archive):
     gone = Unit.history.filter(name="临时专班").latest("history_id").id
     assert not Unit.objects.filter(pk=gone).exists()
-    make_backup(tmp_path / "b.zip")
     wipe_installation()
-    restore_backup(tmp_path / "b.zip")
+    restore_backup(archive)
     assert Unit.objects.create(name="新单位", kind="department").pk > gone
+    assert next_id("orgs_unit") > gone + 1
 
 
-def test_restoring_with_force_puts_back_what_was_changed_since(installation, tmp_path):
-    from tongtui.plans.models import Task
-
+def test_restoring_with_force_puts_back_what_was_changed_since(installation, archive):
     rows, files = rows_of(), files_of()
-    make_backup(tmp_path / "b.zip")
     Task.objects.filter(pk=installation.task_a.pk).update(title="改过的标题")
     Attachment.objects.all().delete()
-    first = sorted(files)[0]
-    from django.core.files.storage import default_storage
+    changed = sorted(files)[0]
+    default_storage.delete(changed)
+    default_storage.save(changed, ContentFile(b"changed"))
+    default_storage.save("evidence/uploaded-since.png", ContentFile(b"new"))
 
-    default_storage.delete(first)
-    with default_storage.open(first, "wb") as f:
-        f.write(b"changed")
-
-    result = restore_backup(tmp_path / "b.zip", force=True)
+    result = restore_backup(archive, force=True)
     assert rows_of() == rows
-    assert files_of() == files
+    assert files_of() == files | {
+        "evidence/uploaded-since.png": b"new"
+    }  # a file the backup lacks is left alone
     assert (result.files_written, result.files_unchanged) == (1, 4)
+    assert result.notes == ["1 files in the media storage are not in the backup; they were left in place."]
 
 
 def test_the_archive_holds_what_an_operator_needs_to_trust_it(installation, tmp_path):

@@ -19,7 +19,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from .archive import BackupError, Manifest, TableEntry, open_archive, read_manifest, verify
 from .make import applied_migrations
-from .media import Writer
+from .media import Writer, walk
 from .tables import MIGRATE_MADE, RowError, Table, counts, digest_of, load, set_high_water, tables, wipe
 
 
@@ -167,6 +167,11 @@ def restore_backup(
             writer.close()
     ContentType.objects.clear_cache()  # the restored content types may have other ids
     result.restored = True
+    extra = sum(1 for name in walk(storage) if name not in {f.name for f in manifest.files})
+    if extra:
+        result.notes.append(
+            f"{extra} files in the media storage are not in the backup; they were left in place."
+        )
     result.seconds = time.monotonic() - started
     return result
 

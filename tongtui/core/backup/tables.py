@@ -62,7 +62,10 @@ def tables() -> list[Table]:
         meta = model._meta
         if meta.proxy or not meta.managed or meta.swapped:
             continue
-        found.setdefault(meta.db_table, Table(model, meta.db_table, tuple(meta.concrete_fields)))
+        fields = tuple(
+            f for f in meta.concrete_fields if not getattr(f, "generated", False)
+        )  # computed columns
+        found.setdefault(meta.db_table, Table(model, meta.db_table, fields))
     return [found[name] for name in sorted(found)]
 
 

@@ -62,3 +62,5 @@ class Command(BaseCommand):
                 f"every table read back and verified, in {result.seconds:.1f} s."
             )
         )
+        for note in result.notes:
+            self.stdout.write(note)
