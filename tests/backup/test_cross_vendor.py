@@ -74,7 +74,9 @@ def test_a_backup_restores_into_the_other_database(installation, tmp_path):
         assert rows_of(other) == rows
         assert files_of(storage) == files
         gone = Unit.history.filter(name="临时专班").latest("history_id").id
-        assert next_id("orgs_unit", other) > gone  # the fresh database's counters start where the backup's stood
+        assert (
+            next_id("orgs_unit", other) > gone
+        )  # the fresh database's counters start where the backup's stood
 
         make_backup(tmp_path / "back.zip", using=other, storage=storage)  # and back again, over the original
     restore_backup(tmp_path / "back.zip", force=True)

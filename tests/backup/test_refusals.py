@@ -238,3 +238,13 @@ def test_a_failure_while_writing_files_takes_back_the_rows_and_the_files(archive
         restore_backup(archive, storage=storage)
     assert files_of(storage) == before
     assert rows_of()["plans_task"] == []
+
+
+def test_a_value_of_the_wrong_type_is_refused(archive, tmp_path):
+    """SQLite would keep text in an integer column; the restore checks each value's type first."""
+
+    def text_for_a_number(columns, rows):
+        rows[0][columns.index("version")] = "1; DROP TABLE plans_task"
+
+    refused(resealed(archive, tmp_path / "x.zip", "plans_task", text_for_a_number), r"row 1: version: .* is not of type int",
+            force=True)  # fmt: skip

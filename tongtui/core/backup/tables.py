@@ -69,8 +69,11 @@ def tables() -> list[Table]:
     return [found[name] for name in sorted(found)]
 
 
+_AS_IS = frozenset([str, int, bool, float, dict, list, type(None)])
+
+
 def encode(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str | float | dict | list):
+    if type(value) in _AS_IS or isinstance(value, bool | int | str | float | dict | list):
         return value
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
@@ -103,6 +106,41 @@ def decode(field: models.Field, value: Any) -> Any:
             raise ValueError("a duration must be a whole number of microseconds")
         return datetime.timedelta(microseconds=value)
     return kind.to_python(value)
+
+
+# Columns whose JSON value is already what the database takes: only its type is checked.
+_PLAIN = {
+    **dict.fromkeys(["CharField", "TextField", "SlugField", "EmailField", "URLField", "FileField"], str),
+    **dict.fromkeys(
+        [
+            "IntegerField",
+            "BigIntegerField",
+            "SmallIntegerField",
+            "PositiveIntegerField",
+            "PositiveBigIntegerField",
+            "PositiveSmallIntegerField",
+            "AutoField",
+            "BigAutoField",
+            "SmallAutoField",
+        ],
+        int,
+    ),  # fmt: skip
+    "BooleanField": bool,
+}
+
+
+def reader(field: models.Field, connection: BaseDatabaseWrapper) -> Any:
+    """A function from the archive's value for the column to the parameter the database is given."""
+    wanted = _PLAIN.get(_kind(field).get_internal_type())
+    if wanted is not None:
+
+        def plain(value: Any) -> Any:
+            if value is None or type(value) is wanted:
+                return value
+            raise ValueError(f"{field.column}: {value!r} is not of type {wanted.__name__}")
+
+        return plain
+    return lambda value: field.get_db_prep_save(decode(field, value), connection)
 
 
 def line_of(values: Iterable[Any], *, canonical: bool = False) -> bytes:
@@ -181,7 +219,7 @@ class RowError(ValueError):
 def load(table: Table, columns: list[str], source: Iterable[bytes], connection: BaseDatabaseWrapper) -> int:
     """Insert the JSON lines of `source` (columns in the archive's order) in batches; return the row count."""
     by_column = {f.column: f for f in table.fields}
-    fields = [by_column[c] for c in columns]
+    readers = [reader(by_column[c], connection) for c in columns]
     qn = connection.ops.quote_name
     sql = (
         f"INSERT INTO {qn(table.name)} ({', '.join(qn(c) for c in columns)}) "
@@ -193,14 +231,9 @@ def load(table: Table, columns: list[str], source: Iterable[bytes], connection: 
         for n, raw in enumerate(source, start=1):
             try:
                 values = json.loads(raw)
-                if not isinstance(values, list) or len(values) != len(fields):
-                    raise ValueError(f"expected {len(fields)} values")
-                batch.append(
-                    [
-                        f.get_db_prep_save(decode(f, v), connection)
-                        for f, v in zip(fields, values, strict=True)
-                    ]
-                )
+                if not isinstance(values, list) or len(values) != len(readers):
+                    raise ValueError(f"expected {len(readers)} values")
+                batch.append([read(v) for read, v in zip(readers, values, strict=True)])
             except (ValueError, TypeError, ArithmeticError) as e:
                 raise RowError(f"row {n}: {e}") from e
             if len(batch) >= CHUNK:
