@@ -116,9 +116,15 @@ def _write(
             info.compress_type = zipfile.ZIP_DEFLATED
             with zf.open(info, "w", force_zip64=True) as member:
                 writer = HashingWriter(member)
+                batch: list[bytes] = []
                 for line, canonical in lines(table, using, sizes[table.name]) if sizes[table.name] else ():
                     digest.add(canonical)
-                    writer.write(line + b"\n")
+                    batch.append(line)
+                    if len(batch) == 500:  # the compressor is called per write: not per row
+                        writer.write(b"\n".join(batch) + b"\n")
+                        batch = []
+                if batch:
+                    writer.write(b"\n".join(batch) + b"\n")
             table_entries.append(
                 {
                     "table": table.name,

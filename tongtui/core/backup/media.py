@@ -1,6 +1,7 @@
 """Uploaded files through Django's storage API (the file system, or S3-compatible storage alike)."""
 
 import hashlib
+import logging
 import shutil
 import tempfile
 import zipfile
@@ -15,6 +16,7 @@ from django.db import models
 from .archive import BackupError, FileEntry, chunks
 
 READ_CHUNK = 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 def walk(storage: Storage, folder: str = "") -> Iterator[str]:
@@ -86,6 +88,7 @@ class Writer:
         self.replaced: list[tuple[str, Path]] = []
         self.skipped = 0
         self._keep = Path(tempfile.mkdtemp(prefix="tongtui-restore-"))
+        self._keep_copies = False
 
     def plan(self, entries: list[FileEntry]) -> tuple[list[FileEntry], list[FileEntry]]:
         """(files to write, of which those that replace a different file already in the storage)."""
@@ -115,17 +118,26 @@ class Writer:
             raise BackupError(f"{name} reads back different from the archive after writing it.")
 
     def undo(self) -> None:
+        """Take every write back, carrying on past a file that fails (the error that caused the undo matters
+        more); what could not be taken back is logged."""
         for name in reversed(self.added):
             try:
                 self.storage.delete(name)
-            except OSError:
-                pass
+            except Exception:
+                log.exception("restore: could not delete %s after a failed restore", name)
         for name, kept in reversed(self.replaced):
-            with kept.open("rb") as f:
-                if self.storage.exists(name):
-                    self.storage.delete(name)
-                self.storage.save(name, File(f, name=name))
+            try:
+                with kept.open("rb") as f:
+                    if self.storage.exists(name):
+                        self.storage.delete(name)
+                    self.storage.save(name, File(f, name=name))
+            except Exception:
+                log.exception(
+                    "restore: could not put %s back after a failed restore (its copy: %s)", name, kept
+                )
+                self._keep_copies = True
         self.added, self.replaced = [], []
 
     def close(self) -> None:
-        shutil.rmtree(self._keep, ignore_errors=True)
+        if not self._keep_copies:
+            shutil.rmtree(self._keep, ignore_errors=True)

@@ -167,7 +167,8 @@ def restore_backup(
             writer.close()
     ContentType.objects.clear_cache()  # the restored content types may have other ids
     result.restored = True
-    extra = sum(1 for name in walk(storage) if name not in {f.name for f in manifest.files})
+    archived = {f.name for f in manifest.files}
+    extra = sum(1 for name in walk(storage) if name not in archived)
     if extra:
         result.notes.append(
             f"{extra} files in the media storage are not in the backup; they were left in place."
