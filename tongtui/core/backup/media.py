@@ -1,12 +1,14 @@
 """Uploaded files through Django's storage API (the file system, or S3-compatible storage alike)."""
 
 import hashlib
+import io
 import logging
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.core.files import File
@@ -56,26 +58,29 @@ def sha256_of(storage: Storage, name: str) -> tuple[int, str]:
     return size, h.hexdigest()
 
 
-class _Stream:
-    """A zip member as a file object for `Storage.save`, capped at the manifest's size."""
+class _Stream(io.RawIOBase):
+    """A zip member as a read-only, forward-only file for `Storage.save`, capped at the manifest's size."""
 
     def __init__(self, zf: zipfile.ZipFile, entry: FileEntry) -> None:
+        super().__init__()
         self._chunks = chunks(zf, entry.member, entry.size)
-        self._buffer = b""
+        self._buffer = memoryview(b"")
         self.size = entry.size
         self.name = entry.name
 
-    def read(self, n: int = -1) -> bytes:
-        while n < 0 or len(self._buffer) < n:
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self._buffer:
             block = next(self._chunks, None)
             if block is None:
-                break
-            self._buffer += block
-        if n < 0:
-            out, self._buffer = self._buffer, b""
-        else:
-            out, self._buffer = self._buffer[:n], self._buffer[n:]
-        return out
+                return 0
+            self._buffer = memoryview(block)
+        n = min(len(b), len(self._buffer))
+        b[:n] = self._buffer[:n]
+        self._buffer = self._buffer[n:]  # a view: no copy of the rest
+        return n
 
 
 class Writer:
