@@ -98,6 +98,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tongtui.orgs.lockout.lockout_response"
 AXES_VERBOSE = False
 
+# --- API tokens and Content-Security-Policy (docs/security.md) -----------------------------------
+# An API token works for API_TOKEN_DAYS after it was made; its owner rotates it, the office revokes it.
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", "90")
+
 ROOT_URLCONF = "tongtui.urls"
 
 TEMPLATES = [
@@ -178,7 +182,7 @@ IMPORT_MAX_ZIP_RATIO = envint("IMPORT_MAX_ZIP_RATIO", "100")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "tongtui.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

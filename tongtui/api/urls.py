@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from tongtui.api.views import ObtainToken
+from tongtui.api.views import ObtainToken, RotateToken
 
 
 def build_router() -> DefaultRouter:
@@ -38,6 +38,7 @@ def not_found(request: HttpRequest, rest: str) -> JsonResponse:
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
+    path("auth/token/rotate/", RotateToken.as_view(), name="api-token-rotate"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     *build_router().urls,
