@@ -106,3 +106,11 @@ def test_a_meetings_time_is_a_local_time_of_day(generated, cast):
     # an offset would be dropped without a word by Django: refused instead
     assert client.post("/api/meetings/", {**meeting, "time": "14:30:00Z"}, format="json").status_code == 400
     assert Meeting.objects.count() == 1
+
+
+def test_an_id_filter_refuses_what_the_schema_refuses(cast):
+    client = APIClient()
+    client.force_authenticate(cast.user("office"))
+    for url in ("/api/tasks/", "/api/lights/"):
+        assert client.get(url, {"parent": "0.5"}).status_code == 400, url
+        assert client.get(url, {"parent": str(cast.task_a.pk)}).status_code == 200, url
