@@ -90,3 +90,25 @@ def test_a_test_page_with_an_inline_script_is_reported(cast, open_page):
     page.wait_for_timeout(200)
     assert page.evaluate("window.__ran") is None
     assert any(v.startswith("script-src") for v in page.evaluate("window.__csp"))
+
+
+def test_the_behaviours_moved_out_of_inline_handlers_still_work(cast, open_page):
+    from tongtui.assessment.models import YearFreeze
+
+    page, console = watched(open_page)
+    log_in(page, "office", next="/")
+    page.goto("/supervision/orders/")
+    page.select_option("select[name=state]", "all")  # data-autosubmit: the form is sent on change
+    page.wait_for_url("**state=all**")
+
+    page.goto(f"/assessment/{cast.plan.year}/year-end/")
+    boxes = page.locator("#decide-form input[name=task]")
+    assert boxes.count() >= 1
+    page.check("#tick-all")  # data-tick-all
+    assert all(boxes.nth(i).is_checked() for i in range(boxes.count()))
+    if page.locator("#freeze-form").count():
+        page.once("dialog", lambda dialog: dialog.dismiss())  # data-confirm: no, thanks
+        page.click("#freeze-form button[type=submit]")
+        page.wait_for_timeout(300)
+        assert not YearFreeze.objects.exists()
+    clean(page, console)
