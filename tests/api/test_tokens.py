@@ -164,3 +164,17 @@ def test_a_password_reset_or_change_revokes_the_token(cast):
         actions_accounts.change_own_password(user, "Qiyue-2027!", by=user)
     assert with_token(key).get("/api/tasks/").status_code == 401
     assert reasons(cast.head_a)[0] == "password changed by its owner; API token revoked"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_at_once_shows_both_answers_the_one_live_token(cast):
+    key = obtain("liaison_a")["token"]
+    seen = tokens.fingerprint(Token.objects.get(key=key))
+    clients = [english(cast.client("liaison_a")) for _ in range(2)]
+    responses = at_once(2, lambda i: clients[i].post(PAGE, {"seen": seen}))
+    assert statuses(responses) == [200, 200]
+    live = tokens.of(cast.user("liaison_a")).key
+    assert live != key
+    for response in responses:
+        assert f'id="token-value">{live}<' in response.content.decode()
+    assert reasons(cast.liaison_a).count("API token rotated") == 1
