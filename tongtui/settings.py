@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it turns a lockout found during the request into the answer
 ]
 
@@ -121,6 +122,25 @@ if not SECURE_HSTS_PRELOAD:
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tongtui.orgs.lockout.lockout_response"
 AXES_VERBOSE = False
+
+# --- API tokens and Content-Security-Policy (docs/security.md) -----------------------------------
+# An API token works for API_TOKEN_DAYS after it was made; its owner rotates it, the office revokes it.
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", "90")
+# Every page: scripts and style sheets only from this site (the front end is vendored, no inline script);
+# inline style attributes only (ECharts' tooltips and a few templates use them), never inline <style>.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 ROOT_URLCONF = "tongtui.urls"
 
@@ -256,7 +276,7 @@ IMPORT_MAX_ZIP_RATIO = envint("IMPORT_MAX_ZIP_RATIO", "100")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "tongtui.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -283,6 +303,7 @@ SPECTACULAR_SETTINGS = {
     # Serve Swagger UI from the installed package: the docs page must work on a closed network.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},  # no badge fetched from outside
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "tongtui.orgs.models.UnitKind",

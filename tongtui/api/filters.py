@@ -3,14 +3,17 @@
 from typing import Any
 
 import django_filters
+from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.request import Request
 
 from tongtui.api.fields import StrictBooleanFormField
+from tongtui.api.schema import filter_type
 
 
 class FilterBackend(DjangoFilterBackend):
-    """django-filter reads an unknown boolean ("maybe") as "no filter"; through the API it is a 400.
+    """django-filter reads an unknown boolean ("maybe") as "no filter", and a NumberFilter over an id takes 0.5;
+    through the API both are a 400, as the schema's types (`schema.filter_type`) say.
 
     Only this request's copy of the filters changes: the FilterSet class (shared with the HTML list) does not.
     """
@@ -22,4 +25,10 @@ class FilterBackend(DjangoFilterBackend):
                 if isinstance(item, django_filters.BooleanFilter):
                     item.field_class = StrictBooleanFormField
                     item.__dict__.pop("_field", None)  # a form field built before the swap
+                elif (
+                    isinstance(item, django_filters.NumberFilter)
+                    and filter_type(item, queryset.model) == "integer"
+                ):
+                    item.field_class = forms.IntegerField
+                    item.__dict__.pop("_field", None)
         return filterset

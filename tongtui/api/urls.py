@@ -12,10 +12,10 @@ from django.urls import path, re_path
 from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from tongtui.api.views import ObtainToken
+from tongtui.api.views import ObtainToken, RotateToken
 
 
 def build_router() -> DefaultRouter:
@@ -38,8 +38,14 @@ def not_found(request: HttpRequest, rest: str) -> JsonResponse:
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
+    path("auth/token/rotate/", RotateToken.as_view(), name="api-token-rotate"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves its start-up script as a file, so the page needs no inline script (CSP).
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
+        name="api-docs",
+    ),
     *build_router().urls,
     re_path(r"^(?P<rest>[\s\S]*)$", not_found),
 ]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from tongtui.core.errors import ActionError, Conflict, Forbidden
 from tongtui.core.history import save_with_history
+from tongtui.orgs import tokens
 from tongtui.orgs.models import Person
 from tongtui.orgs.roles import roles_of
 
@@ -87,7 +88,8 @@ def create_login(person: Person, *, by: Any, username: str, password: str = "", 
 def reset_password(person: Person, *, by: Any, password: str = "", reason: str = "") -> Issued:
     """Set a temporary password (generated when blank); the person must change it at the next login.
 
-    Setting it ends the person's open sessions, so a forgotten browser is logged out too.
+    Setting it ends the person's open sessions, so a forgotten browser is logged out too, and revokes the
+    person's API token.
     """
     _require_office(by)
     person = _locked(person)
@@ -97,8 +99,12 @@ def reset_password(person: Person, *, by: Any, password: str = "", reason: str =
     password, generated = _checked_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    revoked = tokens.drop(user)
     person.must_change_password = True
-    save_with_history(person, by=by, reason=reason or _("password reset"))
+    reason = reason or _("password reset")
+    save_with_history(
+        person, by=by, reason=_("%(reason)s; API token revoked") % {"reason": reason} if revoked else reason
+    )
     return Issued(user, password, generated)
 
 
@@ -124,7 +130,8 @@ def set_login_active(person: Person, active: bool, *, by: Any, reason: str = "")
 
 @transaction.atomic
 def change_own_password(user: Any, new_password: str, *, by: Any) -> None:
-    """A user sets a password of their own; the office's temporary one stops being required."""
+    """A user sets a password of their own; the office's temporary one stops being required, and the API
+    token made under the old password is revoked."""
     if by is None or getattr(by, "pk", None) != user.pk:
         raise Forbidden(_("Only the user can choose their own password."))
     if user.check_password(new_password):
@@ -135,7 +142,13 @@ def change_own_password(user: Any, new_password: str, *, by: Any) -> None:
         raise ValidationError({"new_password1": exc.messages}) from None
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    revoked = tokens.drop(user)
     person = Person.objects.select_for_update().filter(user=user).first()
     if person is not None:
         person.must_change_password = False
-        save_with_history(person, by=by, reason=_("password changed by its owner"))
+        reason = _("password changed by its owner")
+        save_with_history(
+            person,
+            by=by,
+            reason=_("%(reason)s; API token revoked") % {"reason": reason} if revoked else reason,
+        )

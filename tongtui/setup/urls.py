@@ -64,4 +64,5 @@ urlpatterns = [
 # A user's own password is not a setting of the office's: every user reaches it, outside the namespace.
 account_urlpatterns = [
     path("account/password/", views_account.password_change, name="password-change"),
+    path("account/token/", views_account.api_token, name="api-token-page"),
 ]

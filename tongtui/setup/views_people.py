@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongtui.orgs import actions as org_actions
-from tongtui.orgs import actions_accounts, lockout
+from tongtui.orgs import actions_accounts, lockout, tokens
 from tongtui.orgs.models import Membership, Person
 from tongtui.setup.forms_org import GrantRoleForm, LoginForm, PeopleFilterForm, PersonForm, ResetPasswordForm
 from tongtui.setup.views import REFUSED, attempt, office_only, to_form
@@ -101,6 +101,7 @@ def _person_page(request: HttpRequest, person: Person, status: int = 200, **form
         "memberships": list(person.memberships.select_related("unit").order_by("unit__order", "role")),
         "posts": list(person.posts.select_related("unit")),
         "issued": forms.get("issued"),
+        "token": tokens.of(person.user) if person.user_id else None,
     }
     response = render(request, "setup/person_detail.html", context, status=status)
     if context["issued"]:
@@ -192,6 +193,8 @@ def login_change(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         attempt(
             request, lambda: actions_accounts.set_login_active(person, True, by=by), _("Login reactivated.")
         )
+    elif step == "revoke-token":
+        attempt(request, lambda: tokens.revoke(person, by=by), _("API token revoked."))
     else:
         raise Http404("No such step")
     return redirect("setup:person-detail", person.pk)

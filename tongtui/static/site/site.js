@@ -91,3 +91,40 @@
   document.addEventListener("htmx:afterSettle", update);
   window.addEventListener("pageshow", update);  // a page restored from the back/forward cache keeps its ticks
 })();
+
+// Small behaviours named by data attributes, so that pages carry no inline script (Content-Security-Policy):
+// data-autosubmit (a select sends its form when changed), data-confirm="question" (a form asks first),
+// data-submit-once (the button is disabled once its form is sent), data-tick-all="selector" (a box ticks the
+// others), data-print (prints the page), data-goto-task (the form opens data-base with its task in place of 0).
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("select[data-autosubmit]") && el.form) el.form.submit();
+    if (el.matches && el.matches("input[data-tick-all]")) {
+      Array.prototype.forEach.call(document.querySelectorAll(el.getAttribute("data-tick-all")), function (box) {
+        if (box !== el) box.checked = el.checked;
+      });
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.hasAttribute("data-confirm") && !window.confirm(form.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      return;
+    }
+    if (form.hasAttribute("data-goto-task")) {
+      event.preventDefault();
+      window.location.href = form.getAttribute("data-base").replace(/\/0\/$/, "/" + form.elements.task.value + "/");
+      return;
+    }
+    var button = event.submitter;
+    if (button && button.hasAttribute("data-submit-once")) {
+      window.setTimeout(function () { button.disabled = true; }, 0);
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest ? event.target.closest("[data-print]") : null;
+    if (el) window.print();
+  });
+})();
