@@ -15,11 +15,13 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from tongtui.core import stale
 from tongtui.dispatch.models import ProgressReport, ReportStatus
 from tongtui.plans.models import Milestone, Task
 from tongtui.plans.signals import tasks_changed
 
 log = logging.getLogger(__name__)
+LIGHT = "light"  # core.stale kind: a task's light
 _local = threading.local()
 
 
@@ -71,10 +73,21 @@ def milestone_changed(sender: Any, instance: Milestone, raw: bool = False, **kwa
         mark(instance.task_id)
 
 
+def refresh_lights() -> int:
+    """Recompute the lights marked stale (the worker's round; right after commit in "commit" mode)."""
+    from tongtui.supervision.recompute import recompute_tasks
+
+    return stale.refresh(LIGHT, recompute_tasks)
+
+
 @receiver(post_save, sender=ProgressReport, dispatch_uid="supervision.report_saved")
 def report_saved(sender: Any, instance: ProgressReport, raw: bool = False, **kwargs: Any) -> None:
-    if not raw and instance.status != ReportStatus.DRAFT:
-        mark(instance.task_id)
+    """Filing is the busiest write: the report only marks its task's light stale (one upsert) and the worker
+    recomputes it within a round; meanwhile the readers of lights compute a stale one live."""
+    if raw or instance.status == ReportStatus.DRAFT:
+        return
+    if getattr(settings, "SUPERVISION_LIGHTS_ON_CHANGE", True):
+        stale.mark(LIGHT, instance.task_id, then=refresh_lights)
 
 
 def _flag_repeat(report_id: int) -> None:

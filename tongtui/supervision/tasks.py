@@ -17,9 +17,19 @@ def lights_daily() -> dict[str, int]:
     return recompute.recompute_all()
 
 
+@task()
+def lights_stale() -> int:
+    """The lights that reports filed since the last round marked stale (core.stale)."""
+    from tongtui.supervision.listeners import refresh_lights
+
+    return refresh_lights()
 
 
-PERIODIC = [Periodic("supervision.lights_daily", datetime.timedelta(days=1), InWorker(lights_daily))]
+PERIODIC = [
+    Periodic("supervision.lights_daily", datetime.timedelta(days=1), InWorker(lights_daily)),
+    # every round of the worker (its --interval, 5 s by default)
+    Periodic("supervision.lights_stale", datetime.timedelta(seconds=1), InWorker(lights_stale)),
+]
 
 
 def register() -> None:
