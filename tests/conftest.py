@@ -80,7 +80,7 @@ def _fast_passwords(settings):
 @pytest.fixture(autouse=True)
 def _derived_after_commit(settings):
     """Lights and scores a filed report marks stale are recomputed right after commit, not by the worker, so
-    tests see them at once; tests/core/test_stale.py covers the worker's way."""
+    tests see them at once; tests/dispatch/test_filing_marks_stale.py covers the worker's way."""
     settings.DERIVED_REFRESH = "commit"
 
 
