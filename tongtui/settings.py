@@ -238,5 +238,10 @@ DISPATCH_DUE_HORIZON_DAYS = envint("DISPATCH_DUE_HORIZON_DAYS", "7")
 # Background jobs: Django's Tasks API (django-tasks backport); `tongtui worker` runs the database queue.
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# What a filed report makes stale (its task's light and scores) is recomputed by `tongtui worker` each round
+# ("worker"), or right after the request's commit ("commit": a deployment without a worker; slower filing).
+DERIVED_REFRESH = envstr("DERIVED_REFRESH", "worker")
+if DERIVED_REFRESH not in ("worker", "commit"):
+    raise ValueError(f"DERIVED_REFRESH must be worker or commit, not {DERIVED_REFRESH!r}")
 # Reminders and e-mails link back to the site with this base address, e.g. https://tongtui.example.gov.cn
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
