@@ -34,6 +34,7 @@ import os
 import platform
 import random
 import re
+import secrets
 import signal
 import socket
 import statistics
@@ -42,6 +43,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -108,13 +110,21 @@ def build(rng: random.Random, today: datetime.date) -> dict[str, Any]:
         members.append(Membership(person=p, unit_id=p.unit_id, role=role))
     Membership.objects.bulk_create(members)
     leaders = list(Person.objects.filter(name__startswith="副区长").order_by("pk"))
-    Token.objects.bulk_create([Token(user=u, key=f"{u.pk:04d}{u.username:-<36}"[:40]) for u in users.values()])
+    Token.objects.bulk_create(
+        [Token(user=u, key=f"{u.pk:04d}{u.username:-<36}"[:40]) for u in users.values()]
+    )
 
     plan = Plan.objects.create(year=year, title=f"{year}年重点工作", status=Plan.Status.ACTIVE)
-    categories = Category.objects.bulk_create([Category(plan=plan, name=f"板块{i}", order=i) for i in range(6)])
+    categories = Category.objects.bulk_create(
+        [Category(plan=plan, name=f"板块{i}", order=i) for i in range(6)]
+    )
     assigned = timezone.make_aware(datetime.datetime(year, 1, 5, 9))
     jan1, dec31 = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    statuses = [TaskStatus.IN_PROGRESS] * 7 + [TaskStatus.ACKNOWLEDGED, TaskStatus.ASSIGNED, TaskStatus.CLOSED]
+    statuses = [TaskStatus.IN_PROGRESS] * 7 + [
+        TaskStatus.ACKNOWLEDGED,
+        TaskStatus.ASSIGNED,
+        TaskStatus.CLOSED,
+    ]
     tasks = []
     for i in range(TASKS):
         due = jan1 + datetime.timedelta(days=rng.randrange(60, 365))
@@ -250,7 +260,9 @@ def in_process(city: dict[str, Any], urls: dict[str, str], repeat: int) -> dict[
     counts = []
     with CaptureQueriesContext(connection) as ctx, transaction.atomic():
         marks = [0]
-        r = liaison.post("/api/reports/", {"task": job["task"], "period_start": job["start"]}, "application/json")
+        r = liaison.post(
+            "/api/reports/", {"task": job["task"], "period_start": job["start"]}, "application/json"
+        )
         assert r.status_code in (200, 201), r.content[:300]
         marks.append(len(ctx.captured_queries))
         body = r.json()
@@ -258,13 +270,22 @@ def in_process(city: dict[str, Any], urls: dict[str, str], repeat: int) -> dict[
                           "done": "本月完成主体结构施工，累计完成投资1.2亿元。"}, "application/json")  # fmt: skip
         assert r.status_code == 200, r.content[:300]
         marks.append(len(ctx.captured_queries))
-        r = liaison.post(f"/api/reports/{body['id']}/submit/", {"version": r.json()["version"]}, "application/json")
+        r = liaison.post(
+            f"/api/reports/{body['id']}/submit/", {"version": r.json()["version"]}, "application/json"
+        )
         assert r.status_code == 200, r.content[:300]
         marks.append(len(ctx.captured_queries))
         counts = [b - a for a, b in zip(marks, marks[1:], strict=False)]
         transaction.set_rollback(True)
-    sql = [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]
-    out["F"] = {"queries": "+".join(map(str, counts)), "bare_sql_ms": round(replay(sql, repeat, rollback=True) * 1000, 2)}
+    sql = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))
+    ]
+    out["F"] = {
+        "queries": "+".join(map(str, counts)),
+        "bare_sql_ms": round(replay(sql, repeat, rollback=True) * 1000, 2),
+    }
     return out
 
 
@@ -338,6 +359,24 @@ end
 """
 
 
+def server_cpu(master: int) -> float:
+    """CPU seconds used so far by gunicorn's master and its workers (from /proc: the machine may be shared, so
+    CPU per request says more than wall time)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry.name), int(fields[1])
+        if pid == master or ppid == master:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -400,9 +439,27 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(5)
 
 
+def measured(server: subprocess.Popen[bytes], run: Any) -> dict[str, Any]:
+    load = os.getloadavg()[0]
+    cpu = server_cpu(server.pid)
+    result = dict(run())
+    result["cpu_ms_per_request"] = round(
+        (server_cpu(server.pid) - cpu) * 1000 / max(1, result["requests"]), 1
+    )
+    result["load_1min"] = round(load, 1)
+    return result
+
+
 def under_load(city: dict[str, Any], urls: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
     users = city["users"]
-    env = {**os.environ, "DATABASE_URL": args.database_url, "DEBUG": "False", "ALLOWED_HOSTS": "127.0.0.1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "DEBUG": "False",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DB_CONN_MAX_AGE": str(args.conn_max_age),
+    }
     office_token = token_of(city["office"])
     work = Path(tempfile.mkdtemp(prefix="redmine-bench-"))
     jobs = city["jobs"]
@@ -417,7 +474,9 @@ def under_load(city: dict[str, Any], urls: dict[str, str], args: argparse.Namesp
             script.write_text(LUA_GET % {"token": office_token, "cookie": header})
             for clients in (1, 8):
                 wrk(host, url, script, clients, 2)  # warm both workers
-                out[f"{key}@{clients}"] = wrk(host, url, script, clients, args.duration)
+                out[f"{key}@{clients}"] = measured(
+                    server, partial(wrk, host, url, script, clients, args.duration)
+                )
                 print(key, clients, out[f"{key}@{clients}"], flush=True)
         used = 0
         for clients in (1, 8):
@@ -430,7 +489,7 @@ def under_load(city: dict[str, Any], urls: dict[str, str], args: argparse.Namesp
             )
             script = work / f"F{clients}.lua"
             script.write_text(LUA_FILE % {"jobs": data, "threads": clients, "spare": office_token})
-            result = wrk(host, "/", script, clients, args.duration)
+            result = measured(server, partial(wrk, host, "/", script, clients, args.duration))
             result["reports_per_s"] = round(result["filed"] / result["seconds"], 1)
             out[f"F@{clients}"] = result
             used += result["filed"] + result["failed"] + clients
@@ -479,8 +538,11 @@ def write_doc() -> None:
                      f"the lights of {res['check']['lights']} tasks checked after `tongtui worker --once` "
                      f"({res['check']['worker_seconds']} s): {res['check']['lights_wrong']} wrong)")  # fmt: skip
         lines.append("")
-        lines.append("| workload | clients | median | p95 | req/s | reports/s | queries | bare SQL | median ÷ bare SQL | Redmine (1 client) |")
-        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        lines.append(
+            "| workload | clients | median | p95 | req/s | reports/s | server CPU per request | load (1 min) "
+            "| queries | bare SQL | median ÷ bare SQL | Redmine (1 client) |"
+        )
+        lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for key in ("A", "B", "C", "P", "F"):
             sql = res["in_process"][key]
             for clients in (1, 8):
@@ -490,7 +552,7 @@ def write_doc() -> None:
                 ratio = cell["p50_ms"] / sql["bare_sql_ms"] if sql["bare_sql_ms"] else 0
                 lines.append(
                     f"| {NAMES[key] if clients == 1 else ''} | {clients} | {cell['p50_ms']:.1f} ms | {cell['p95_ms']:.1f} ms "
-                    f"| {rps:.0f} | {per_s} | {sql['queries']} | {sql['bare_sql_ms']:.1f} ms | {ratio:.1f}× "
+                    f"| {rps:.0f} | {per_s} | {cell['cpu_ms_per_request']} ms | {cell['load_1min']} | {sql['queries']} | {sql['bare_sql_ms']:.1f} ms | {ratio:.1f}× "
                     f"| {REDMINE[key] if clients == 1 else ''} |"
                 )  # fmt: skip
         lines.append("")
@@ -504,12 +566,19 @@ def write_doc() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url", default=f"sqlite:///{DB}")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per cell")
     parser.add_argument("--sql-repeat", type=int, default=20)
-    parser.add_argument("--no-load", action="store_true", help="in-process figures only (no gunicorn, no wrk)")
+    parser.add_argument(
+        "--conn-max-age", type=int, default=60, help="DB_CONN_MAX_AGE of the server (persistent connections)"
+    )
+    parser.add_argument(
+        "--no-load", action="store_true", help="in-process figures only (no gunicorn, no wrk)"
+    )
     parser.add_argument("--write-doc", action="store_true", help="only write the table from bench/out/")
     args = parser.parse_args()
     if args.write_doc:
@@ -536,7 +605,7 @@ def main() -> None:
     print(check)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"redmine_{'postgresql' if vendor.startswith('postgres') else 'sqlite'}.json").write_text(
-        json.dumps({"when": f"{today}", "machine": machine(), "server": "gunicorn 2 sync workers",
+        json.dumps({"when": f"{today}", "machine": machine(), "server": f"gunicorn 2 sync workers, DB_CONN_MAX_AGE={args.conn_max_age}",
                     "duration": args.duration, "in_process": measured, "load": load, "check": check}, indent=1)
     )  # fmt: skip
     write_doc()
