@@ -149,12 +149,13 @@ class TaskViewSet(
     def get_queryset(self) -> QuerySet[Task]:
         # The serializer emits ids only: no joins (PostgreSQL spent longer planning them than running the
         # query); co-units and their acknowledgements both come from the one prefetch of the link rows.
-        links = CoUnit.objects.order_by("unit__order", "unit__name")  # the units' own order, as before
-        return tasks_visible_to(
-            self.request.user, Task.objects.prefetch_related(Prefetch("co_unit_links", links))
+        links = Prefetch(
+            "co_unit_links",
+            queryset=CoUnit.objects.order_by("unit__order", "unit__name"),  # the units' own order, as before
         )
+        return tasks_visible_to(self.request.user, Task.objects.prefetch_related(links))  # type: ignore[arg-type]
 
-    def filter_queryset(self, queryset: QuerySet[Task]) -> QuerySet[Task]:
+    def filter_queryset(self, queryset: Any) -> Any:
         # TaskFilter joins the stored light for the HTML list; the API does not show it.
         return super().filter_queryset(queryset).select_related(None)
 
