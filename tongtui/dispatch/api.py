@@ -106,13 +106,19 @@ class ReportFilter(django_filters.FilterSet):
     imported = django_filters.BooleanFilter()
 
 
-def reports_for_api(user: Any) -> QuerySet[ProgressReport]:
-    """The reports the user may see, with what ReportSerializer shows, newest period first."""
+def with_shown(qs: QuerySet[ProgressReport]) -> QuerySet[ProgressReport]:
+    """What ReportSerializer shows, read in a fixed number of queries."""
     contributions = ReportContribution.objects.select_related("unit", "author")
-    qs = ProgressReport.objects.select_related("submitted_by", "reviewed_by").prefetch_related(
+    return qs.select_related("submitted_by", "reviewed_by").prefetch_related(
         Prefetch("contributions", contributions), "attachments", "indicator_values"
     )
-    return access.reports_visible_to(user, qs).order_by("-period_end", "pk")
+
+
+def reports_for_api(user: Any) -> QuerySet[ProgressReport]:
+    """The reports the user may see, with what ReportSerializer shows, newest period first."""
+    return access.reports_visible_to(user, with_shown(ProgressReport.objects.all())).order_by(
+        "-period_end", "pk"
+    )
 
 
 def task_reports(request: Request, task: Task, context: dict[str, Any]) -> list[Any]:
@@ -154,15 +160,18 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[ProgressReport]:
-        return reports_for_api(self.request.user)
+        if self.action in ("list", "retrieve"):
+            return reports_for_api(self.request.user)
+        # a step finds its report (404 outside the scope) and acts on the row alone; its answer reads the rest
+        return access.reports_visible_to(self.request.user).order_by("pk")
 
     def get_serializer_class(self) -> Any:
         return ReportAnswerSerializer if self.action == "retrieve" else ReportSerializer
 
     def answer(self, report: ProgressReport, code: int = status.HTTP_200_OK) -> Response:
+        fresh = with_shown(ProgressReport.objects.all()).get(pk=report.pk)  # the user has just acted on it
         return Response(
-            ReportAnswerSerializer(self.reloaded(report), context=self.get_serializer_context()).data,
-            status=code,
+            ReportAnswerSerializer(fresh, context=self.get_serializer_context()).data, status=code
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
