@@ -9,8 +9,10 @@ anonymous — nobody logged in
 """
 
 import datetime
+import os
 from decimal import Decimal
 
+import hypothesis
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -19,6 +21,14 @@ from tongtui.orgs.models import Membership, Person, Role, Unit
 from tongtui.plans.models import Category, Plan, Task
 
 pytest_plugins = ["tests.browser_fixtures"]
+
+# Property-based and fuzz tests: in CI the same examples every run (derandomized: a failure is a real change,
+# never a draw), and no example database carried between runs. `scripts/fuzz` runs them with fresh random
+# examples, many more of them (HYPOTHESIS_PROFILE=random).
+FUZZ_RANDOM = os.environ.get("HYPOTHESIS_PROFILE") == "random"
+hypothesis.settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+hypothesis.settings.register_profile("random", max_examples=1000, deadline=None, print_blob=True)
+hypothesis.settings.load_profile("random" if FUZZ_RANDOM else "ci")
 
 
 class Cast:

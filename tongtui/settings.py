@@ -4,6 +4,7 @@ import datetime
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,21 @@ SECRET_KEY = envstr("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = envbool("DEBUG", "False")
 ALLOWED_HOSTS = [h for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in envstr("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# HTTPS=True when the site is served over HTTPS (behind nginx or a load balancer that sets
+# X-Forwarded-Proto): Secure cookies, HSTS, a redirect from http, and the proxy's header trusted.
+HTTPS = envbool("HTTPS", "False")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and envbool("HTTPS_REDIRECT", "True")
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", "31536000") if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and envbool("HSTS_INCLUDE_SUBDOMAINS", "False")
+SECURE_HSTS_PRELOAD = HTTPS and envbool("HSTS_PRELOAD", "False")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", "False") else None
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's health check speaks plain http on the inside
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = envint("SESSION_HOURS", "12") * 3600
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 SITE_NAME = envstr("SITE_NAME", "统推")
 
 INSTALLED_APPS = [
@@ -73,6 +89,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tongtui.core.logs.RequestLogMiddleware",
+    "tongtui.core.replica.ReplicaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tongtui.core.middleware.ChineseFirstLocaleMiddleware",
@@ -94,6 +112,12 @@ AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "10")
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", "30"))
 AXES_LOCKOUT_PARAMETERS = ["username"]  # per account, as offices expect: a shared office NAT must not lock all
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # (axes warns when the address is not part of the lock: by choice here)
+# HSTS for the parent domain's other sites (W005) and the browsers' preload list (W021) bind sites that other
+# offices run under the same domain: the operator opts in (HSTS_INCLUDE_SUBDOMAINS, HSTS_PRELOAD), never us.
+if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+    SILENCED_SYSTEM_CHECKS.append("security.W005")
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tongtui.orgs.lockout.lockout_response"
 AXES_VERBOSE = False
@@ -120,7 +144,23 @@ TEMPLATES = [
 WSGI_APPLICATION = "tongtui.wsgi.application"
 
 DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'tongtui.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", "0"))}
+# Connections are kept for DB_CONN_MAX_AGE seconds (opening one to PostgreSQL costs 20-45 ms a request) and
+# checked before reuse, so a restarted database costs one failed check, not an error page.
+# (SQLite opens a file in microseconds: it keeps none by default.)
+DB_CONN_MAX_AGE = envint("DB_CONN_MAX_AGE", "0" if DATABASE_URL.startswith("sqlite") else "60")
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)
+}
+# A read replica (PostgreSQL streaming replication): the pages that only read (lists, cockpit, exports, the
+# public page) may read from it; writes, and anything read in a request that writes, go to the primary.
+DATABASE_REPLICA_URL = envstr("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    REPLICA_PIN_SECONDS = envint("REPLICA_PIN_SECONDS", "10")
+    DATABASE_ROUTERS = ["tongtui.core.replica.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
@@ -155,6 +195,37 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(PROJECT_DIR / "media")))
+# Uploaded files (evidence, meeting packs, order files, practice photos) are read and written only through
+# Django's storage API and served by Tongtui's own views after an access check, never by a public URL:
+# MEDIA_STORAGE=s3 keeps them in an S3-compatible object store (django-storages), e.g. MinIO or a cloud's OSS.
+MEDIA_STORAGE = envstr("MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE not in ("filesystem", "s3"):
+    raise ValueError(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}")
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # STATIC_MANIFEST=True (production, after `tongtui collectstatic`): hashed, compressed names served with a
+    # year's cache; the default finds files in place, for a checkout and the tests.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if envbool("STATIC_MANIFEST", "False")
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": envstr("S3_BUCKET"),
+            "endpoint_url": envstr("S3_ENDPOINT_URL") or None,
+            "region_name": envstr("S3_REGION") or None,
+            "access_key": envstr("S3_ACCESS_KEY_ID"),
+            "secret_key": envstr("S3_SECRET_ACCESS_KEY"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "location": envstr("S3_PREFIX", "media"),
+        },
+    }
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -162,6 +233,13 @@ LOGOUT_REDIRECT_URL = "login"
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "tongtui@localhost")
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")  # or EMAIL_HOST_PASSWORD_FILE
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "False")
+EMAIL_TIMEOUT = 20
 # Notifications: immediate e-mails per person per day before the rest waits for the digest, sent at this hour.
 NOTIFY_DAILY_CAP = envint("NOTIFY_DAILY_CAP", "20")
 NOTIFY_DIGEST_HOUR = envint("NOTIFY_DIGEST_HOUR", "17")
@@ -223,11 +301,29 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# LOG_FORMAT=json writes one JSON object per line (time, level, logger, message, request id, user, path and
+# the exception) for a log collector; "text" is for a person at a terminal.
+LOG_FORMAT = envstr("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ValueError(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "tongtui.core.logs.RequestFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user)s %(method)s %(path)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request"]}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # one line per request (method, path, status, duration), at INFO; off unless LOG_REQUESTS=True
+        "tongtui.requests": {"level": "INFO" if envbool("LOG_REQUESTS", "False") else "WARNING"},
+    },
 }
 
 # --- dispatch (reports, evidence, reminders, worker) ---------------------------------------------
@@ -237,7 +333,16 @@ EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
 DISPATCH_DUE_HORIZON_DAYS = envint("DISPATCH_DUE_HORIZON_DAYS", "7")
 # Background jobs: Django's Tasks API (django-tasks backport); `tongtui worker` runs the database queue.
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
-TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# TASKS_BACKEND=rq puts the queue in Redis (django-tasks-rq) for several `tongtui worker` processes on several
+# machines; the periodic jobs are claimed in the database either way.
+TASKS_BACKEND = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend"}.get(
+    envstr("TASKS_BACKEND", "db"), envstr("TASKS_BACKEND", "db")
+)
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
+if TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": envint("RQ_JOB_TIMEOUT", "1800")}}
 # What a filed report makes stale (its task's light and scores) is recomputed by `tongtui worker` each round
 # ("worker"), or right after the request's commit ("commit": a deployment without a worker; slower filing).
 DERIVED_REFRESH = envstr("DERIVED_REFRESH", "worker")

@@ -14,6 +14,8 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
+from tests.conftest import FUZZ_RANDOM
+
 CONFIG = schemathesis.Config.from_dict(
     {
         "generation": {
@@ -60,6 +62,7 @@ def office_token(cast, keep_connection) -> str:
 
 
 @schema.parametrize()
-@settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=300 if FUZZ_RANDOM else 10, deadline=None, derandomize=not FUZZ_RANDOM,
+          suppress_health_check=list(HealthCheck))
 def test_the_api_keeps_to_its_schema(case, office_token):
     case.call_and_validate(headers={"Authorization": f"Token {office_token}"})

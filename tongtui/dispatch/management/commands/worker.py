@@ -2,8 +2,8 @@
 
 Every tick, each periodic job is claimed with a conditional UPDATE on its PeriodicJob row (only the worker
 whose UPDATE changed the row enqueues it, so several workers never run it twice), then every queued job
-is run by django-tasks-db's worker in batch mode. With another task backend (e.g. RQ) only the periodic
-part runs here and that backend's own worker runs the queue.
+is run by django-tasks-db's worker in batch mode, or, with TASKS_BACKEND=rq, by an RQ worker in burst mode
+(the queue in Redis, for several workers on several machines).
 
 A claim is a lease (at most LEASE): the job's next run moves a whole period on only once the run has
 succeeded. A worker killed mid-run (kill -9, a crash, a lost machine) leaves its claim to expire, and the
@@ -115,8 +115,24 @@ def reap_stale(now: datetime.datetime) -> int:
     return len(stale)
 
 
+def run_rq_queue(worker_id: str) -> None:
+    """The Redis queue (TASKS_BACKEND=rq): run what is queued now, in this process, then return to the round.
+    RQ itself marks a job whose worker died (its heartbeat stops) as failed; settle() then lets the periodic
+    job's lease expire and the next claim runs it again."""
+    import django_rq
+    from django_tasks_rq.backend import Job
+    from rq import SimpleWorker
+
+    queue = django_rq.get_queue("default", job_class=Job)
+    worker = SimpleWorker([queue], connection=queue.connection, job_class=Job, name=f"tongtui-{worker_id}")
+    worker.work(burst=True, logging_level="WARNING", with_scheduler=False)
+
+
 def run_queue(worker_id: str) -> None:
     backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    if type(backend).__name__ == "RQBackend":
+        run_rq_queue(worker_id)
+        return
     try:
         from django_tasks_db import DatabaseBackend
         from django_tasks_db.management.commands.db_worker import Worker
