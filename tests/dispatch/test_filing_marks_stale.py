@@ -14,7 +14,7 @@ from tongtui.dispatch import actions
 from tongtui.supervision.light_views import stored_lights
 from tongtui.supervision.models import TaskLight
 from tongtui.supervision.recompute import evaluate, recompute_tasks
-from tongtui.supervision.tasks import lights_stale
+from tongtui.supervision.tasks import lights_stale, repeats_stale
 
 
 @pytest.fixture
@@ -39,9 +39,13 @@ def test_filing_marks_the_light_and_scores_stale_and_recomputes_nothing_itself(
     recompute_tasks([d.task_a.pk])
     before = TaskLight.objects.get(task=d.task_a).computed_at
     with django_capture_on_commit_callbacks(execute=True):
-        file_report(d)
+        report = file_report(d)
     assert TaskLight.objects.get(task=d.task_a).computed_at == before
-    assert set(Stale.objects.values_list("kind", "key")) == {("light", d.task_a.pk), ("scores", d.task_a.pk)}
+    assert set(Stale.objects.values_list("kind", "key")) == {
+        ("light", d.task_a.pk),
+        ("scores", d.task_a.pk),
+        ("repeat", report.pk),
+    }
 
 
 def test_the_workers_round_recomputes_the_marked_light_and_clears_the_mark(d, worker_mode):
@@ -50,6 +54,7 @@ def test_the_workers_round_recomputes_the_marked_light_and_clears_the_mark(d, wo
     file_report(d)
     assert lights_stale.call() == 1
     assert scores_stale.call() == 1
+    assert repeats_stale.call() == 1
     light = TaskLight.objects.get(task=d.task_a)
     assert light.computed_at > before
     assert light.light == fresh_light(d.task_a.pk)

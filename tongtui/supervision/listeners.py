@@ -22,6 +22,7 @@ from tongtui.plans.signals import tasks_changed
 
 log = logging.getLogger(__name__)
 LIGHT = "light"  # core.stale kind: a task's light
+REPEAT = "repeat"  # core.stale kind: a submitted report to check for a repeated text
 _local = threading.local()
 
 
@@ -99,12 +100,22 @@ def _flag_repeat(report_id: int) -> None:
         log.exception("integrity flag for report %s not written", report_id)
 
 
+def refresh_repeats() -> int:
+    """Check the reports submitted since the last round for a repeated text (the worker's round)."""
+
+    def check(report_ids: list[int]) -> None:
+        for report_id in report_ids:
+            _flag_repeat(report_id)
+
+    return stale.refresh(REPEAT, check)
+
+
 @receiver(post_save, sender=ProgressReport, dispatch_uid="supervision.report_submitted")
 def report_submitted(sender: Any, instance: ProgressReport, raw: bool = False, **kwargs: Any) -> None:
-    """A report sent in as last period's (the form warned before) is flagged for the office at once."""
+    """A report sent in as last period's (the form warned before) is flagged for the office within a round of the
+    worker (right after commit in "commit" mode)."""
     if not raw and instance.status in (ReportStatus.SUBMITTED, ReportStatus.SIGNED_OFF):
-        report_id = instance.pk
-        transaction.on_commit(lambda: _flag_repeat(report_id))
+        stale.mark(REPEAT, instance.pk, then=refresh_repeats)
 
 
 @receiver(post_save, sender="dispatch.Problem", dispatch_uid="supervision.problem_saved")

@@ -25,8 +25,17 @@ def lights_stale() -> int:
     return refresh_lights()
 
 
+@task()
+def repeats_stale() -> int:
+    """The reports submitted since the last round, checked for a repeated text (integrity_db.flag_repeat)."""
+    from tongtui.supervision.listeners import refresh_repeats
+
+    return refresh_repeats()
+
+
 PERIODIC = [
     Periodic("supervision.lights_daily", datetime.timedelta(days=1), InWorker(lights_daily)),
+    Periodic("supervision.repeats_stale", datetime.timedelta(seconds=1), InWorker(repeats_stale)),
     # every round of the worker (its --interval, 5 s by default)
     Periodic("supervision.lights_stale", datetime.timedelta(seconds=1), InWorker(lights_stale)),
 ]
