@@ -188,9 +188,7 @@ class LightViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet)
             for r in iter_results(tasks, as_of)
             if not light or r.light.value == light
         ]
-        items.sort(
-            key=lambda i: (tasks[i["task"]].plan_id, tasks[i["task"]].code_sort, tasks[i["task"]].code)
-        )
+        items.sort(key=lambda i: (tasks[i["task"]].plan_id, tasks[i["task"]].code_sort, tasks[i["task"]].code))
         page = self.paginate_queryset(items)  # type: ignore[arg-type]
         assert page is not None
         return self.get_paginated_response(page)

@@ -95,9 +95,7 @@ class HeldForm(BootstrapForm):
     record = _text(_("Record of the talk"), rows=4)
     commitments = _text(_("Commitments"), rows=3, required=False)
     follow_up_due = forms.DateField(
-        label=_("Follow-up due"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("Follow-up due"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -132,9 +130,7 @@ class DrawForm(BootstrapForm):
     )
     completed = forms.BooleanField(label=_("Completed tasks"), required=False, initial=True)
     advanced_since = forms.DateField(
-        label=_("Tasks advanced since"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("Tasks advanced since"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     category = forms.ModelChoiceField(Category.objects.none(), label=_("Category"), required=False)
     unit = forms.ModelChoiceField(
@@ -152,9 +148,7 @@ class RecordCheckForm(BootstrapForm):
     )
     notes = _text(_("Notes"), rows=2, required=False)
     checked_on = forms.DateField(
-        label=_("Checked on"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("Checked on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     evidence = _files()
 
