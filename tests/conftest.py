@@ -87,6 +87,13 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _derived_after_commit(settings):
+    """Lights and scores a filed report marks stale are recomputed right after commit, not by the worker, so
+    tests see them at once; tests/dispatch/test_filing_marks_stale.py covers the worker's way."""
+    settings.DERIVED_REFRESH = "commit"
+
+
 @pytest.fixture
 def cast(db) -> Cast:
     return Cast()

@@ -364,5 +364,10 @@ REDIS_URL = envstr("REDIS_URL", "redis://127.0.0.1:6379/0")
 if TASKS_BACKEND == "django_tasks_rq.RQBackend":
     INSTALLED_APPS += ["django_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": envint("RQ_JOB_TIMEOUT", "1800")}}
+# What a filed report makes stale (its task's light and scores) is recomputed by `tongtui worker` each round
+# ("worker"), or right after the request's commit ("commit": a deployment without a worker; slower filing).
+DERIVED_REFRESH = envstr("DERIVED_REFRESH", "worker")
+if DERIVED_REFRESH not in ("worker", "commit"):
+    raise ValueError(f"DERIVED_REFRESH must be worker or commit, not {DERIVED_REFRESH!r}")
 # Reminders and e-mails link back to the site with this base address, e.g. https://tongtui.example.gov.cn
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")

@@ -16,12 +16,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from tongtui.assessment.models import ManualEntry, Scheme, SchemeRule, ScoreEntry
+from tongtui.core import stale
 from tongtui.dispatch.models import ProgressReport
 from tongtui.plans.models import CoUnit, Milestone, Task
 from tongtui.plans.signals import tasks_changed
 from tongtui.supervision.models import Admonition, RectificationOrder, SpotCheckItem
 
 log = logging.getLogger(__name__)
+SCORES = "scores"  # core.stale kind: the score ledger of the units behind a task
 _local = threading.local()
 ALL = -1  # stands for every unit of the plan
 
@@ -36,13 +38,22 @@ def _pending() -> dict[str, set[Any]]:
 def flush() -> None:
     """Recompute the units marked since the last flush. Marking costs no query: the units behind a task are
     found here, after commit, for all marked tasks at once."""
-    from tongtui.assessment.ledger_db import recompute
-    from tongtui.plans.models import Plan
-
     pending = _pending()
     tasks, units, plans = set(pending["tasks"]), set(pending["units"]), set(pending["plans"])
     for v in pending.values():
         v.clear()
+    recompute_marked(tasks, units, plans)
+
+
+def refresh_scores() -> int:
+    """Recompute the scores behind the tasks marked stale (the worker's round; after commit in "commit" mode)."""
+    return stale.refresh(SCORES, lambda task_ids: recompute_marked(set(task_ids), set(), set()))
+
+
+def recompute_marked(tasks: set[int], units: set[tuple[int, int]], plans: set[int]) -> None:
+    from tongtui.assessment.ledger_db import recompute
+    from tongtui.plans.models import Plan
+
     work: dict[int, set[int]] = defaultdict(set)
     for plan_id, unit_id in units:
         work[plan_id].add(unit_id)
@@ -129,9 +140,15 @@ def tasks_bulk_changed(sender: Any, task_ids: list[int], **kwargs: Any) -> None:
         mark_task(task_id)
 
 
+@receiver(post_save, sender=ProgressReport, dispatch_uid="assessment.report_saved")
+def report_saved(sender: Any, instance: ProgressReport, raw: bool = False, **kwargs: Any) -> None:
+    """Filing is the busiest write: a report only marks its task's scores stale; the worker recomputes them."""
+    if not raw and getattr(settings, "ASSESSMENT_SCORES_ON_CHANGE", True):
+        stale.mark(SCORES, instance.task_id, then=refresh_scores)
+
+
 @receiver(post_save, sender=Milestone, dispatch_uid="assessment.milestone_saved")
 @receiver(post_delete, sender=Milestone, dispatch_uid="assessment.milestone_deleted")
-@receiver(post_save, sender=ProgressReport, dispatch_uid="assessment.report_saved")
 @receiver(post_save, sender=SpotCheckItem, dispatch_uid="assessment.spotcheck_saved")
 def task_record_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if not raw:

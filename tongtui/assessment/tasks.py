@@ -24,7 +24,19 @@ def scores_daily() -> dict[str, int]:
     return out
 
 
-PERIODIC = [Periodic("assessment.scores_daily", datetime.timedelta(days=1), InWorker(scores_daily))]
+@task()
+def scores_stale() -> int:
+    """The score ledgers behind the tasks that reports filed since the last round marked stale (core.stale)."""
+    from tongtui.assessment.listeners import refresh_scores
+
+    return refresh_scores()
+
+
+PERIODIC = [
+    Periodic("assessment.scores_daily", datetime.timedelta(days=1), InWorker(scores_daily)),
+    # every round of the worker (its --interval, 5 s by default)
+    Periodic("assessment.scores_stale", datetime.timedelta(seconds=1), InWorker(scores_stale)),
+]
 
 
 def register() -> None:

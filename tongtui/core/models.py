@@ -19,3 +19,15 @@ class WorkdayOverride(models.Model):
     def __str__(self) -> str:
         kind = _("working day") if self.is_workday else _("day off")
         return f"{self.date:%Y-%m-%d} {kind}"
+
+
+class Stale(models.Model):
+    """A derived row to recompute (a task's light, the scores behind a task), marked in the transaction that
+    changed its inputs and cleared by the worker once recomputed (core.stale). Not domain data: no history."""
+
+    kind = models.CharField(max_length=20)
+    key = models.BigIntegerField()
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="core_stale_kind_key")]

@@ -8,7 +8,7 @@ ago a 409.
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -24,7 +24,7 @@ from tongtui.dispatch import access, actions, actions_cycles, actions_milestones
 from tongtui.dispatch import due as duelist
 from tongtui.dispatch.api_bulk import routes as bulk_routes
 from tongtui.dispatch.evidence import CONTENT_TYPES
-from tongtui.dispatch.models import Attachment, ProgressReport, ReportCycle, ReportStatus
+from tongtui.dispatch.models import Attachment, ProgressReport, ReportContribution, ReportCycle, ReportStatus
 from tongtui.dispatch.serializers import (
     AcceptSerializer,
     AttachmentSerializer,
@@ -42,6 +42,8 @@ from tongtui.dispatch.serializers import (
     VersionSerializer,
 )
 from tongtui.dispatch.serializers_problems import ClaimedSerializer, ClaimSerializer
+from tongtui.plans.api import task_includes
+from tongtui.plans.models import Task
 
 
 class CycleFilter(django_filters.FilterSet):
@@ -104,6 +106,30 @@ class ReportFilter(django_filters.FilterSet):
     imported = django_filters.BooleanFilter()
 
 
+def with_shown(qs: QuerySet[ProgressReport]) -> QuerySet[ProgressReport]:
+    """What ReportSerializer shows, read in a fixed number of queries."""
+    contributions = ReportContribution.objects.select_related("unit", "author")
+    return qs.select_related("submitted_by", "reviewed_by").prefetch_related(
+        Prefetch("contributions", contributions), "attachments", "indicator_values"
+    )
+
+
+def reports_for_api(user: Any) -> QuerySet[ProgressReport]:
+    """The reports the user may see, with what ReportSerializer shows, newest period first."""
+    return access.reports_visible_to(user, with_shown(ProgressReport.objects.all())).order_by(
+        "-period_end", "pk"
+    )
+
+
+def task_reports(request: Request, task: Task, context: dict[str, Any]) -> list[Any]:
+    """`GET /api/tasks/{id}/?include=reports`: the task's reports as the report list shows them."""
+    reports = reports_for_api(request.user).filter(task=task)
+    return list(ReportSerializer(reports, many=True, context=context).data)
+
+
+task_includes["reports"] = task_reports
+
+
 def step(summary: str, body: type[serializers.Serializer] | None) -> Any:
     return extend_schema(
         summary=summary,
@@ -134,18 +160,18 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[ProgressReport]:
-        qs = ProgressReport.objects.select_related("submitted_by", "reviewed_by").prefetch_related(
-            "contributions__unit", "contributions__author", "attachments", "indicator_values"
-        )
-        return access.reports_visible_to(self.request.user, qs).order_by("-period_end", "pk")
+        if self.action in ("list", "retrieve"):
+            return reports_for_api(self.request.user)
+        # a step finds its report (404 outside the scope) and acts on the row alone; its answer reads the rest
+        return access.reports_visible_to(self.request.user).order_by("pk")
 
     def get_serializer_class(self) -> Any:
         return ReportAnswerSerializer if self.action == "retrieve" else ReportSerializer
 
     def answer(self, report: ProgressReport, code: int = status.HTTP_200_OK) -> Response:
+        fresh = with_shown(ProgressReport.objects.all()).get(pk=report.pk)  # the user has just acted on it
         return Response(
-            ReportAnswerSerializer(self.reloaded(report), context=self.get_serializer_context()).data,
-            status=code,
+            ReportAnswerSerializer(fresh, context=self.get_serializer_context()).data, status=code
         )
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -9,10 +9,13 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from tongtui.core.models import Stale
 from tongtui.dispatch.lights import LightView
 from tongtui.supervision import recompute
+from tongtui.supervision.listeners import LIGHT
 from tongtui.supervision.models import TaskLight
 from tongtui.supervision.recompute import reason_text
 
@@ -50,10 +53,22 @@ def view_of(state: TaskLight, lang: str = "zh-hans") -> LightView:
 
 
 def stored_lights(task_ids: Sequence[int], lang: str = "zh-hans") -> dict[int, LightView]:
-    """One query: the stored light of every task that has one."""
+    """One query: the stored light of every task that has one. A light a filed report has marked stale and
+    the worker has not yet recomputed (a few seconds) is computed here from the facts, nothing written, so no
+    page shows the light from before the report."""
     fields = ("task_id", "light", "reasons", "as_of", "planned_progress", "actual_progress")
-    rows = TaskLight.objects.filter(task_id__in=list(task_ids)).only(*fields)
-    return {row.task_id: view_of(row, lang) for row in rows}
+    marked = Stale.objects.filter(kind=LIGHT, key=OuterRef("task_id"))
+    rows = TaskLight.objects.filter(task_id__in=list(task_ids)).only(*fields).annotate(stale=Exists(marked))
+    out, behind = {}, []
+    for row in rows:
+        out[row.task_id] = view_of(row, lang)
+        if row.stale:  # type: ignore[attr-defined]
+            behind.append(row.task_id)
+    if behind:
+        day, now = timezone.localdate(), timezone.now()
+        _loaded, results = recompute.evaluate(behind, day)
+        out.update({r.task_id: view_of(recompute.task_light(r, day, now), lang) for r in results})
+    return out
 
 
 def lights_as_of(task_ids: Sequence[int], day: datetime.date, lang: str = "zh-hans") -> dict[int, LightView]:

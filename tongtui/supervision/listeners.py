@@ -15,11 +15,14 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from tongtui.core import stale
 from tongtui.dispatch.models import ProgressReport, ReportStatus
 from tongtui.plans.models import Milestone, Task
 from tongtui.plans.signals import tasks_changed
 
 log = logging.getLogger(__name__)
+LIGHT = "light"  # core.stale kind: a task's light
+REPEAT = "repeat"  # core.stale kind: a submitted report to check for a repeated text
 _local = threading.local()
 
 
@@ -71,10 +74,21 @@ def milestone_changed(sender: Any, instance: Milestone, raw: bool = False, **kwa
         mark(instance.task_id)
 
 
+def refresh_lights() -> int:
+    """Recompute the lights marked stale (the worker's round; right after commit in "commit" mode)."""
+    from tongtui.supervision.recompute import recompute_tasks
+
+    return stale.refresh(LIGHT, recompute_tasks)
+
+
 @receiver(post_save, sender=ProgressReport, dispatch_uid="supervision.report_saved")
 def report_saved(sender: Any, instance: ProgressReport, raw: bool = False, **kwargs: Any) -> None:
-    if not raw and instance.status != ReportStatus.DRAFT:
-        mark(instance.task_id)
+    """Filing is the busiest write: the report only marks its task's light stale (one upsert) and the worker
+    recomputes it within a round; meanwhile the readers of lights compute a stale one live."""
+    if raw or instance.status == ReportStatus.DRAFT:
+        return
+    if getattr(settings, "SUPERVISION_LIGHTS_ON_CHANGE", True):
+        stale.mark(LIGHT, instance.task_id, then=refresh_lights)
 
 
 def _flag_repeat(report_id: int) -> None:
@@ -86,12 +100,22 @@ def _flag_repeat(report_id: int) -> None:
         log.exception("integrity flag for report %s not written", report_id)
 
 
+def refresh_repeats() -> int:
+    """Check the reports submitted since the last round for a repeated text (the worker's round)."""
+
+    def check(report_ids: list[int]) -> None:
+        for report_id in report_ids:
+            _flag_repeat(report_id)
+
+    return stale.refresh(REPEAT, check)
+
+
 @receiver(post_save, sender=ProgressReport, dispatch_uid="supervision.report_submitted")
 def report_submitted(sender: Any, instance: ProgressReport, raw: bool = False, **kwargs: Any) -> None:
-    """A report sent in as last period's (the form warned before) is flagged for the office at once."""
+    """A report sent in as last period's (the form warned before) is flagged for the office within a round of the
+    worker (right after commit in "commit" mode)."""
     if not raw and instance.status in (ReportStatus.SUBMITTED, ReportStatus.SIGNED_OFF):
-        report_id = instance.pk
-        transaction.on_commit(lambda: _flag_repeat(report_id))
+        stale.mark(REPEAT, instance.pk, then=refresh_repeats)
 
 
 @receiver(post_save, sender="dispatch.Problem", dispatch_uid="supervision.problem_saved")

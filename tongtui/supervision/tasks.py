@@ -17,9 +17,28 @@ def lights_daily() -> dict[str, int]:
     return recompute.recompute_all()
 
 
+@task()
+def lights_stale() -> int:
+    """The lights that reports filed since the last round marked stale (core.stale)."""
+    from tongtui.supervision.listeners import refresh_lights
+
+    return refresh_lights()
 
 
-PERIODIC = [Periodic("supervision.lights_daily", datetime.timedelta(days=1), InWorker(lights_daily))]
+@task()
+def repeats_stale() -> int:
+    """The reports submitted since the last round, checked for a repeated text (integrity_db.flag_repeat)."""
+    from tongtui.supervision.listeners import refresh_repeats
+
+    return refresh_repeats()
+
+
+PERIODIC = [
+    Periodic("supervision.lights_daily", datetime.timedelta(days=1), InWorker(lights_daily)),
+    Periodic("supervision.repeats_stale", datetime.timedelta(seconds=1), InWorker(repeats_stale)),
+    # every round of the worker (its --interval, 5 s by default)
+    Periodic("supervision.lights_stale", datetime.timedelta(seconds=1), InWorker(lights_stale)),
+]
 
 
 def register() -> None:

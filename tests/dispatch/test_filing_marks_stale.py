@@ -1,0 +1,86 @@
+"""As deployed (DERIVED_REFRESH = "worker"), filing a report only marks its task's light and scores stale;
+the worker's round recomputes them, and until it has, the light readers compute that light live."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+
+from tests.dispatch.conftest import MARCH
+from tongtui.assessment.tasks import scores_stale
+from tongtui.core import stale
+from tongtui.core.models import Stale
+from tongtui.dispatch import actions
+from tongtui.supervision.light_views import stored_lights
+from tongtui.supervision.models import TaskLight
+from tongtui.supervision.recompute import evaluate, recompute_tasks
+from tongtui.supervision.tasks import lights_stale, repeats_stale
+
+
+@pytest.fixture
+def worker_mode(settings):
+    settings.DERIVED_REFRESH = "worker"
+
+
+def file_report(d):
+    by = d.user("liaison_a")
+    report = actions.start_or_get_draft(d.task_a, MARCH, by=by)
+    actions.save_draft(report, by=by, version=report.version, progress=Decimal(35), done="完成可研批复")
+    return actions.submit_report(report, by=by)
+
+
+def fresh_light(task_id: int) -> str:
+    return evaluate([task_id])[1][0].light.value
+
+
+def test_filing_marks_the_light_and_scores_stale_and_recomputes_nothing_itself(
+    d, worker_mode, django_capture_on_commit_callbacks
+):
+    recompute_tasks([d.task_a.pk])
+    before = TaskLight.objects.get(task=d.task_a).computed_at
+    with django_capture_on_commit_callbacks(execute=True):
+        report = file_report(d)
+    assert TaskLight.objects.get(task=d.task_a).computed_at == before
+    assert set(Stale.objects.values_list("kind", "key")) == {
+        ("light", d.task_a.pk),
+        ("scores", d.task_a.pk),
+        ("repeat", report.pk),
+    }
+
+
+def test_the_workers_round_recomputes_the_marked_light_and_clears_the_mark(d, worker_mode):
+    recompute_tasks([d.task_a.pk])
+    before = TaskLight.objects.get(task=d.task_a).computed_at
+    file_report(d)
+    assert lights_stale.call() == 1
+    assert scores_stale.call() == 1
+    assert repeats_stale.call() == 1
+    light = TaskLight.objects.get(task=d.task_a)
+    assert light.computed_at > before
+    assert light.light == fresh_light(d.task_a.pk)
+    assert not Stale.objects.exists()
+
+
+def test_until_the_worker_runs_a_stale_light_is_shown_as_computed_now(d, worker_mode):
+    recompute_tasks([d.task_a.pk])
+    TaskLight.objects.filter(task=d.task_a).update(light="blue", reasons=[])  # not what it is
+    file_report(d)
+    shown = stored_lights([d.task_a.pk, d.task_c.pk])[d.task_a.pk]
+    assert shown.light == fresh_light(d.task_a.pk) != "blue"
+
+
+def test_a_mark_made_again_during_the_recompute_stays_for_the_next_round(d):
+    stale.mark("light", d.task_a.pk)
+
+    def recompute(ids):
+        stale.mark("light", d.task_a.pk)  # another report filed meanwhile
+
+    assert stale.refresh("light", recompute) == 0
+    assert stale.stale_keys("light", [d.task_a.pk]) == {d.task_a.pk}
+
+
+def test_a_filing_rolled_back_leaves_no_mark(d, worker_mode):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        file_report(d)
+        raise RuntimeError
+    assert not Stale.objects.exists()

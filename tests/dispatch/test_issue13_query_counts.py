@@ -1,0 +1,138 @@
+"""The requests issue 13 measures against Redmine run a fixed number of queries, whatever the number of rows:
+A (one unit's open tasks due within 30 days, sorted, page 100), B (overdue tasks of every unit, page 100),
+C (a task with its reports, `?include=reports`), the task list page filtered like A, and the three requests
+of filing one report (with what runs after commit counted too)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tongtui.dispatch.models import ProgressReport, ReportContribution, ReportStatus
+from tongtui.plans.models import CoUnit, Task, TaskStatus
+
+D = datetime.date
+OPEN = ["assigned", "acknowledged", "in_progress", "completion_requested"]
+A = {
+    "status": OPEN,
+    "due_after": "2026-12-01",
+    "due_before": "2026-12-31",
+    "ordering": "due",
+    "page_size": 100,
+}
+B = {"overdue": "true", "ordering": "due", "page_size": 100}
+
+
+def token_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+def grow(d, n: int) -> None:
+    """n more open tasks of unit A due in December (co-unit C), n overdue ones, and two reports each."""
+    tasks = Task.objects.bulk_create(
+        [Task(plan=d.plan, code=f"9.{i}", title=f"任务{i}", category=d.category, lead_unit=d.unit_a,
+              leader=d.leader, owner=d.owner, status=TaskStatus.IN_PROGRESS,
+              due=D(2026, 12, 20) if i % 2 else D(2026, 2, 1))
+         for i in range(2 * n)]
+    )  # fmt: skip
+    CoUnit.objects.bulk_create([CoUnit(task=t, unit=d.unit_c) for t in tasks])
+    ProgressReport.objects.bulk_create(
+        [ProgressReport(task=t, unit=d.unit_a, period_start=D(2026, m, 1), period_end=D(2026, m, 28),
+                        status=ReportStatus.ACCEPTED, progress=Decimal(10 * m), done=f"第{m}月")
+         for t in tasks for m in (1, 2)]
+    )  # fmt: skip
+
+
+def reports_of(d, task, n: int) -> None:
+    made = ProgressReport.objects.bulk_create(
+        [ProgressReport(task=task, unit=d.unit_a, period_start=D(2025, m, 1), period_end=D(2025, m, 28),
+                        status=ReportStatus.ACCEPTED, progress=Decimal(5 * m), done=f"第{m}月")
+         for m in range(1, n + 1)]
+    )  # fmt: skip
+    ReportContribution.objects.bulk_create(
+        [ReportContribution(report=r, unit=d.unit_c, text="配合") for r in made]
+    )
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_a_one_units_open_tasks_due_soon_cost_six_queries(d, n, django_assert_num_queries):
+    grow(d, n)
+    client = token_client(d.user("office"))
+    # token and user, the reader's roles, the unit asked for, count, page (the task table alone), co-unit links
+    with django_assert_num_queries(6):
+        response = client.get("/api/tasks/", {**A, "unit": d.unit_a.pk})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == n + 1  # and the cast's task_a, due on 31 December
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_b_overdue_tasks_of_every_unit_cost_five_queries(d, n, django_assert_num_queries):
+    grow(d, n)
+    client = token_client(d.user("office"))
+    with django_assert_num_queries(5):
+        response = client.get("/api/tasks/", B)
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == n
+
+
+@pytest.mark.parametrize("n", [2, 10])
+def test_c_a_task_with_its_reports_costs_seven_queries(d, n, django_assert_num_queries):
+    reports_of(d, d.task_a, n)
+    client = token_client(d.user("office"))
+    # token, roles, the task, its co-unit links, the reports (users joined), contributions (unit and
+    # author joined), attachments, indicator values
+    with django_assert_num_queries(8):
+        response = client.get(f"/api/tasks/{d.task_a.pk}/", {"include": "reports"})
+    assert response.status_code == 200
+    assert len(response.json()["reports"]) == n
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_the_task_list_page_filtered_like_a_costs_the_same_at_any_size(d, n, django_assert_num_queries):
+    grow(d, n)
+    client = d.client("office")
+    query = {**A, "unit": d.unit_a.pk, "sort": "due", "per_page": 100}
+    del query["ordering"], query["page_size"]
+    client.get("/tasks/", query)  # the session and the working-day calendar
+    with django_assert_num_queries(PAGE_QUERIES):
+        response = client.get("/tasks/", query)
+    assert response.status_code == 200
+    assert response.content.count(b"\xe4\xbb\xbb\xe5\x8a\xa1") >= n  # 任务
+
+
+PAGE_QUERIES = 16
+
+
+@pytest.mark.parametrize("n", [0, 8])
+def test_filing_a_report_is_three_requests_of_fixed_cost(d, n, settings, django_assert_num_queries,
+                                                         django_capture_on_commit_callbacks):  # fmt: skip
+    settings.DERIVED_REFRESH = "worker"  # as deployed: the lights and scores are the worker's
+    reports_of(d, d.task_a, n)
+    grow(d, n)
+    client = token_client(d.user("liaison_a"))
+    with django_assert_num_queries(START), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/api/reports/", {"task": d.task_a.pk, "period_start": "2026-03-01"}, format="json"
+        )
+    assert response.status_code == 201, response.json()
+    report = response.json()
+    with django_assert_num_queries(SAVE), django_capture_on_commit_callbacks(execute=True):
+        response = client.patch(
+            f"/api/reports/{report['id']}/",
+            {"version": report["version"], "progress": "35.00", "done": "完成可研批复"},
+            format="json",
+        )
+    assert response.status_code == 200, response.json()
+    with django_assert_num_queries(SUBMIT), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/api/reports/{report['id']}/submit/", {"version": response.json()["version"]}, format="json"
+        )
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "submitted"
+
+
+START, SAVE, SUBMIT = 28, 22, 38

@@ -1,0 +1,62 @@
+"""Derived rows marked stale by the request that changed their inputs, recomputed by the worker.
+
+A request only marks: one upsert in its own transaction, so the mark commits (or rolls back) with the change.
+`tongtui worker` takes the marks each round, recomputes them in one batch and clears each mark unless it was
+marked again meanwhile (a conditional DELETE on `marked_at`), so a change made during the recompute is never
+lost and two workers at once only recompute twice. With `DERIVED_REFRESH = "commit"` the marks are
+recomputed right after the request's commit instead (a deployment without a worker; the test suite).
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tongtui.core.models import Stale
+
+BATCH = 2000
+
+
+def in_worker() -> bool:
+    return getattr(settings, "DERIVED_REFRESH", "worker") != "commit"
+
+
+def mark(kind: str, key: int, then: Callable[[], Any] | None = None) -> None:
+    """Mark `key` of `kind` stale in the current transaction; in "commit" mode run `then` after commit."""
+    Stale.objects.bulk_create(
+        [Stale(kind=kind, key=key, marked_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["kind", "key"],
+        update_fields=["marked_at"],
+    )
+    if then is not None and not in_worker():
+        transaction.on_commit(then, robust=True)
+
+
+def refresh(kind: str, recompute: Callable[[list[int]], Any], *, rounds: int = 50) -> int:
+    """Recompute every key marked stale (in batches); returns how many marks were cleared."""
+    cleared = 0
+    for _ in range(rounds):
+        rows = list(
+            Stale.objects.filter(kind=kind)
+            .order_by("marked_at")
+            .values_list("pk", "key", "marked_at")[:BATCH]
+        )
+        if not rows:
+            break
+        recompute(sorted({key for _pk, key, _at in rows}))
+        for i in range(0, len(rows), 200):  # SQLite caps an expression's depth
+            done = Q()
+            for pk, _key, at in rows[i : i + 200]:
+                done |= Q(pk=pk, marked_at=at)
+            cleared += Stale.objects.filter(done).delete()[0]
+        if len(rows) < BATCH:
+            break
+    return cleared
+
+
+def stale_keys(kind: str, keys: list[int]) -> set[int]:
+    return set(Stale.objects.filter(kind=kind, key__in=keys).values_list("key", flat=True))
