@@ -122,6 +122,12 @@ def measure(name: str, fn: Callable[[int], Any], repeat: int) -> dict[str, Any]:
     return row
 
 
+def get_user_model_by(username: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
 def check(response: Any, *codes: int) -> Any:
     if response.status_code not in (codes or (200,)):
         raise RuntimeError(f"{response.status_code}: {response.content[:300]!r}")

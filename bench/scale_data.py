@@ -29,6 +29,7 @@ SHAPES = {
     "tiny": Shape(units=6, tasks=12, milestones=48, reports=96, frequency="monthly"),
     "district": Shape(units=80, tasks=300, milestones=1_500, reports=3_300, frequency="monthly"),
     "city": Shape(units=800, tasks=3_000, milestones=15_000, reports=33_000, frequency="monthly"),
+    "import": Shape(units=50, tasks=2_000, milestones=2_000, reports=0, frequency="monthly"),  # bench/import_reports.py
     "province": Shape(units=10_000, tasks=50_000, milestones=250_000, reports=2_000_000, frequency="weekly"),
 }
 LEADERS = 20
@@ -65,6 +66,41 @@ class Loader:
                 cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
         self.models.add(model)
         self.rows += len(rows)
+
+    def write_varying(self, model: Any, template: Any, names: list[str], values: Iterator[tuple[Any, ...]]) -> int:
+        """Many rows alike: the template instance's prepared row with the `names` columns (attnames) replaced
+        by each tuple of `values`, already in database form (no per-row model instance: the 2,000,000
+        reports)."""
+        conn = self.connection
+        fields = list(model._meta.concrete_fields)
+        base = [f.get_db_prep_save(f.pre_save(template, True), conn) for f in fields]
+        where = [next(i for i, f in enumerate(fields) if f.attname == n) for n in names]
+        table = conn.ops.quote_name(model._meta.db_table)
+        cols = ", ".join(conn.ops.quote_name(f.column) for f in fields)
+        count = 0
+        with conn.cursor() as cursor:
+            if conn.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                    for v in values:
+                        row = list(base)
+                        for i, x in zip(where, v, strict=True):
+                            row[i] = x
+                        copy.write_row(row)
+                        count += 1
+            else:
+                rows = []
+                prep = [fields[i] for i in where]
+                for v in values:
+                    row = list(base)
+                    for i, f, x in zip(where, prep, v, strict=True):
+                        row[i] = f.get_db_prep_save(x, conn)
+                    rows.append(row)
+                marks = ", ".join(["%s"] * len(fields))
+                cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+                count = len(rows)
+        self.models.add(model)
+        self.rows += count
+        return count
 
     def finish(self) -> None:
         from django.core.management.color import no_style
@@ -124,7 +160,7 @@ def generate(scale: str, seed: int = 1, log: Any = print) -> dict[str, Any]:
     users = [User(pk=1, username="office", password="!", is_active=True, date_joined=now)]
     users += [User(pk=2 + i, username=f"leader{i:02d}", password="!", date_joined=now) for i in range(LEADERS)]
     base = 2 + LEADERS
-    for i, uid in enumerate(unit_ids):
+    for i in range(len(unit_ids)):
         users.append(User(pk=base + 2 * i, username=f"u{i:05d}-liaison", password="!", date_joined=now))
         users.append(User(pk=base + 2 * i + 1, username=f"u{i:05d}-head", password="!", date_joined=now))
     load.write(User, users)
@@ -183,10 +219,11 @@ def generate(scale: str, seed: int = 1, log: Any = print) -> dict[str, Any]:
         load.write(Milestone, milestones)
         counts["tasks"] += len(tasks)
         counts["milestones"] += len(milestones)
-        for batch in _report_batches(tasks, year_periods, rng, tz, ProgressReport, ReportStatus, rid):
-            rid += len(batch)
-            load.write(ProgressReport, batch)
-            counts["reports"] += len(batch)
+        template = ProgressReport(task_id=1, unit_id=1, period_start=year_periods[0][0] if year_periods else None,
+                                  period_end=None, done="本期完成情况", next_steps="下步计划")  # fmt: skip
+        counts["reports"] += load.write_varying(ProgressReport, template, REPORT_COLUMNS,
+                                                _report_rows(tasks, year_periods, rng, tz, ReportStatus, rid))  # fmt: skip
+        rid = counts["reports"]
         log(f"  {counts['tasks']:,} tasks, {counts['reports']:,} reports, {time.perf_counter() - started:.0f} s")
     load.finish()
     counts["seconds"] = round(time.perf_counter() - started, 1)
@@ -194,11 +231,16 @@ def generate(scale: str, seed: int = 1, log: Any = print) -> dict[str, Any]:
     return counts
 
 
-def _report_batches(tasks: list[Any], year_periods: list[Any], rng: random.Random, tz: Any, model: Any,
-                    statuses: Any, first_id: int) -> Iterator[list[Any]]:  # fmt: skip
-    batch: list[Any] = []
+REPORT_COLUMNS = ["id", "task_id", "unit_id", "period_start", "period_end", "due", "status", "progress",
+                  "first_submitted_at", "submitted_at", "signed_off_at", "late_workdays"]  # fmt: skip
+
+
+def _report_rows(tasks: list[Any], year_periods: list[Any], rng: random.Random, tz: Any, statuses: Any,
+                 first_id: int) -> Iterator[tuple[Any, ...]]:  # fmt: skip
+    """A report per task and period: accepted, the last period signed off (one in twenty returned)."""
     rid = first_id
     last = len(year_periods) - 1
+    n = max(1, len(year_periods))
     for t in tasks:
         for k, (start, end, due) in enumerate(year_periods):
             rid += 1
@@ -209,13 +251,7 @@ def _report_batches(tasks: list[Any], year_periods: list[Any], rng: random.Rando
                 status = statuses.RETURNED if rng.random() < 0.05 else statuses.SIGNED_OFF
             else:
                 status = statuses.ACCEPTED
-            batch.append(model(pk=rid, task_id=t.pk, unit_id=t.lead_unit_id, period_start=start, period_end=end,
-                               due=due, status=status, progress=Decimal(min(100, 8 * (k + 1) * 12 // len(year_periods))),
-                               done="本期完成情况", next_steps="下步计划", first_submitted_at=submitted,
-                               submitted_at=submitted, signed_off_at=submitted,
-                               late_workdays=max(0, (submitted.date() - due).days)))  # fmt: skip
-            if len(batch) >= CHUNK:
-                yield batch
-                batch = []
-    if batch:
-        yield batch
+            progress = Decimal(min(100, 96 * (k + 1) // n))
+            late = max(0, (submitted.date() - due).days)
+            yield (rid, t.pk, t.lead_unit_id, start, end, due, str(status), progress, submitted, submitted,
+                   submitted, late)  # fmt: skip
