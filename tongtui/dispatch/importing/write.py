@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from tongtui.dispatch.importing.matching import CREATE, UNCHANGED, UPDATE, Item,
 from tongtui.dispatch.models import ProgressReport, ReportStatus
 from tongtui.dispatch.schedule import Period
 from tongtui.orgs.roles import roles_of
-from tongtui.plans.actions_bulk import _field_errors, _reference_errors, _rollup_many, _update_with_history
+from tongtui.plans.actions_bulk import _field_errors, _reference_errors, _rollup_many
 from tongtui.plans.importing.readers import read_file
 from tongtui.plans.models import Plan, Task, TaskStatus
 from tongtui.plans.signals import tasks_changed
@@ -254,7 +254,7 @@ def _progress_tasks(items: list[Item], *, plan: Plan, by: Any, reason: str) -> t
     for ids in _chunks(sorted(latest)):
         tasks += Task.objects.select_for_update().filter(pk__in=ids, status__in=PROGRESS_STATUSES)
     now = timezone.now()
-    changed: list[tuple[models.Model, list[str]]] = []
+    changed: list[Task] = []
     for task in tasks:
         item = latest[task.pk]
         assert item.period is not None and item.entry.progress is not None
@@ -266,13 +266,17 @@ def _progress_tasks(items: list[Item], *, plan: Plan, by: Any, reason: str) -> t
         task.status = TaskStatus.IN_PROGRESS
         task.version += 1
         task.updated_at = now
-        changed.append(
-            (task, ["progress", "progress_note", "progress_on", "status", "version", "updated_at"])
+        changed.append(task)
+    names = ["progress", "progress_note", "progress_on", "status", "version", "updated_at"]
+    why = clip_reason(reason or _("progress recorded"))
+    for chunk in _chunks(changed):
+        Task.objects.bulk_update(chunk, names, batch_size=BATCH)
+        get_history_manager_for_model(Task).bulk_history_create(
+            chunk, update=True, default_user=by, default_change_reason=why, batch_size=BATCH
         )
-    _update_with_history(Task, changed, by=by, reason=reason or _("progress recorded"))
-    parents = {t.parent_id for t, _names in changed if isinstance(t, Task) and t.parent_id is not None}
+    parents = {t.parent_id for t in changed if t.parent_id is not None}
     rolled = _rollup_many(plan, parents, by=by)
-    return len(changed), {t.pk for t, _names in changed} | rolled
+    return len(changed), {t.pk for t in changed} | rolled
 
 
 def apply_preview(preview: Preview, *, by: Any, filename: str, dry_run: bool = False) -> Imported:
