@@ -24,9 +24,14 @@ SERVER = "postgres://postgres@127.0.0.1:5432"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["postgres", "sqlite"], default="sqlite")
     parser.add_argument("--months", type=int, default=10)
+    parser.add_argument(
+        "--profile", action="store_true", help="print a pyinstrument profile of the first import"
+    )
     args = parser.parse_args()
     sqlite_file = OUT / "import_reports_bench.sqlite3"
     url = f"sqlite:///{sqlite_file}" if args.db == "sqlite" else f"{SERVER}/tongtui_bench_import_reports"
@@ -34,7 +39,9 @@ def main() -> None:
         import psycopg
 
         with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'tongtui_bench_import_reports'").fetchone():
+            if not conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = 'tongtui_bench_import_reports'"
+            ).fetchone():
                 conn.execute("CREATE DATABASE tongtui_bench_import_reports")
     setup_django(url)
     fresh_database(url, sqlite_file)
@@ -52,7 +59,7 @@ def main() -> None:
     months = range(1, args.months + 1)
     lines = [",".join(["编号", "任务名称", *(f"{m}月进展" for m in months)])]
     for code, title in Task.objects.order_by("pk").values_list("code", "title"):
-        cells = [f"\"完成{min(100, 9 * m)}%,第{m}月推进项目建设\"" for m in months]
+        cells = [f'"完成{min(100, 9 * m)}%,第{m}月推进项目建设"' for m in months]
         lines.append(",".join([code, title, *cells]))
     data = "\n".join(lines).encode("utf-8")
     rows = (len(lines) - 1) * len(months)
@@ -65,9 +72,18 @@ def main() -> None:
             out[f"{step}_preview_queries"] = len(ctx.captured_queries)
         assert preview.ok, preview.errors[:5]
         with CaptureQueriesContext(connection) as ctx:
+            profiler = None
+            if args.profile and step == "first":
+                from pyinstrument import Profiler
+
+                profiler = Profiler()
+                profiler.start()
             t = time.perf_counter()
             result = apply_preview(preview, by=office, filename="台账.csv")
             out[f"{step}_apply_s"] = round(time.perf_counter() - t, 2)
+            if profiler is not None:
+                profiler.stop()
+                print(profiler.output_text(color=False))
             out[f"{step}_apply_queries"] = len(ctx.captured_queries)
         out[f"{step}_result"] = vars(result)
         total = out[f"{step}_preview_s"] + out[f"{step}_apply_s"]

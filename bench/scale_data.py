@@ -29,7 +29,9 @@ SHAPES = {
     "tiny": Shape(units=6, tasks=12, milestones=48, reports=96, frequency="monthly"),
     "district": Shape(units=80, tasks=300, milestones=1_500, reports=3_300, frequency="monthly"),
     "city": Shape(units=800, tasks=3_000, milestones=15_000, reports=33_000, frequency="monthly"),
-    "import": Shape(units=50, tasks=2_000, milestones=2_000, reports=0, frequency="monthly"),  # bench/import_reports.py
+    "import": Shape(
+        units=50, tasks=2_000, milestones=2_000, reports=0, frequency="monthly"
+    ),  # bench/import_reports.py
     "province": Shape(units=10_000, tasks=50_000, milestones=250_000, reports=2_000_000, frequency="weekly"),
 }
 LEADERS = 20
@@ -67,7 +69,9 @@ class Loader:
         self.models.add(model)
         self.rows += len(rows)
 
-    def write_varying(self, model: Any, template: Any, names: list[str], values: Iterator[tuple[Any, ...]]) -> int:
+    def write_varying(
+        self, model: Any, template: Any, names: list[str], values: Iterator[tuple[Any, ...]]
+    ) -> int:
         """Many rows alike: the template instance's prepared row with the `names` columns (attnames) replaced
         by each tuple of `values`, already in database form (no per-row model instance: the 2,000,000
         reports)."""
@@ -151,14 +155,23 @@ def generate(scale: str, seed: int = 1, log: Any = print) -> dict[str, Any]:
     root = Unit(pk=1, name="示范省人民政府", short_name="省政府", kind="district", order=0)
     office_unit = Unit(pk=2, name="督查室", kind="office", parent_id=1, order=1)
     units = [
-        Unit(pk=3 + i, name=f"第{i:05d}单位", short_name=f"单位{i:05d}", kind="department", parent_id=1, order=i + 2)
+        Unit(
+            pk=3 + i,
+            name=f"第{i:05d}单位",
+            short_name=f"单位{i:05d}",
+            kind="department",
+            parent_id=1,
+            order=i + 2,
+        )
         for i in range(shape.units)
     ]
     load.write(Unit, [root, office_unit, *units])
     unit_ids = [u.pk for u in units]
 
     users = [User(pk=1, username="office", password="!", is_active=True, date_joined=now)]
-    users += [User(pk=2 + i, username=f"leader{i:02d}", password="!", date_joined=now) for i in range(LEADERS)]
+    users += [
+        User(pk=2 + i, username=f"leader{i:02d}", password="!", date_joined=now) for i in range(LEADERS)
+    ]
     base = 2 + LEADERS
     for i in range(len(unit_ids)):
         users.append(User(pk=base + 2 * i, username=f"u{i:05d}-liaison", password="!", date_joined=now))
@@ -173,7 +186,9 @@ def generate(scale: str, seed: int = 1, log: Any = print) -> dict[str, Any]:
     members += [Membership(pk=2 + i, person_id=2 + i, unit_id=1, role=Role.LEADER) for i in range(LEADERS)]
     for i, uid in enumerate(unit_ids):
         members.append(Membership(pk=base + 2 * i, person_id=base + 2 * i, unit_id=uid, role=Role.LIAISON))
-        members.append(Membership(pk=base + 2 * i + 1, person_id=base + 2 * i + 1, unit_id=uid, role=Role.UNIT_HEAD))
+        members.append(
+            Membership(pk=base + 2 * i + 1, person_id=base + 2 * i + 1, unit_id=uid, role=Role.UNIT_HEAD)
+        )
     load.write(Membership, members)
     load.write(Token, [Token(key="0" * 39 + "1", user_id=1, created=now)])
 
@@ -224,7 +239,9 @@ def generate(scale: str, seed: int = 1, log: Any = print) -> dict[str, Any]:
         counts["reports"] += load.write_varying(ProgressReport, template, REPORT_COLUMNS,
                                                 _report_rows(tasks, year_periods, rng, tz, ReportStatus, rid))  # fmt: skip
         rid = counts["reports"]
-        log(f"  {counts['tasks']:,} tasks, {counts['reports']:,} reports, {time.perf_counter() - started:.0f} s")
+        log(
+            f"  {counts['tasks']:,} tasks, {counts['reports']:,} reports, {time.perf_counter() - started:.0f} s"
+        )
     load.finish()
     counts["seconds"] = round(time.perf_counter() - started, 1)
     counts["rows"] = load.rows

@@ -19,7 +19,11 @@ from tongtui.plans.models import Milestone, Task  # noqa: E402
 def test_the_generator_loads_a_tiny_year_that_the_suite_reads_and_writes():
     loaded = scale_data.generate("tiny", seed=1, log=lambda *a: None)
     shape = scale_data.SHAPES["tiny"]
-    assert (loaded["tasks"], loaded["milestones"], loaded["reports"]) == (shape.tasks, shape.milestones, shape.reports)
+    assert (loaded["tasks"], loaded["milestones"], loaded["reports"]) == (
+        shape.tasks,
+        shape.milestones,
+        shape.reports,
+    )
     assert Task.objects.count() == shape.tasks and Milestone.objects.count() == shape.milestones
     assert Task.objects.create(plan_id=1, code="new", title="序列已重置").pk == shape.tasks + 1
 
