@@ -40,6 +40,8 @@ from scale_data import SHAPES, YEAR, generate  # noqa: E402
 SERVER = "postgres://postgres@127.0.0.1:5432"
 DOC = ROOT / "docs" / "benchmarks.md"
 TOKEN = "0" * 39 + "1"
+PROFILE: list[str] = []  # steps to profile once more with pyinstrument (--profile)
+ONLY: list[str] = []  # run only the steps whose name starts so (--only)
 
 
 def database_url(scale: str, db: str) -> str:
@@ -94,6 +96,8 @@ def measure(name: str, fn: Callable[[int], Any], repeat: int, warm: bool = True)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    if ONLY and not any(name.startswith(p) for p in ONLY):
+        return {}
     if warm:
         fn(0)  # imports, templates, caches (the jobs, run fewer times, go cold)
     times, cpu = [], []
@@ -106,6 +110,16 @@ def measure(name: str, fn: Callable[[int], Any], repeat: int, warm: bool = True)
             times.append(time.perf_counter() - t)
             cpu.append(time.process_time() - c)
         captured = list(ctx.captured_queries)
+    if any(name.startswith(p) for p in PROFILE):
+        from pyinstrument import Profiler
+
+        profiler = Profiler()
+        profiler.start()
+        fn(repeat + 1)
+        profiler.stop()
+        slug = re.sub(r"\W+", "_", name).strip("_")
+        (OUT / f"profile_{slug}.txt").write_text(profiler.output_text(color=False), encoding="utf-8")
+        print(profiler.output_text(color=False))
     sql_times = []
     for _i in range(min(repeat, 5)):
         try:
@@ -157,7 +171,9 @@ def suite(scale: str, repeat: int, big_repeat: int) -> list[dict[str, Any]]:
     client.force_login(office)
     rows = []
     rows.append(measure("light recompute (all tasks)", lambda i: recompute_all(), big_repeat, warm=False))
-    rows.append(measure("score recompute (all units)", lambda i: recompute_scores(plan, None), big_repeat, warm=False))
+    rows.append(
+        measure("score recompute (all units)", lambda i: recompute_scores(plan, None), big_repeat, warm=False)
+    )
     units = list(Task.objects.values_list("lead_unit_id", flat=True).order_by("lead_unit_id").distinct())
     busiest = max(units, key=lambda u: Task.objects.filter(lead_unit_id=u).count())
     task_ids = list(Task.objects.filter(status="in_progress").order_by("pk").values_list("pk", flat=True))
@@ -205,7 +221,7 @@ def suite(scale: str, repeat: int, big_repeat: int) -> list[dict[str, Any]]:
     Plan.objects.get_or_create(year=YEAR + 1, defaults={"title": f"{YEAR + 1}年重点工作"})
     rows.append(measure("3,000-row task import", import_book, max(2, big_repeat), warm=False))
     ProgressReport.objects.filter(period_start=free).delete()
-    return rows
+    return [r for r in rows if r]
 
 
 def period_start_free() -> datetime.date:
@@ -460,6 +476,14 @@ def main() -> None:
     parser.add_argument("--no-load", action="store_true", help="reuse the data already loaded")
     parser.add_argument("--no-concurrency", action="store_true", help="skip gunicorn, wrk and the threads")
     parser.add_argument("--seconds", type=int, default=20, help="length of each concurrent run")
+    parser.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        metavar="STEP",
+        help="profile the steps whose name starts so (pyinstrument), e.g. 'cockpit'",
+    )
+    parser.add_argument("--only", action="append", default=[], metavar="STEP", help="run only these steps")
     parser.add_argument("--load-only", action="store_true", help="load the data, measure nothing")
     parser.add_argument("--no-write", action="store_true", help="print the table, leave docs/ alone")
     args = parser.parse_args()
@@ -478,6 +502,8 @@ def main() -> None:
         loaded = json.loads((OUT / f"scale_{args.scale}_{args.db}_load.json").read_text())
     if args.load_only:
         return
+    PROFILE.extend(args.profile)
+    ONLY.extend(args.only)
     rows = suite(args.scale, args.repeat, args.big_repeat)
     load = {} if args.no_concurrency else load_test(url, args.seconds, 8)
     print(json.dumps(load, ensure_ascii=False))
