@@ -118,7 +118,9 @@ def measure(name: str, fn: Callable[[int], Any], repeat: int, warm: bool = True)
         fn(repeat + 1)
         profiler.stop()
         slug = re.sub(r"\W+", "_", name).strip("_")
-        (OUT / f"profile_{slug}.txt").write_text(profiler.output_text(color=False, show_all=True), encoding="utf-8")
+        (OUT / f"profile_{slug}.txt").write_text(
+            profiler.output_text(color=False, show_all=True), encoding="utf-8"
+        )
         print(profiler.output_text(color=False))
     sql_times = []
     for _i in range(min(repeat, 5)):
