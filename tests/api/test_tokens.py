@@ -4,6 +4,7 @@ and revoked by a password reset or change; each rotation and revocation is in th
 import datetime
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
@@ -26,7 +27,8 @@ def obtain(username: str) -> dict:
 
 def with_token(key: str) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # Chinese first: only the language choice changes it
     return client
 
 
