@@ -129,6 +129,14 @@ def test_the_ranking_is_a_pure_function_of_the_ledger(lines, period):
 
 
 @settings(max_examples=200, deadline=None)
+@given(lines_st, periods, st.sampled_from([Decimal("0.1"), Decimal("0.5"), Decimal("2"), Decimal("100")]))
+def test_level_with_is_every_other_score_within_the_margin_best_first(lines, period, margin):
+    rows = rank_group(lines, UNITS, period, margin)
+    for r in rows:
+        assert r.level_with == [o.unit_id for o in rows if o.score != r.score and abs(o.score - r.score) <= margin]
+
+
+@settings(max_examples=200, deadline=None)
 @given(st.dictionaries(st.integers(1, 30), st.decimals(min_value=-3, max_value=3, places=0), min_size=1))
 def test_ties_share_ranks_and_the_next_rank_skips(values):
     ranks = competition_ranks(values)
