@@ -15,10 +15,12 @@ from tongtui.supervision.models.orders import WAITING_FOR_UNIT
 
 
 def badges_for(user: Any, today: datetime.date) -> dict[str, int]:
-    """Menu item → how many things wait there for the user (0 shows no badge)."""
+    """Menu item → how many things wait there for the user (0 shows no badge). Only items the user's menu has:
+    each is swapped into the page by its id, and a missing one is an error in the browser (the review queue is
+    the office's alone)."""
     roles = roles_of(user)
     units = roles.units_with(*rules.UNIT_ACTORS)
-    counts = {"reports": 0, "review": 0, "acknowledge": 0, "requests": 0, "supervision": 0}
+    counts = {"reports": 0, "acknowledge": 0, "requests": 0, "supervision": 0}
     if units:
         items = due_for(user, today)
         counts["reports"] = sum(
@@ -44,5 +46,5 @@ def badges_for(user: Any, today: datetime.date) -> dict[str, int]:
             + chases_visible_to(user).filter(status=ChaseStatus.ISSUED, reply_due__lt=today).count()
         )
     counts["assignment"] = counts["acknowledge"] + counts["requests"]
-    counts["menu"] = counts["reports"] + counts["review"] + counts["assignment"] + counts["supervision"]
+    counts["menu"] = counts["reports"] + counts.get("review", 0) + counts["assignment"] + counts["supervision"]
     return counts
