@@ -1,7 +1,8 @@
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
+import pytest
+from django.conf import settings
 
 from tests.demo.conftest import TODAY
 from tongtui.core.system import SYSTEM_USERNAME
@@ -121,19 +122,11 @@ def test_history_names_the_system_account_or_the_office_accepting_reports(built,
         assert SYSTEM_USERNAME in users and users <= {SYSTEM_USERNAME, "office"}, model.__name__
 
 
-def test_a_rebuild_gives_the_same_district(built, db):
-    def snapshot():
-        return list(
-            Task.objects.order_by("code").values_list("code", "title", "owner__name", "progress", "status")
-        )
-
-    before = snapshot()
-    again = build_demo(year=2026, reset=True, today=TODAY)
-    assert again.built
-    assert snapshot() == before
-    assert get_user_model().objects.filter(username="office").count() == 1
-
-
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="the demo's database is SQLite (scripts/demo): a second year is built there; on PostgreSQL this "
+    "package builds the demo once, and tests/demo_reset rebuilds it",
+)
 def test_another_year_is_added_beside_this_one_with_its_own_dates(built, db):
     units = Unit.objects.count()
     build_demo(year=2025, today=TODAY)

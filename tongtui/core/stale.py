@@ -24,16 +24,28 @@ def in_worker() -> bool:
     return getattr(settings, "DERIVED_REFRESH", "worker") != "commit"
 
 
-def mark(kind: str, key: int, then: Callable[[], Any] | None = None) -> None:
-    """Mark `key` of `kind` stale in the current transaction; in "commit" mode run `then` after commit."""
+def _write(kind: str, key: int) -> None:
     Stale.objects.bulk_create(
         [Stale(kind=kind, key=key, marked_at=timezone.now())],
         update_conflicts=True,
         unique_fields=["kind", "key"],
         update_fields=["marked_at"],
     )
-    if then is not None and not in_worker():
-        transaction.on_commit(then, robust=True)
+
+
+def mark(kind: str, key: int, then: Callable[[], Any] | None = None) -> None:
+    """Mark `key` of `kind` stale in the current transaction. In "commit" mode (with a `then`), the mark is written
+    only once the transaction has committed and `then` recomputes it at once: a transaction that never commits
+    leaves the stored rows as they were, as before there were marks."""
+    if then is None or in_worker():
+        _write(kind, key)
+        return
+
+    def after_commit() -> None:
+        _write(kind, key)
+        then()
+
+    transaction.on_commit(after_commit, robust=True)
 
 
 def refresh(kind: str, recompute: Callable[[list[int]], Any], *, rounds: int = 50) -> int:
