@@ -20,7 +20,7 @@ from django.test import Client
 from tongtui.orgs.models import Membership, Person, Role, Unit
 from tongtui.plans.models import Category, Plan, Task
 
-pytest_plugins = ["tests.browser_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.s3_fixtures"]
 
 # Property-based and fuzz tests: in CI the same examples every run (derandomized: a failure is a real change,
 # never a draw), and no example database carried between runs. `scripts/fuzz` runs them with fresh random

@@ -11,13 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
-from tongtui.core.errors import ActionError, Forbidden
-from tongtui.core.history import clip_reason, save_with_history
+from tongtui.core.history import clip_reason
 from tongtui.dispatch.importing.ledger import read_ledger
 from tongtui.dispatch.importing.matching import CREATE, UNCHANGED, UPDATE, Item, Preview, build_preview
 from tongtui.dispatch.models import ProgressReport, ReportStatus
@@ -58,65 +56,6 @@ def _filed_at(period: Period, on: datetime.date | None) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(17)))
 
 
-@transaction.atomic
-def import_report(
-    task: Task,
-    period: Period,
-    *,
-    by: Any,
-    reason: str,
-    progress: Decimal | None,
-    done: str,
-    next_steps: str = "",
-    problems: str = "",
-    on: datetime.date | None = None,
-) -> tuple[ProgressReport, str]:
-    """Write one historical report, accepted and marked imported; update it if it was imported before.
-
-    Returns the report and what happened (create, update, unchanged). Refuses to touch a report filed in
-    Tongtui. Only the supervision office imports.
-    """
-    if not roles_of(by).is_office:
-        raise Forbidden(_("Only the supervision office can import report history."))
-    if task.lead_unit_id is None:
-        raise ActionError(_("The task has no lead unit."))
-    report = (
-        ProgressReport.objects.select_for_update()
-        .filter(task=task, period_start=period.start, period_end=period.end)
-        .first()
-    )
-    if report is not None and not report.imported:
-        raise ActionError(_("A report for this period was filed in Tongtui; an import never overwrites it."))
-    values = {"progress": progress, "done": done, "next_steps": next_steps, "problems": problems}
-    if report is not None and all(getattr(report, k) == v for k, v in values.items()):
-        return report, UNCHANGED
-    filed = _filed_at(period, on)
-    action = UPDATE
-    if report is None:
-        action = CREATE
-        report = ProgressReport(
-            task=task,
-            unit_id=task.lead_unit_id,
-            period_start=period.start,
-            period_end=period.end,
-            due=period.due,
-            created_by=by,
-            imported=True,
-        )
-    else:
-        ProgressReport.objects.filter(pk=report.pk).update(version=F("version") + 1)
-        report.version += 1
-    for k, v in values.items():
-        setattr(report, k, v)
-    report.status = ReportStatus.ACCEPTED
-    report.first_submitted_at = report.first_submitted_at or filed
-    report.submitted_at = filed
-    report.late_workdays = 0
-    report.reviewed_at, report.reviewed_by, report.review_note = timezone.now(), by, reason
-    save_with_history(report, by=by, reason=reason)
-    return report, action
-
-
 BATCH = 1000  # rows per INSERT and ids per IN (…): SQLite's parameter limit, PostgreSQL's plan size
 
 
@@ -148,7 +87,7 @@ def _report_values(item: Item) -> dict[str, Any]:
 
 
 def _accept(report: ProgressReport, item: Item, *, by: Any, reason: str, now: datetime.datetime) -> None:
-    """What import_report writes on a report: the ledger's texts, accepted on the day it was filed."""
+    """What an imported report holds: the ledger's texts, accepted on the day it was filed."""
     assert item.period is not None
     filed = _filed_at(item.period, item.entry.on)
     for k, v in _report_values(item).items():
@@ -162,7 +101,8 @@ def _accept(report: ProgressReport, item: Item, *, by: Any, reason: str, now: da
 
 
 def _write_reports(items: list[Item], *, by: Any, reason: str, result: Imported) -> set[int]:
-    """import_report for every item at once: the stored reports locked and checked, the rows checked as
+    """Every item at once, accepted and marked imported (a report filed in Tongtui is never overwritten): the
+    stored reports locked and checked, the rows checked as
     full_clean would (field rules per row, references once per table), then bulk inserts and updates with
     their history rows. Raises ImportFailed with every bad row, before anything is written."""
     stored = _locked_reports(items)
