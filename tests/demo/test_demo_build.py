@@ -125,7 +125,7 @@ def test_history_names_the_system_account_or_the_office_accepting_reports(built,
 @pytest.mark.skipif(
     settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
     reason="the demo's database is SQLite (scripts/demo): a second year is built there; on PostgreSQL this "
-    "package builds the demo once, and tests/demo_reset rebuilds it",
+    "package builds the demo once, and its last test (test_demo_reset) rebuilds it",
 )
 def test_another_year_is_added_beside_this_one_with_its_own_dates(built, db):
     units = Unit.objects.count()

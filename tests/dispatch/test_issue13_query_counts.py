@@ -135,4 +135,4 @@ def test_filing_a_report_is_three_requests_of_fixed_cost(d, n, settings, django_
     assert response.json()["status"] == "submitted"
 
 
-START, SAVE, SUBMIT = 28, 22, 38
+START, SAVE, SUBMIT = 20, 14, 29

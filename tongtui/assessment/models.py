@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tongtui.assessment.rules_data import DEFAULT, MANUAL, ListMode, ListRule, RuleData, RuleKind, SchemeData
+from tongtui.core.loaded import RemembersLoaded
 from tongtui.orgs.models import Unit, UnitGroup
 from tongtui.plans.models import Plan, Task
 
@@ -20,7 +21,7 @@ def _points(label: Any, **kw: Any) -> models.DecimalField:
     return models.DecimalField(label, max_digits=8, decimal_places=2, **kw)
 
 
-class Scheme(models.Model):
+class Scheme(RemembersLoaded, models.Model):
     """考核细则 of a plan year. Without one, the plan is scored by rules_data.DEFAULT."""
 
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="scheme", verbose_name=_("plan"))
@@ -121,7 +122,7 @@ class Scheme(models.Model):
                         black_needs_deduction=self.black_needs_deduction)  # fmt: skip
 
 
-class SchemeRule(models.Model):
+class SchemeRule(RemembersLoaded, models.Model):
     scheme = models.ForeignKey(
         Scheme, on_delete=models.CASCADE, related_name="rules", verbose_name=_("scheme")
     )
@@ -159,7 +160,7 @@ class SchemeRule(models.Model):
         return RuleData(self.kind, self.points, self.cap, self.co_factor, self.enabled)
 
 
-class ManualEntry(models.Model):
+class ManualEntry(RemembersLoaded, models.Model):
     """A bonus the office records by hand (典型经验, 创新举措, 领导表扬 — until those records exist in the app),
     or an adjustment (调整) with its reason. Withdrawn entries stay, marked, for the audit trail."""
 
@@ -249,7 +250,7 @@ class ScoreEntry(models.Model):
         return self.points != self.nominal
 
 
-class RankingPublication(models.Model):
+class RankingPublication(RemembersLoaded, models.Model):
     """The office publishes a period's ranking: then every unit head sees the other units' scores and
     breakdowns for that period."""
 
@@ -281,7 +282,7 @@ class RankingPublication(models.Model):
         return f"{self.plan.year} {self.period}"
 
 
-class YearFreeze(models.Model):
+class YearFreeze(RemembersLoaded, models.Model):
     """The year's scores frozen at the year-end review (年终评估): from then on the plan's score ledger is never
     rewritten (ledger_db.recompute leaves it alone) and the year ranking is kept as `FrozenRow`s. Final: a
     freeze is not undone; a correction found later is a manual adjustment of the next year."""

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.core.loaded import RemembersLoaded
 from tongtui.orgs.models import Person, Unit
 
 
@@ -21,7 +22,7 @@ class FeedKind(models.TextChoices):
     LEADER = "leader", _("Leader's calendar")
 
 
-class CalendarFeed(models.Model):
+class CalendarFeed(RemembersLoaded, models.Model):
     """The token is the feed's only key: whoever holds the URL reads the feed, so it can be reset, and it is
     kept out of the history (an old token must open nothing)."""
 

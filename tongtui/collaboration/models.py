@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.core.loaded import RemembersLoaded
 from tongtui.dispatch.models import Problem, ProgressReport
 from tongtui.orgs.models import Person, Unit
 from tongtui.plans.models import Milestone, Task
@@ -76,7 +77,7 @@ class InstructionStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Instruction(Targeted):
+class Instruction(RemembersLoaded, Targeted):
     """批示: a leader's written instruction on a task, a report, a problem or a bulletin, which the units
     concerned answer by a date in working days; or 圈阅, the leader's mark that they read it (no reply)."""
 
@@ -139,7 +140,7 @@ class Instruction(Targeted):
                 raise ValidationError({"reply_by": _("Give the date the units reply by.")})
 
 
-class InstructionUnit(models.Model):
+class InstructionUnit(RemembersLoaded, models.Model):
     """A unit an instruction asks to reply, and when it first did."""
 
     instruction = models.ForeignKey(
@@ -161,7 +162,7 @@ class InstructionUnit(models.Model):
         return str(self.unit)
 
 
-class InstructionReply(models.Model):
+class InstructionReply(RemembersLoaded, models.Model):
     """One message of an instruction's thread: a unit's reply, or the leader's (or the office's) answer."""
 
     instruction = models.ForeignKey(
@@ -199,7 +200,7 @@ class RequestStatus(models.TextChoices):
 OPEN_REQUEST_STATES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
 
 
-class CoordinationRequest(models.Model):
+class CoordinationRequest(RemembersLoaded, models.Model):
     """协调事项: a unit asks another unit (or a leader) for something its task needs, by a date in working days.
     The other side accepts (and may name its own related task), answers, or declines with a reason."""
 
@@ -263,7 +264,7 @@ class CoordinationRequest(models.Model):
             raise ValidationError({"subject": _("Say what is needed.")})
 
 
-class Comment(Targeted):
+class Comment(RemembersLoaded, Targeted):
     """A comment on a task, a report or a problem, with @mentions. Edits and deletions keep the history."""
 
     text = models.TextField(_("comment"), blank=True)

@@ -1,8 +1,11 @@
 """Helpers so that every write records who made it, also from commands and imports."""
 
+from functools import cache
 from typing import Any
 
 from django.db import models
+
+from tongtui.core.loaded import unchanged
 
 REASON_MAX = 100  # simple_history's history_change_reason column
 
@@ -20,5 +23,53 @@ def save_with_history(obj: models.Model, *, by: Any, reason: str = "", **kwargs:
     """
     obj._history_user = by  # type: ignore[attr-defined]
     obj._change_reason = clip_reason(reason)  # type: ignore[attr-defined]
-    obj.full_clean()
+    validate(obj)
     obj.save(**kwargs)
+
+
+def validate(obj: models.Model) -> None:
+    """`full_clean`, less what cannot have become invalid since the row was read (see core.loaded):
+
+    - a field that still holds what the database held is not cleaned again (for a foreign key, that is a query
+      asking whether the row it points at exists);
+    - nor is a foreign key whose row was itself read from the database in this request (it is loaded on obj);
+    - a uniqueness or check constraint is checked when one of its fields changed, and skipped when none did
+      (the database enforces all of them anyway; this check is there to say so in words).
+    """
+    same = unchanged(obj)
+    known = {
+        f.name for f in obj._meta.concrete_fields
+        if isinstance(f, models.ForeignKey) and f.is_cached(obj)
+        and _saved_row(f.get_cached_value(obj), getattr(obj, f.attname))
+    }  # fmt: skip
+    obj.full_clean(exclude=same | known, validate_unique=False, validate_constraints=False)
+    untouched = {name for name in same if all(group <= same for group in _groups(type(obj)).get(name, ()))}
+    obj.validate_unique(exclude=untouched)
+    obj.validate_constraints(exclude=untouched)
+
+
+def _saved_row(related: Any, pk: Any) -> bool:
+    return related is not None and not related._state.adding and related.pk is not None and related.pk == pk
+
+
+@cache
+def _groups(model: type[models.Model]) -> dict[str, tuple[frozenset[str], ...]]:
+    """Each field's uniqueness and check groups: the fields that one constraint reads together."""
+    every = frozenset(f.name for f in model._meta.concrete_fields)
+    groups: list[frozenset[str]] = [frozenset(g) for g in model._meta.unique_together]
+    groups += [frozenset({f.name}) for f in model._meta.concrete_fields if f.unique]
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and not constraint.expressions:
+            names = set(constraint.fields)
+            if constraint.condition is not None:
+                names |= constraint.condition.referenced_base_fields
+            groups.append(frozenset(names))
+        elif isinstance(constraint, models.CheckConstraint):
+            groups.append(frozenset(models.Q(constraint.condition).referenced_base_fields))
+        else:
+            groups.append(every)  # what it reads is not known: checked whenever anything changed
+    by_field: dict[str, tuple[frozenset[str], ...]] = {}
+    for group in groups:
+        for name in group:
+            by_field[name] = (*by_field.get(name, ()), group)
+    return by_field

@@ -2,8 +2,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.core.loaded import RemembersLoaded
 
-class WorkdayOverride(models.Model):
+
+class WorkdayOverride(RemembersLoaded, models.Model):
     """A day the office declares worked or off, over the official calendar (or for a year it does not know)."""
 
     date = models.DateField(_("date"), unique=True)

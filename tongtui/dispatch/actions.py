@@ -105,10 +105,12 @@ def _url(report: ProgressReport) -> str:
     return reverse("dispatch:report-detail", args=[report.pk])
 
 
-def prefill(task: Task, before: Any) -> dict[str, Any]:
+def prefill(task: Task, before: Any, last: Any = ...) -> dict[str, Any]:
     """Start from the last report: same progress and problems; last time's next steps as done. Confidence
-    (完成把握) is not carried over: the liaison chooses it each time, seeing last period's as a hint."""
-    last = previous_report(task.pk, before)
+    (完成把握) is not carried over: the liaison chooses it each time, seeing last period's as a hint.
+    `last`: the report before, if the caller has read it already."""
+    if last is ...:
+        last = previous_report(task.pk, before)
     if last is None:
         return {"progress": task.progress}
     return {"progress": last.progress, "problems": last.problems, "done": last.next_steps}
@@ -126,6 +128,7 @@ def _get_or_start(task: Task, period: Period, by: Any) -> ProgressReport:
         )
     if task.lead_unit_id is None:
         raise ActionError(_("The task has no lead unit."))
+    last = previous_report(task.pk, period.start)
     report = ProgressReport(
         task=task,
         unit_id=task.lead_unit_id,
@@ -133,7 +136,7 @@ def _get_or_start(task: Task, period: Period, by: Any) -> ProgressReport:
         period_end=period.end,
         due=period.due,
         created_by=by,
-        **prefill(task, period.start),
+        **prefill(task, period.start, last),
     )
     try:
         with transaction.atomic():
@@ -145,6 +148,7 @@ def _get_or_start(task: Task, period: Period, by: Any) -> ProgressReport:
         if existing is None:
             raise
         return existing
+    report.started_now, report.previous_read = True, last  # type: ignore[attr-defined]  # for the API's answer
     return report
 
 

@@ -8,7 +8,7 @@ ago a 409.
 from typing import Any
 
 import django_filters
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -108,10 +108,14 @@ class ReportFilter(django_filters.FilterSet):
 
 def with_shown(qs: QuerySet[ProgressReport]) -> QuerySet[ProgressReport]:
     """What ReportSerializer shows, read in a fixed number of queries."""
-    contributions = ReportContribution.objects.select_related("unit", "author")
-    return qs.select_related("submitted_by", "reviewed_by").prefetch_related(
-        Prefetch("contributions", contributions), "attachments", "indicator_values"
-    )
+    return qs.select_related("submitted_by", "reviewed_by").prefetch_related(*SHOWN_PREFETCH)
+
+
+SHOWN_PREFETCH = (
+    Prefetch("contributions", ReportContribution.objects.select_related("unit", "author")),
+    "attachments",
+    "indicator_values",
+)
 
 
 def reports_for_api(user: Any) -> QuerySet[ProgressReport]:
@@ -169,21 +173,26 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         return ReportAnswerSerializer if self.action == "retrieve" else ReportSerializer
 
     def answer(self, report: ProgressReport, code: int = status.HTTP_200_OK) -> Response:
-        fresh = with_shown(ProgressReport.objects.all()).get(pk=report.pk)  # the user has just acted on it
-        return Response(
-            ReportAnswerSerializer(fresh, context=self.get_serializer_context()).data, status=code
-        )
+        """The report as the action left it (its row was just read under the claim and saved), with what the
+        answer shows beside it: a report started in this request has no parts, evidence or values yet."""
+        context = self.get_serializer_context()
+        if getattr(report, "started_now", False):
+            report._prefetched_objects_cache = {  # type: ignore[attr-defined]
+                name: getattr(report, name).none() for name in ("contributions", "attachments", "indicator_values")
+            }
+            context["previous_reports"] = {report.pk: report.previous_read}  # type: ignore[attr-defined]
+        else:
+            prefetch_related_objects([report], *SHOWN_PREFETCH)
+        return Response(ReportAnswerSerializer(report, context=context).data, status=code)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = ReportStartSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         task = body.validated_data["task"]
         period = duelist.period_for(task, body.validated_data["period_start"])
-        existed = ProgressReport.objects.filter(
-            task=task, period_start=period.start, period_end=period.end
-        ).exists()
         report = actions.start_or_get_draft(task, period, by=request.user)
-        return self.answer(report, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+        started = getattr(report, "started_now", False)
+        return self.answer(report, status.HTTP_201_CREATED if started else status.HTTP_200_OK)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         report = self.get_object()

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.core.loaded import RemembersLoaded
 from tongtui.notify.kinds import Kind, robot_default_kinds
 
 
@@ -96,7 +97,7 @@ class Channel(models.TextChoices):
 ROBOT_CHANNELS = (Channel.WECOM, Channel.DINGTALK, Channel.FEISHU)
 
 
-class Robot(models.Model):
+class Robot(RemembersLoaded, models.Model):
     """A group robot (webhook) of 企业微信, 钉钉 or 飞书 that posts a unit's or a plan's events to a group chat."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -207,7 +208,7 @@ class Mode(models.TextChoices):
     DIGEST = "digest", _("One daily digest")
 
 
-class Preference(models.Model):
+class Preference(RemembersLoaded, models.Model):
     """How one person wants messages beyond the in-app list, which always keeps them all."""
 
     user = models.OneToOneField(

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.core.loaded import RemembersLoaded
+
 
 class UnitKind(models.TextChoices):
     DISTRICT = "district", _("District")
@@ -16,7 +18,7 @@ class UnitKind(models.TextChoices):
     EXTERNAL = "external", _("External body")
 
 
-class Unit(models.Model):
+class Unit(RemembersLoaded, models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
         verbose_name=_("parent unit"),
@@ -49,7 +51,7 @@ class Unit(models.Model):
             node = node.parent
 
 
-class UnitAlias(models.Model):
+class UnitAlias(RemembersLoaded, models.Model):
     """Another way documents write a unit's name (区发改局 = 区发展和改革局 = 发改局)."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("unit"))
@@ -65,7 +67,7 @@ class UnitAlias(models.Model):
         return self.name
 
 
-class UnitGroup(models.Model):
+class UnitGroup(RemembersLoaded, models.Model):
     """A collective name that stands for several units: 各镇街, 区直各部门, 各相关部门."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -87,7 +89,7 @@ class UnitGroup(models.Model):
         return [self.name] + [n.strip() for n in self.aliases.splitlines() if n.strip()]
 
 
-class Person(models.Model):
+class Person(RemembersLoaded, models.Model):
     """Someone tasks name: a leader, a responsible person, a liaison. May or may not log in."""
 
     user = models.OneToOneField(
@@ -115,7 +117,7 @@ class Person(models.Model):
         return f"{self.name}({self.title})" if self.title else self.name
 
 
-class Post(models.Model):
+class Post(RemembersLoaded, models.Model):
     """A post in a unit that task books name instead of a person (区应急管理局负责人, 局长).
 
     Recorded once per unit; when the office names who holds it, every task that names the post follows.
@@ -150,7 +152,7 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Viewer")
 
 
-class Membership(models.Model):
+class Membership(RemembersLoaded, models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person"))
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("unit"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tongtui.assessment.models import ManualEntry
+from tongtui.core.loaded import RemembersLoaded
 from tongtui.orgs.models import Person, Unit
 from tongtui.plans.models import Category, Plan, Task
 
@@ -27,7 +28,7 @@ class BulletinStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class Bulletin(models.Model):
+class Bulletin(RemembersLoaded, models.Model):
     """通报: the office's bulletin on a plan's progress over a period, generated from the facts, edited by the
     office as a draft, then published to every unit and archived."""
 
@@ -120,7 +121,7 @@ class PracticeStatus(models.TextChoices):
 EDITABLE = (PracticeStatus.DRAFT, PracticeStatus.RETURNED)
 
 
-class Practice(models.Model):
+class Practice(RemembersLoaded, models.Model):
     """典型经验 · 创新举措: a unit's good practice or innovation, submitted to the office, which returns,
     selects, publishes or rejects it. A published one is featured, quoted in bulletins and earns the unit an
     assessment bonus (`bonus`, an assessment ManualEntry, withdrawn when it is unpublished)."""
@@ -180,7 +181,7 @@ def practice_photo_path(instance: Any, filename: str) -> str:
     return f"practices/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
 
 
-class PracticePhoto(models.Model):
+class PracticePhoto(RemembersLoaded, models.Model):
     practice = models.ForeignKey(
         Practice, on_delete=models.CASCADE, related_name="photos", verbose_name=_("practice")
     )
@@ -205,7 +206,7 @@ class PracticePhoto(models.Model):
         return self.original_name
 
 
-class PublicEntry(models.Model):
+class PublicEntry(RemembersLoaded, models.Model):
     """What the public page (/public/) says of a task marked public (民生实事): the office's own title and text,
     under a public key (2026-3: the plan year and the entry's number) that opens nothing else."""
 

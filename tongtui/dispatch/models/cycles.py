@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.core.loaded import RemembersLoaded
 from tongtui.dispatch import schedule
 from tongtui.dispatch.schedule import DueRule
 from tongtui.plans.models import Category, Plan, Task
@@ -37,7 +38,7 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
-class ReportCycle(models.Model):
+class ReportCycle(RemembersLoaded, models.Model):
     """报送周期: how often a plan's, a category's or a task's progress is reported. The most specific wins."""
 
     plan = models.ForeignKey(
@@ -142,7 +143,7 @@ class ReportCycle(models.Model):
             raise ValidationError(errors)
 
 
-class ReminderPolicy(models.Model):
+class ReminderPolicy(RemembersLoaded, models.Model):
     """催办 settings for a plan. A plan without a row uses the defaults below."""
 
     plan = models.OneToOneField(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.core.loaded import RemembersLoaded
 from tongtui.dispatch.models.reports import ProgressReport
 from tongtui.orgs.models import Unit
 
@@ -18,7 +19,7 @@ def evidence_path(instance: Any, filename: str) -> str:
     return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
 
 
-class Attachment(models.Model):
+class Attachment(RemembersLoaded, models.Model):
     """佐证材料: a file or photo backing a report, stored through Django's storage API."""
 
     report = models.ForeignKey(

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.core.loaded import RemembersLoaded
 from tongtui.orgs.models import Person, Unit
 from tongtui.plans.models import PERCENT, Category, Milestone, Plan, Task, TaskStatus
 
@@ -25,7 +26,7 @@ def pack_path(instance: "Meeting", filename: str) -> str:
     return f"meetings/{instance.date:%Y}/meeting-{instance.pk}-{instance.date:%Y%m%d}.docx"
 
 
-class Meeting(models.Model):
+class Meeting(RemembersLoaded, models.Model):
     """调度会: a dispatch meeting chaired by a leader, with its agenda built from the data, a pack and decisions."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("plan"))
@@ -94,7 +95,7 @@ class DecisionKind(models.TextChoices):
     MILESTONE = "milestone", _("A milestone on an existing task")
 
 
-class Decision(models.Model):
+class Decision(RemembersLoaded, models.Model):
     """议定事项: what a meeting decided, with its units and deadline; it becomes a tracked task or milestone."""
 
     meeting = models.ForeignKey(

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.core.loaded import RemembersLoaded
 from tongtui.dispatch.models.reports import ProgressReport
 from tongtui.orgs.models import Person, Unit
 from tongtui.plans.models import Task
@@ -21,7 +22,7 @@ class AddressedTo(models.TextChoices):
     UNIT = "unit", _("Another unit")
 
 
-class Problem(models.Model):
+class Problem(RemembersLoaded, models.Model):
     """问题/困难: a blocker on a task that needs a leader, the office or another unit, with a requested date."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="problems", verbose_name=_("task"))
@@ -104,7 +105,7 @@ class Problem(models.Model):
             raise ValidationError({"report": _("The report is about another task.")})
 
 
-class ProblemAnswer(models.Model):
+class ProblemAnswer(RemembersLoaded, models.Model):
     """An answer to a problem, with who gave it and when. Answers are kept; a new one does not replace them."""
 
     problem = models.ForeignKey(

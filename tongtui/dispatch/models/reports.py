@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.core.loaded import RemembersLoaded
 from tongtui.dispatch.schedule import period_label
 from tongtui.orgs.models import Unit
 from tongtui.plans.models import PERCENT, Indicator, Milestone, Task
@@ -23,7 +24,7 @@ EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 FILED = (ReportStatus.SUBMITTED, ReportStatus.SIGNED_OFF, ReportStatus.ACCEPTED)
 
 
-class ProgressReport(models.Model):
+class ProgressReport(RemembersLoaded, models.Model):
     """进展情况: the lead unit's report on a task for one period; co-units add their part as contributions."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports", verbose_name=_("task"))
@@ -131,7 +132,7 @@ class ProgressReport(models.Model):
             raise ValidationError({"period_end": _("The period ends before it starts.")})
 
 
-class ReportContribution(models.Model):
+class ReportContribution(RemembersLoaded, models.Model):
     """A co-unit's part of the lead unit's report (配合单位的进展), attributed to that unit."""
 
     report = models.ForeignKey(
@@ -162,7 +163,7 @@ class ReportContribution(models.Model):
         return f"{self.report} · {self.unit}"
 
 
-class ReportIndicatorValue(models.Model):
+class ReportIndicatorValue(RemembersLoaded, models.Model):
     """An indicator's actual value, as of the report's period end, submitted with the report."""
 
     report = models.ForeignKey(
@@ -189,7 +190,7 @@ class ReportIndicatorValue(models.Model):
         return f"{self.indicator}: {self.value}"
 
 
-class MilestoneClaim(models.Model):
+class MilestoneClaim(RemembersLoaded, models.Model):
     """The unit says, in this report, that a milestone is done; the office's acceptance makes it so."""
 
     report = models.ForeignKey(

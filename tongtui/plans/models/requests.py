@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.core.loaded import RemembersLoaded
 from tongtui.orgs.models import Unit
 from tongtui.plans.models.tasks import Milestone, Task
 
@@ -23,7 +24,7 @@ class RequestStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class ChangeRequest(models.Model):
+class ChangeRequest(RemembersLoaded, models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=RequestKind.choices)
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="change_requests", verbose_name=_("task"))
     milestone = models.ForeignKey(

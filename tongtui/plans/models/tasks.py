@@ -9,13 +9,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.core.loaded import RemembersLoaded
 from tongtui.orgs.models import Person, Post, Unit, UnitGroup
 from tongtui.plans.codes import task_key
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
-class Plan(models.Model):
+class Plan(RemembersLoaded, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         ACTIVE = "active", _("Active")
@@ -40,7 +41,7 @@ class Plan(models.Model):
         return self.title or str(self.year)
 
 
-class Category(models.Model):
+class Category(RemembersLoaded, models.Model):
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="categories", verbose_name=_("plan")
     )
@@ -84,7 +85,7 @@ class TaskQuerySet(models.QuerySet):
         ).prefetch_related("co_units")
 
 
-class Task(models.Model):
+class Task(RemembersLoaded, models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("plan"))
     parent = models.ForeignKey(
         "self",
@@ -294,7 +295,7 @@ class Task(models.Model):
         return missing
 
 
-class CoUnit(models.Model):
+class CoUnit(RemembersLoaded, models.Model):
     task = models.ForeignKey(
         Task, on_delete=models.CASCADE, related_name="co_unit_links", verbose_name=_("task")
     )
@@ -329,7 +330,7 @@ class CoUnit(models.Model):
         return f"{self.task.code} · {self.unit}"
 
 
-class CoGroup(models.Model):
+class CoGroup(RemembersLoaded, models.Model):
     """A collective name the task book gives as co-units (各镇街): kept as written; its member units are
     co-units of the task through it, and follow the group when the office fills or changes it."""
 
@@ -351,7 +352,7 @@ class CoGroup(models.Model):
         return f"{self.task.code} · {self.written or self.group}"
 
 
-class Milestone(models.Model):
+class Milestone(RemembersLoaded, models.Model):
     task = models.ForeignKey(
         Task, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("task")
     )
@@ -383,7 +384,7 @@ class Milestone(models.Model):
         return f"{self.due:%Y-%m-%d} {self.title}"
 
 
-class Indicator(models.Model):
+class Indicator(RemembersLoaded, models.Model):
     class Direction(models.TextChoices):
         INCREASE = "increase", _("Higher is better")
         DECREASE = "decrease", _("Lower is better")
@@ -410,7 +411,7 @@ class Indicator(models.Model):
         return self.name
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(RemembersLoaded, models.Model):
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator")
     )

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.core.loaded import RemembersLoaded
 from tongtui.plans.models.tasks import Plan, Task
 
 
@@ -20,7 +21,7 @@ class Outcome(models.TextChoices):
 NEEDS_REASON = (Outcome.CARRIED_OVER, Outcome.CANCELLED)
 
 
-class TaskOutcome(models.Model):
+class TaskOutcome(RemembersLoaded, models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("plan"))
     task = models.OneToOneField(
         Task, on_delete=models.CASCADE, related_name="outcome", verbose_name=_("task")

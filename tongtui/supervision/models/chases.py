@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.core.loaded import RemembersLoaded
 from tongtui.orgs.models import Unit
 from tongtui.plans.models import Plan, Task
 
@@ -30,7 +31,7 @@ class ChaseLevel(models.TextChoices):
     RED = "red", _("Red: overdue")
 
 
-class ChaseNotice(models.Model):
+class ChaseNotice(RemembersLoaded, models.Model):
     """督办通知: what is chased (reports missing, a milestone overdue…) and why; the unit's written reply."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", verbose_name=_("plan"))

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.core.loaded import RemembersLoaded
 from tongtui.plans.models import Plan, Task
 from tongtui.supervision.signals.lights import LightRules
 
@@ -31,7 +32,7 @@ class PlannedBasis(models.TextChoices):
     ELAPSED_TIME = "elapsed_time", _("Share of time elapsed")
 
 
-class LightPolicy(models.Model):
+class LightPolicy(RemembersLoaded, models.Model):
     """A plan's thresholds for its lights (offices differ); maps one to one onto `signals.lights.LightRules`."""
 
     plan = models.OneToOneField(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.core.loaded import RemembersLoaded
 from tongtui.orgs.models import Unit
 from tongtui.plans.models import Plan, Task
 
@@ -21,7 +22,7 @@ class AdmonitionStatus(models.TextChoices):
     CLOSED = "closed", _("Commitments followed up")
 
 
-class Admonition(models.Model):
+class Admonition(RemembersLoaded, models.Model):
     """约谈提醒: a formal talk with a lagging unit; who talked with whom, what was said, what was promised."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", verbose_name=_("plan"))
@@ -71,7 +72,7 @@ OPEN_ORDER = (OrderStatus.ISSUED, OrderStatus.REPORTED, OrderStatus.NOT_PASSED, 
 WAITING_FOR_UNIT = (OrderStatus.ISSUED, OrderStatus.EXTENDED, OrderStatus.NOT_PASSED)
 
 
-class RectificationOrder(models.Model):
+class RectificationOrder(RemembersLoaded, models.Model):
     """限期整改: a problem the unit must fix by a deadline counted in working days, then verified."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", verbose_name=_("plan"))
@@ -177,7 +178,7 @@ class AccountabilityKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Accountability(models.Model):
+class Accountability(RemembersLoaded, models.Model):
     """问责: the decision of the competent body, recorded by the office. Seen by the office and leaders only,
     and by the unit once the office publishes it to the unit."""
 

@@ -5,11 +5,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tongtui.core.loaded import RemembersLoaded
 from tongtui.plans.models import Plan, Task
 from tongtui.supervision.models.orders import RectificationOrder
 
 
-class SpotCheck(models.Model):
+class SpotCheck(RemembersLoaded, models.Model):
     """One draw: the seed, the population filter and the weights, so anyone can repeat it."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", verbose_name=_("plan"))
@@ -44,7 +45,7 @@ class CheckResult(models.TextChoices):
     NOT_CONFIRMED = "not_confirmed", _("Not confirmed")
 
 
-class SpotCheckItem(models.Model):
+class SpotCheckItem(RemembersLoaded, models.Model):
     """A drawn task, its weight and key in the draw, and what the verification found."""
 
     spot_check = models.ForeignKey(SpotCheck, on_delete=models.CASCADE, related_name="items")

@@ -1,3 +1,4 @@
+import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -14,13 +15,19 @@ class Command(BaseCommand):
             "--year", type=int, default=timezone.localdate().year, help="Plan year (default: this year)."
         )
         parser.add_argument(
+            "--as-of",
+            type=datetime.date.fromisoformat,
+            metavar="YYYY-MM-DD",
+            help="Bring the plan to this day instead of today (a training set as it stood on that day).",
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="Wipe all domain data (units, people, plans, tasks, history) and build again.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = build_demo(year=options["year"], reset=options["reset"])
+        result = build_demo(year=options["year"], reset=options["reset"], today=options["as_of"])
         counts = result.counts
         if result.built:
             self.stdout.write(
