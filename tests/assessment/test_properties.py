@@ -134,6 +134,7 @@ def test_level_with_is_every_other_score_within_the_margin_best_first(lines, per
     rows = rank_group(lines, UNITS, period, margin)
     for r in rows:
         assert r.level_with == [o.unit_id for o in rows if o.score != r.score and abs(o.score - r.score) <= margin]
+        assert r.level == bool(r.level_with)  # what the cockpit and the files read, without listing the window
 
 
 @settings(max_examples=200, deadline=None)

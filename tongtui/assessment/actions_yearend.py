@@ -66,7 +66,7 @@ def freeze_year(plan: Plan, *, by: Any, note: str = "") -> YearFreeze:
         raise already_frozen(plan) from None
     rows = [
         FrozenRow(plan=plan, group=keys[i], group_order=i, unit_id=r.unit_id, unit_name=units[r.unit_id].name,
-                  score=r.score, rank=r.rank, level=bool(r.level_with), place=places.get(r.unit_id, ""),
+                  score=r.score, rank=r.rank, level=r.level, place=places.get(r.unit_id, ""),
                   by_kind={k: str(v) for k, v in r.by_kind.items() if v})
         for i, g in enumerate(groups) for r in g.rows
     ]  # fmt: skip

@@ -33,7 +33,7 @@ def score_rows(plan: Plan, period: Period, as_of: datetime.date | None = None) -
     for name, rows in rank_groups(ledger, groups, period, scheme.level_margin):
         lists = red_and_black(rows, scheme.lists, scheme.level_margin)
         for r in rows:
-            level = "≈" if r.level_with else ""
+            level = "≈" if r.level else ""
             place = lists.place_of(r.unit_id)
             out.append([group_label(name), units[r.unit_id].name, r.score, f"{r.rank}{level}",
                         labels[place] if place else None, *(r.by_kind.get(k, None) for k in KINDS)])  # fmt: skip

@@ -120,9 +120,28 @@ class Row:
     score: Decimal
     rank: int = 0
     by_kind: dict[str, Decimal] = field(default_factory=dict)
-    level_with: list[int] = field(default_factory=list)  # units within the margin, with a different score
     previous_score: Decimal | None = None
     previous_rank: int | None = None
+    # the group's table best first and this row's window of scores within the margin: [lo, hi)
+    window: tuple[list["Row"], int, int] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def level_with(self) -> list[int]:
+        """The units within the margin with a different score, best first (listed when asked: at a province's
+        10,000 units a window can hold thousands)."""
+        if self.window is None:
+            return []
+        ordered, lo, hi = self.window
+        return [o.unit_id for o in ordered[lo:hi] if o.score != self.score]
+
+    @property
+    def level(self) -> bool:
+        """Level with another unit: a different score within the margin, so no real difference. The window is
+        contiguous and best first, so it holds another score exactly when its first or last one differs."""
+        if self.window is None:
+            return False
+        ordered, lo, hi = self.window
+        return ordered[lo].score != self.score or ordered[hi - 1].score != self.score
 
     @property
     def change(self) -> Decimal | None:
@@ -178,7 +197,7 @@ def rank_group(
         for r in ordered:
             lo = bisect.bisect_left(descending, -(r.score + margin))
             hi = bisect.bisect_right(descending, -(r.score - margin))
-            r.level_with = [o.unit_id for o in ordered[lo:hi] if o.score != r.score]
+            r.window = (ordered, lo, hi)
     prev = period.previous()
     if prev is not None:
         before = scores(lines, units, prev)

@@ -100,7 +100,7 @@ def results(plan: Plan) -> tuple[list[ResultGroup], bool]:
     for rb in tables.lists_of(tables_, scheme, period):
         places.update({p.unit_id: "red" for p in rb.red})
         places.update({p.unit_id: "black" for p in rb.black})
-    out = [ResultGroup(g.name, [ResultRow(r.unit_id, units[r.unit_id].name, r.score, r.rank, bool(r.level_with),
+    out = [ResultGroup(g.name, [ResultRow(r.unit_id, units[r.unit_id].name, r.score, r.rank, r.level,
                                           places.get(r.unit_id, ""), {k: v for k, v in r.by_kind.items() if v})
                                 for r in g.rows]) for g in tables_]  # fmt: skip
     return out, False

@@ -175,10 +175,12 @@ def build(
             actual, planned = round(r["actual"] or 0, 1), round(r["planned"] or 0, 1)
             name = next((r[f] for f in name_fields if r[f]), "")
             out.append({"id": r[key], "name": name, "actual": actual, "planned": planned,
-                        "gap": round(planned - actual, 1), "tasks": r["n"], "red": r["red"],
-                        "url": link(**{param: r[key]})})  # fmt: skip
+                        "gap": round(planned - actual, 1), "tasks": r["n"], "red": r["red"]})  # fmt: skip
         out.sort(key=lambda r: (-r["gap"], r["name"]))
-        return out[:limit] if limit else out
+        out = out[:limit] if limit else out
+        for r in out:  # links for the rows shown only (a province has 10,000 lead units)
+            r["url"] = link(**{param: r["id"]})
+        return out
 
     c.by_category = progress_by("task__category_id", ("task__category__name",), "category", None)
     c.by_unit = progress_by("task__lead_unit_id", ("task__lead_unit__short_name", "task__lead_unit__name"),
@@ -207,7 +209,7 @@ def build(
 
     # 5. Report on-time rate by lead unit (the worst first).
     rates = dispatch_waiting.on_time_rates(plan.pk, leader_id=leader_id)
-    c.on_time = [{**r, "url": link(lead_unit=r["unit_id"])} for r in rates if r["rate"] is not None][:15]
+    c.on_time = [{**r, "url": link(lead_unit=r["unit_id"])} for r in [r for r in rates if r["rate"] is not None][:15]]
 
     # 6. Problems put to the leader.
     c.escalated = (
