@@ -416,7 +416,8 @@ def table(scale: str, db: str, loaded: dict[str, Any], rows: list[dict[str, Any]
     head = (
         f"### {scale}, {database_version()} ({datetime.date.today():%Y-%m-%d})\n\n"
         f"{s.units:,} units, {s.tasks:,} tasks, {s.milestones:,} milestones, {s.reports:,} {s.frequency} reports. "
-        f"Machine: {machine()}, shared with other work (figures are noisy; read the medians). "
+        f"Machine: {machine()}; 1-minute load {os.getloadavg()[0]:.1f} when the suite ended (above 2, the "
+        "machine was shared and wall times are inflated; app CPU is less affected). "
     )
     if loaded:
         head += f"Loaded {loaded['rows']:,} rows in {loaded['seconds']:.0f} s. "
