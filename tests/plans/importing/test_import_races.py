@@ -38,3 +38,23 @@ def test_three_confirms_at_once_import_once(district):
     assert Task.objects.filter(plan=cast.plan, code__in=["7", "8"]).count() == 2
     task = Task.objects.get(plan=cast.plan, code="7")
     assert task.history.count() == 1 and task.co_group_links.count() == 1
+
+
+def test_a_task_committed_between_the_previews_reads_is_left_out_not_a_crash(district, monkeypatch):
+    """The preview reads the plan's tasks, then their co-units, groups and milestones, in separate statements; a
+    task another confirmation commits in between has links but no row. It used to raise KeyError (a 500 for the
+    second of two people confirming at once)."""
+    import datetime
+
+    from tongtui.plans.importing.existing import load_existing
+    from tongtui.plans.models import CoUnit, Milestone
+
+    cast = district.cast
+    late = Task.objects.create(plan=cast.plan, code="99", title="同时导入的任务", lead_unit=cast.unit_a)
+    CoUnit.objects.create(task=late, unit=cast.unit_c)
+    Milestone.objects.create(task=late, seq=1, title="完成", due=datetime.date(2026, 6, 30), planned_progress=100)
+    read_before = Task.objects.filter
+    monkeypatch.setattr(Task.objects, "filter", lambda *a, **k: read_before(*a, **k).exclude(pk=late.pk))
+    found = load_existing(cast.plan)
+    assert "99" not in found
+    assert cast.task_a.code in found

@@ -58,17 +58,21 @@ def load_existing(plan: Any) -> dict[str, Existing]:
         values["parent"] = values.pop("parent__code") or ""
         item = Existing(values.pop("pk"), values.pop("version"), values)
         found[values["code"]] = by_id[item.id] = item
+    # The reads below are separate statements: a task another import commits in between (two people confirming
+    # at once) has links here but no row above. It is not "existing" for this preview; the import's claim
+    # decides which confirmation writes.
+    missing = Existing(0, 0, {})
     links = CoUnit.objects.filter(task__plan=plan, via_group__isnull=True).values_list("task_id", "unit_id")
     for task_id, unit_id in links:
-        by_id[task_id].co_ids.add(unit_id)
+        by_id.get(task_id, missing).co_ids.add(unit_id)
     for task_id, group_id, written in CoGroup.objects.filter(task__plan=plan).values_list(
         "task_id", "group_id", "written"
     ):
-        by_id[task_id].groups[group_id] = written
+        by_id.get(task_id, missing).groups[group_id] = written
     for task_id, title, due, planned in (
         Milestone.objects.filter(task__plan=plan)
         .order_by("task_id", "seq", "due", "pk")
         .values_list("task_id", "title", "due", "planned_progress")
     ):
-        by_id[task_id].milestones.append((title, due, planned))
+        by_id.get(task_id, missing).milestones.append((title, due, planned))
     return found
