@@ -183,3 +183,14 @@ def test_a_late_report_shows_its_working_days(scored):
 def test_the_menu_offers_assessment_to_office_leaders_and_unit_heads(scored, who, shown):
     body = scored.client(who).get("/tasks/").content.decode()
     assert ('id="nav-assessment"' in body) is shown
+
+
+@pytest.mark.parametrize("margin, level", [(Decimal("0"), False), (Decimal("50"), True)])
+def test_units_within_the_margin_are_marked_level_on_the_ranking_and_the_cockpit(scored, margin, level):
+    Scheme.objects.update_or_create(plan=scored.plan, defaults={"level_margin": margin})
+    ranking = scored.client("office").get(url("ranking") + "?period=2026").content.decode()
+    assert ("≈</span>" in ranking) is level
+    if level:  # the tooltip names the units it is level with (the unit with the order deducted differs)
+        assert 'title="Level with: ' in ranking
+    cockpit = scored.client("office").get("/cockpit/").content.decode()
+    assert ("Within the margin of another unit" in cockpit) is level

@@ -1,8 +1,8 @@
 """What a row held in the database, so that a save validates only what changed (`core.history.validate`).
 
 A model that mixes in `RemembersLoaded` keeps, for each instance read from the database, the values of the
-fields that were read (`_loaded`), brought up to date by `refresh_from_db` and by every save. `changed` and
-`unchanged` compare the instance with them. Without the record (a new instance, a model without the mixin) every
+fields that were read (`_loaded`), brought up to date by `refresh_from_db` and by every save; `unchanged`
+compares the instance with them. Without the record (a new instance, a model without the mixin) every
 field counts as changed, which is always safe: it only means more validation.
 """
 
@@ -29,26 +29,22 @@ class RemembersLoaded(_Base):
 
     def refresh_from_db(self, using: Any = None, fields: Any = None, from_queryset: Any = None) -> None:
         super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
-        names = None if fields is None else set(fields)
-        remember(self, [
-            f for f in self._meta.concrete_fields
-            if names is None or f.name in names or f.attname in names
-        ])  # fmt: skip
+        remember(self, fields)
 
     def save_base(self, *args: Any, **kwargs: Any) -> None:
         super().save_base(*args, **kwargs)
-        update_fields = kwargs.get("update_fields")
-        names = None if update_fields is None else set(update_fields)
-        remember(self, [
-            f for f in self._meta.concrete_fields
-            if names is None or f.name in names or f.attname in names
-        ])  # fmt: skip
+        remember(self, kwargs.get("update_fields"))
 
 
-def remember(obj: Any, fields: list[models.Field]) -> None:
-    """Record these fields' current values as what the database holds."""
+def remember(obj: Any, names: Any = None) -> None:
+    """Record the current values of these fields (by name or attname; all when None) as what the database holds.
+    A save inside a transaction that later rolls back leaves the record ahead of the database: only a save that
+    reuses the instance after the rollback validates less than it should, and the database still refuses it."""
+    wanted = None if names is None else set(names)
     loaded = obj.__dict__.setdefault("_loaded", {})
-    for f in fields:
+    for f in obj._meta.concrete_fields:
+        if wanted is not None and f.name not in wanted and f.attname not in wanted:
+            continue
         if f.attname in obj.__dict__:
             loaded[f.attname] = obj.__dict__[f.attname]
 
