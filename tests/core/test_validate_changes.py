@@ -100,3 +100,21 @@ def test_a_save_and_a_refresh_bring_the_record_up_to_date(cast, report):
     report.period_start = D(2026, 4, 1)
     report.refresh_from_db(fields=["done"])
     assert "period_start" not in unchanged(report)  # not refreshed: still a change of ours
+
+
+def test_vouched_fields_are_not_asked_and_the_database_still_refuses_a_taken_period(cast, report):
+    from django.db import IntegrityError, transaction
+
+    fields = ("task", "unit", "period_start", "period_end")
+    new = ProgressReport(task=cast.task_a, unit_id=cast.unit_a.pk, period_start=D(2026, 5, 1),
+                         period_end=D(2026, 5, 31))  # fmt: skip
+    with CaptureQueriesContext(connection) as context:
+        save_with_history(new, by=cast.user("liaison_a"), vouched=fields)
+    asked = [q["sql"] for q in context.captured_queries if q["sql"].startswith("SELECT")]
+    assert asked == [], asked  # no unit, uniqueness or period-order query
+    taken = ProgressReport(task=cast.task_a, unit_id=cast.unit_a.pk, period_start=D(2026, 5, 1),
+                           period_end=D(2026, 5, 31))  # fmt: skip
+    with pytest.raises(IntegrityError), transaction.atomic():
+        save_with_history(taken, by=cast.user("liaison_a"), vouched=fields)
+    with pytest.raises(ValidationError):  # not vouched: refused in words, as before
+        save_with_history(taken, by=cast.user("liaison_a"))

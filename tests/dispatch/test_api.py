@@ -208,6 +208,53 @@ def test_the_whole_review_through_the_api(d):
     assert d.task_a.progress == Decimal(60)
 
 
+MINIMAL = {"id", "task", "unit", "period_start", "period_end", "status", "version"}
+
+
+def test_with_prefer_return_minimal_each_step_answers_only_what_the_next_needs(d):
+    liaison, head = api(d, "liaison_a"), api(d, "head_a")
+    minimal = {"HTTP_PREFER": "return=minimal"}
+    started = liaison.post(
+        "/api/reports/", {"task": d.task_a.pk, "period_start": START}, format="json", **minimal
+    )
+    assert started.status_code == 201 and set(started.json()) == MINIMAL
+    assert started["Preference-Applied"] == "return=minimal"
+    body = started.json()
+    saved = liaison.patch(f"/api/reports/{body['id']}/", {"version": body["version"], "progress": "40.00",
+                          "done": "完成主体工程"}, format="json", **minimal)  # fmt: skip
+    assert set(saved.json()) == MINIMAL and saved.json()["version"] == body["version"] + 1
+    sent = liaison.post(f"/api/reports/{body['id']}/submit/", {"version": saved.json()["version"]}, format="json",
+                        HTTP_PREFER="respond-async, return=minimal")  # fmt: skip
+    assert sent.json() == {**body, "status": "submitted", "version": body["version"] + 2}
+    signed = head.post(f"/api/reports/{body['id']}/sign-off/", **minimal)
+    assert signed.json()["status"] == "signed_off" and set(signed.json()) == MINIMAL
+    report = ProgressReport.objects.get(pk=body["id"])
+    assert (report.progress, report.done, report.version) == (
+        Decimal(40),
+        "完成主体工程",
+        body["version"] + 3,
+    )
+    # without the preference (or asking for the representation) the whole report, as before
+    full = api(d, "office").post(f"/api/reports/{body['id']}/return/", {"reason": "补充照片"}, format="json",
+                     HTTP_PREFER="return=representation")  # fmt: skip
+    assert {"attachments", "repeat_warning", "review_note"} <= set(full.json())
+    assert "Preference-Applied" not in full
+
+
+@pytest.mark.parametrize(
+    ("header", "minimal"),
+    [("return=minimal", True), ("RETURN = Minimal", True), ('return="minimal"', True),
+     ("handling=lenient, return=minimal; x=1", True), ("return=representation", False), ("", False),
+     ("minimal", False), ("return=minimalist", False)],
+)  # fmt: skip
+def test_the_prefer_header_is_read_as_rfc_7240_writes_it(header, minimal):
+    from django.test import RequestFactory
+
+    from tongtui.api.views import prefers_minimal
+
+    assert prefers_minimal(RequestFactory().get("/", HTTP_PREFER=header)) is minimal
+
+
 @pytest.mark.parametrize(
     ("who", "path"), [("liaison_a", "sign-off"), ("leader", "accept"), ("leader", "return")]
 )

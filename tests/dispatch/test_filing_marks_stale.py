@@ -1,14 +1,17 @@
 """As deployed (DERIVED_REFRESH = "worker"), filing a report only marks its task's light and scores stale;
 the worker's round recomputes them, and until it has, the light readers compute that light live."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from tests.dispatch.conftest import MARCH
 from tongtui.assessment.tasks import scores_stale
 from tongtui.core import stale
+from tongtui.core.history import save_with_history
 from tongtui.core.models import Stale
 from tongtui.dispatch import actions
 from tongtui.supervision.light_views import stored_lights
@@ -84,3 +87,53 @@ def test_a_filing_rolled_back_leaves_no_mark(d, worker_mode):
         file_report(d)
         raise RuntimeError
     assert not Stale.objects.exists()
+
+
+def test_a_saves_marks_are_written_in_one_statement(d, worker_mode):
+    by = d.user("liaison_a")
+    report = actions.start_or_get_draft(d.task_a, MARCH, by=by)
+    actions.save_draft(report, by=by, version=report.version, progress=Decimal(35), done="完成可研批复")
+    Stale.objects.all().delete()
+    with CaptureQueriesContext(connection) as ctx:
+        actions.submit_report(report, by=by)
+    upserts = [q["sql"] for q in ctx.captured_queries if "core_stale" in q["sql"]]
+    assert len(upserts) == 1, upserts
+    assert set(Stale.objects.values_list("kind", "key")) == {
+        ("light", d.task_a.pk),
+        ("scores", d.task_a.pk),
+        ("repeat", report.pk),
+    }
+
+
+def test_saving_a_drafts_words_marks_no_scores_but_starting_and_submitting_do(d, worker_mode):
+    by = d.user("liaison_a")
+    report = actions.start_or_get_draft(d.task_a, MARCH, by=by)
+    assert set(Stale.objects.values_list("kind", "key")) == {("scores", d.task_a.pk)}  # a new report row
+    Stale.objects.all().delete()
+    actions.save_draft(report, by=by, version=report.version, progress=Decimal(35), done="完成可研批复")
+    assert not Stale.objects.exists()  # words and progress: nothing a score rule reads
+    actions.submit_report(report, by=by)
+    assert ("scores", d.task_a.pk) in set(Stale.objects.values_list("kind", "key"))
+
+
+def test_a_report_whose_due_date_changes_marks_its_scores(d, worker_mode):
+    by = d.user("liaison_a")
+    report = actions.start_or_get_draft(d.task_a, MARCH, by=by)
+    Stale.objects.all().delete()
+    report.due = report.due + datetime.timedelta(days=3)
+    save_with_history(report, by=d.user("office"))
+    assert set(Stale.objects.values_list("kind", "key")) == {("scores", d.task_a.pk)}
+
+
+def test_marks_held_for_one_save_are_dropped_when_it_fails(d, worker_mode):
+    with pytest.raises(RuntimeError), stale.together():
+        stale.mark("light", d.task_a.pk)
+        stale.mark("light", d.task_a.pk)
+        raise RuntimeError
+    assert not Stale.objects.exists()
+    with stale.together():
+        stale.mark("light", d.task_a.pk)
+        with stale.together():  # nested: written once, at the outer end
+            stale.mark("scores", d.task_a.pk)
+        assert not Stale.objects.exists()
+    assert set(Stale.objects.values_list("kind", "key")) == {("light", d.task_a.pk), ("scores", d.task_a.pk)}

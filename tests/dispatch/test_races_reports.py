@@ -117,6 +117,17 @@ def test_every_report_step_clicked_three_times_at_once_runs_once(d):
     losers_say(responses, "This report has already been returned.")
 
 
+def test_the_same_report_started_three_times_at_once_is_started_once(d):
+    liaison = d.user("liaison_a")
+    clients = [api_client(liaison) for _ in range(3)]
+    body = {"task": d.task_a.pk, "period_start": "2026-06-01"}
+    responses = at_once(3, lambda i: clients[i].post("/api/reports/", body, format="json"))
+    assert sorted(statuses(responses)) == [200, 200, 201]  # the others are given the report just started
+    assert len({r.json()["id"] for r in responses}) == 1
+    report = ProgressReport.objects.get(task=d.task_a, period_start=datetime.date(2026, 6, 1))
+    assert report.history.count() == 1
+
+
 def test_competing_steps_at_once_leave_one(d):
     office, head = d.user("office"), d.user("head_a")
 

@@ -21,6 +21,16 @@ from tongtui.orgs import tokens
 from tongtui.orgs.lockout import lockout_response
 
 
+def prefers_minimal(request: Any) -> bool:
+    """Whether the request says `Prefer: return=minimal` (RFC 7240): the client wants only what it needs to take
+    the next step, not the whole object echoed back."""
+    for preference in request.headers.get("Prefer", "").split(","):
+        name, _, value = preference.split(";", 1)[0].partition("=")
+        if name.strip().lower() == "return" and value.strip().strip('"').lower() == "minimal":
+            return True
+    return False
+
+
 class ApiViewSet(viewsets.GenericViewSet):
     """JSON in, JSON out; authenticated users read, `office_actions` need the office; errors mapped once."""
 

@@ -17,6 +17,7 @@ from django.dispatch import receiver
 
 from tongtui.assessment.models import ManualEntry, Scheme, SchemeRule, ScoreEntry
 from tongtui.core import stale
+from tongtui.core.loaded import unchanged
 from tongtui.dispatch.models import ProgressReport
 from tongtui.plans.models import CoUnit, Milestone, Task
 from tongtui.plans.signals import tasks_changed
@@ -140,11 +141,24 @@ def tasks_bulk_changed(sender: Any, task_ids: list[int], **kwargs: Any) -> None:
         mark_task(task_id)
 
 
+# What the score rules read of a report (assessment.facts_db, assessment.avoidable): a save that changes none of
+# these (a draft's text, its progress) cannot change a score.
+SCORED_REPORT_FIELDS = frozenset(
+    {"task", "unit", "due", "period_end", "status", "first_submitted_at", "late_workdays", "reviewed_at"}
+)
+
+
 @receiver(post_save, sender=ProgressReport, dispatch_uid="assessment.report_saved")
-def report_saved(sender: Any, instance: ProgressReport, raw: bool = False, **kwargs: Any) -> None:
-    """Filing is the busiest write: a report only marks its task's scores stale; the worker recomputes them."""
-    if not raw and getattr(settings, "ASSESSMENT_SCORES_ON_CHANGE", True):
-        stale.mark(SCORES, instance.task_id, then=refresh_scores)
+def report_saved(
+    sender: Any, instance: ProgressReport, raw: bool = False, created: bool = False, **kwargs: Any
+) -> None:
+    """Filing is the busiest write: a report only marks its task's scores stale, and only when something the score
+    rules read changed; the worker recomputes them."""
+    if raw or not getattr(settings, "ASSESSMENT_SCORES_ON_CHANGE", True):
+        return
+    if not created and SCORED_REPORT_FIELDS <= unchanged(instance):
+        return
+    stale.mark(SCORES, instance.task_id, then=refresh_scores)
 
 
 @receiver(post_save, sender=Milestone, dispatch_uid="assessment.milestone_saved")

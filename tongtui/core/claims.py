@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.db import models
 
 from tongtui.core.errors import Conflict
+from tongtui.core.loaded import remember
 
 M = TypeVar("M", bound=models.Model)
 
@@ -23,12 +24,15 @@ def claim(
     refused: Callable[[M | None], str],
     *,
     update: Mapping[str, Any] | None = None,
+    versioned: bool = False,
     **where: Any,
 ) -> None:
     """Take obj's row while it still matches `where`, else raise Conflict(refused(the row as it is now)).
 
     On success obj is reloaded, so that the save that follows writes today's row and not the one the
-    caller loaded.
+    caller loaded. `versioned`: every write of this model's rows raises their `version` by one (the claims of
+    its actions, its imports), and this claim's update is that raise: a row claimed at the very version obj
+    was read at still holds what obj holds, so obj only takes the new version instead of being read again.
     """
     model = type(obj)
     rows = model._default_manager.filter(pk=obj.pk, **where)
@@ -39,6 +43,10 @@ def claim(
     if not taken:
         current = model._default_manager.filter(pk=obj.pk).first()
         raise Conflict(refused(current), current_version=getattr(current, "version", 0) or 0)
+    if versioned and "version" in where and where["version"] == obj.version:  # type: ignore[attr-defined]
+        obj.version = where["version"] + 1  # type: ignore[attr-defined]
+        remember(obj, ["version"])
+        return
     obj.refresh_from_db()
 
 

@@ -1,10 +1,12 @@
 """Helpers so that every write records who made it, also from commands and imports."""
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
 from django.db import models
 
+from tongtui.core import stale
 from tongtui.core.loaded import unchanged
 
 REASON_MAX = 100  # simple_history's history_change_reason column
@@ -15,28 +17,34 @@ def clip_reason(reason: str) -> str:
     return reason if len(reason) <= REASON_MAX else reason[: REASON_MAX - 1] + "…"
 
 
-def save_with_history(obj: models.Model, *, by: Any, reason: str = "", **kwargs: Any) -> None:
+def save_with_history(
+    obj: models.Model, *, by: Any, reason: str = "", vouched: Iterable[str] = (), **kwargs: Any
+) -> None:
     """Save obj and record `by` and `reason` in its historical row.
 
     simple_history reads these two attributes at save time; the request middleware only
-    covers web requests, so actions always set them explicitly.
+    covers web requests, so actions always set them explicitly. `vouched`: fields the caller has just taken
+    from the database or checked there itself, validated no further (see `validate`).
     """
     obj._history_user = by  # type: ignore[attr-defined]
     obj._change_reason = clip_reason(reason)  # type: ignore[attr-defined]
-    validate(obj)
-    obj.save(**kwargs)
+    validate(obj, vouched)
+    with stale.together():  # what the save's listeners mark stale, in one statement
+        obj.save(**kwargs)
 
 
-def validate(obj: models.Model) -> None:
+def validate(obj: models.Model, vouched: Iterable[str] = ()) -> None:
     """`full_clean`, less what cannot have become invalid since the row was read (see core.loaded):
 
     - a field that still holds what the database held is not cleaned again (for a foreign key, that is a query
       asking whether the row it points at exists);
     - nor is a foreign key whose row was itself read from the database in this request (it is loaded on obj);
     - a uniqueness or check constraint is checked when one of its fields changed, and skipped when none did
-      (the database enforces all of them anyway; this check is there to say so in words).
+      (the database enforces all of them anyway; this check is there to say so in words);
+    - nor are the `vouched` fields, which the caller copied from rows it read or checked itself (a new report's
+      unit is its task's lead unit; its period, found free a moment ago, is caught by the database if taken since).
     """
-    same = unchanged(obj)
+    same = unchanged(obj) | set(vouched)
     known = {
         f.name for f in obj._meta.concrete_fields
         if isinstance(f, models.ForeignKey) and f.is_cached(obj)

@@ -7,7 +7,9 @@ lost and two workers at once only recompute twice. With `DERIVED_REFRESH = "comm
 recomputed right after the request's commit instead (a deployment without a worker; the test suite).
 """
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -18,19 +20,48 @@ from django.utils import timezone
 from tongtui.core.models import Stale
 
 BATCH = 2000
+_held = threading.local()
 
 
 def in_worker() -> bool:
     return getattr(settings, "DERIVED_REFRESH", "worker") != "commit"
 
 
-def _write(kind: str, key: int) -> None:
+def _upsert(marks: list[tuple[str, int]]) -> None:
+    now = timezone.now()
     Stale.objects.bulk_create(
-        [Stale(kind=kind, key=key, marked_at=timezone.now())],
+        [Stale(kind=kind, key=key, marked_at=now) for kind, key in marks],
         update_conflicts=True,
         unique_fields=["kind", "key"],
         update_fields=["marked_at"],
     )
+
+
+def _write(kind: str, key: int) -> None:
+    held = getattr(_held, "marks", None)
+    if held is None:
+        _upsert([(kind, key)])
+    elif (kind, key) not in held:
+        held.append((kind, key))
+
+
+@contextmanager
+def together() -> Iterator[None]:
+    """Marks made inside the block are written as one upsert at its end, still inside the caller's transaction
+    (one save's listeners mark a light, a repeat check and scores: one statement instead of three). A block
+    that raises writes none of them: the change they belong to did not happen. Nested blocks write at the
+    outermost one's end."""
+    if getattr(_held, "marks", None) is not None:
+        yield
+        return
+    _held.marks = []
+    try:
+        yield
+        marks = _held.marks
+    finally:
+        _held.marks = None
+    if marks:
+        _upsert(marks)
 
 
 def mark(kind: str, key: int, then: Callable[[], Any] | None = None) -> None:

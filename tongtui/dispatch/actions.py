@@ -42,6 +42,7 @@ from tongtui.plans import actions as plan_actions
 from tongtui.plans.models import Indicator, Task, TaskStatus
 
 DRAFT_FIELDS = {"progress", "done", "next_steps", "problems", "confidence"}
+STARTED_FROM_TASK = ("task", "unit", "period_start", "period_end")
 MAX_ATTACHMENTS = 30
 
 
@@ -92,7 +93,13 @@ def _claim(report: ProgressReport, *allowed: str, version: int | None = None) ->
     where: dict[str, Any] = {"status__in": allowed}
     if version is not None:
         where["version"] = version
-    claim(report, lambda now: _refusal(now, allowed), update={"version": F("version") + 1}, **where)
+    claim(
+        report,
+        lambda now: _refusal(now, allowed),
+        update={"version": F("version") + 1},
+        versioned=True,
+        **where,
+    )
 
 
 def lock_editable(report: ProgressReport) -> None:
@@ -140,7 +147,9 @@ def _get_or_start(task: Task, period: Period, by: Any) -> ProgressReport:
     )
     try:
         with transaction.atomic():
-            save_with_history(report, by=by, reason=_("draft started"))
+            # the task and its lead unit were just read, the period (start before end) comes from the schedule and was
+            # found free above: a report started meanwhile is the IntegrityError below
+            save_with_history(report, by=by, reason=_("draft started"), vouched=STARTED_FROM_TASK)
     except (IntegrityError, ValidationError):  # someone started the same report a moment ago
         existing = ProgressReport.objects.filter(
             task=task, period_start=period.start, period_end=period.end

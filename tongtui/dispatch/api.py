@@ -10,7 +10,7 @@ from typing import Any
 import django_filters
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import FileResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from tongtui.api import fields
 from tongtui.api.schema import CONFLICT
-from tongtui.api.views import ApiViewSet
+from tongtui.api.views import ApiViewSet, prefers_minimal
 from tongtui.dispatch import access, actions, actions_cycles, actions_milestones, api_problems, api_requests
 from tongtui.dispatch import due as duelist
 from tongtui.dispatch.api_bulk import routes as bulk_routes
@@ -37,6 +37,7 @@ from tongtui.dispatch.serializers import (
     ReportDraftSerializer,
     ReportSerializer,
     ReportStartSerializer,
+    ReportStepSerializer,
     ReturnSerializer,
     UploadSerializer,
     VersionSerializer,
@@ -134,9 +135,24 @@ def task_reports(request: Request, task: Task, context: dict[str, Any]) -> list[
 task_includes["reports"] = task_reports
 
 
+PREFER = OpenApiParameter(
+    "Prefer",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    enum=["return=minimal"],
+    description=(
+        "`return=minimal`: answer with only id, task, unit, period, status and version (what the next step needs: "
+        "the version to send), without the parts, evidence, indicator values and repeat check, which cost the "
+        "server further reads; the answer then carries `Preference-Applied: return=minimal`."
+    ),
+)
+
+
 def step(summary: str, body: type[serializers.Serializer] | None) -> Any:
     return extend_schema(
         summary=summary,
+        parameters=[PREFER],
         request=body,
         responses={200: ReportAnswerSerializer, 409: CONFLICT},
         tags=["reports"],
@@ -147,10 +163,12 @@ def step(summary: str, body: type[serializers.Serializer] | None) -> Any:
     create=extend_schema(
         summary="Start (or get) the report of a task for a period, pre-filled from the last one",
         request=ReportStartSerializer,
+        parameters=[PREFER],
         responses={201: ReportAnswerSerializer, 200: ReportAnswerSerializer},
     ),
     partial_update=extend_schema(
         summary="Save the draft (with the version you loaded)",
+        parameters=[PREFER],
         request=ReportDraftSerializer,
         responses={200: ReportAnswerSerializer, 409: CONFLICT},
     ),
@@ -174,7 +192,12 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     def answer(self, report: ProgressReport, code: int = status.HTTP_200_OK) -> Response:
         """The report as the action left it (its row was just read under the claim and saved), with what the
-        answer shows beside it: a report started in this request has no parts, evidence or values yet."""
+        answer shows beside it: a report started in this request has no parts, evidence or values yet. With
+        `Prefer: return=minimal` only the row's own fields the next step needs, and no further query."""
+        if prefers_minimal(self.request):
+            response = Response(ReportStepSerializer(report).data, status=code)
+            response["Preference-Applied"] = "return=minimal"
+            return response
         context = self.get_serializer_context()
         if getattr(report, "started_now", False):
             report._prefetched_objects_cache = {  # type: ignore[attr-defined]

@@ -121,6 +121,16 @@ class ReportSerializer(fields.ModelSerializer):
         read_only_fields = fields
 
 
+class ReportStepSerializer(fields.ModelSerializer):
+    """A report step's answer to `Prefer: return=minimal`: what the next step needs (the `version` to send),
+    read from the row the step saved, without the parts, evidence, values or the repeat check."""
+
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "task", "unit", "period_start", "period_end", "status", "version"]
+        read_only_fields = fields
+
+
 class RepeatWarningSerializer(serializers.Serializer):
     """The check at submission: the same warning the report form shows before the liaison submits."""
 

@@ -50,11 +50,11 @@ def send(
     now = timezone.now()
     unit_id = getattr(unit, "pk", unit)
     plan_id = getattr(plan, "pk", plan)
-    event, _created = Event.objects.get_or_create(
-        key=(key or f"once:{uuid.uuid4().hex}")[:200],
-        defaults={"kind": kind, "title": title[:200], "body": body, "url": url[:300], "unit_id": unit_id,
-                  "plan_id": plan_id},
-    )  # fmt: skip
+    # one upsert, whether the key is new or was sent before: then the stored row keeps its words, its id comes
+    # back, and only the recipients added now get a notification (in the words sent now)
+    event = Event(key=(key or f"once:{uuid.uuid4().hex}")[:200], kind=kind, title=title[:200], body=body,
+                  url=url[:300], unit_id=unit_id, plan_id=plan_id)  # fmt: skip
+    Event.objects.bulk_create([event], update_conflicts=True, unique_fields=["key"], update_fields=["key"])
     people = _people(users)
     Notification.objects.bulk_create(
         [

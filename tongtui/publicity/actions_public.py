@@ -48,7 +48,7 @@ def save_entry(task: Task, *, by: Any, title: str, text: str, show_milestones: b
                 entry.key = f"{task.plan.year}-{entry.number}"
                 reason = _("public text written")
             else:
-                where = {"version": version} if version is not None else {}
+                where: dict[str, Any] = {"version": version} if version is not None else {}
                 claim(entry, _stale, update={"version": F("version") + 1}, **where)
                 reason = _("public text edited")
             entry.title, entry.text, entry.show_milestones = title.strip(), text.strip(), show_milestones
