@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tongtui.assessment.ranking import LedgerLine, competition_ranks, parse_period, rank_group
+from tongtui.assessment.ranking import LedgerLine, competition_ranks, parse_period, rank_group, summed
 from tongtui.assessment.rules_data import BONUSES, DEDUCTIONS, DEFAULT, RuleKind
 from tongtui.assessment.scoring import Event, Facts, TaskFact, compute_ledger, totals
 
@@ -126,6 +126,20 @@ def test_the_ranking_is_a_pure_function_of_the_ledger(lines, period):
         [(r.unit_id, r.score, r.rank, r.by_kind, r.level_with, r.previous_rank) for r in b]  # fmt: skip
     for r in a:
         assert r.score == sum(r.by_kind.values(), Decimal(0))
+
+
+def shown(rows):
+    return [(r.unit_id, r.score, r.rank, r.by_kind, r.level_with, r.previous_score, r.previous_rank) for r in rows]
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines_st, periods | st.sampled_from(["2026-Q1", "2026-Q4", "2026-12"]).map(
+    parse_period))  # fmt: skip
+def test_ranking_the_summed_ledger_gives_the_same_rows(lines, period):
+    whole = rank_group(lines, UNITS, period, Decimal("0.5"))
+    few = summed(lines, period)
+    assert shown(rank_group(few, UNITS, period, Decimal("0.5"))) == shown(whole)
+    assert len(few) <= len(lines)
 
 
 @settings(max_examples=200, deadline=None)

@@ -143,4 +143,4 @@ def test_filing_a_report_is_three_requests_of_fixed_cost(d, n, minimal, settings
 
 
 # start, save, submit; with `Prefer: return=minimal` (True) the answers read nothing more
-FILING = {False: (15, 12, 23), True: (15, 8, 19)}
+FILING = {False: (14, 12, 22), True: (14, 8, 18)}

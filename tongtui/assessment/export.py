@@ -11,7 +11,7 @@ from tongtui.assessment.ledger_db import compute, groups_of, scheme_of
 from tongtui.assessment.lists import red_and_black
 from tongtui.assessment.ranking import LedgerLine, Period, rank_groups
 from tongtui.assessment.rules_data import RULE_ORDER, RuleKind
-from tongtui.assessment.tables import group_label, lines
+from tongtui.assessment.tables import group_label, summed_lines
 from tongtui.core.officefiles import append_row, sheet_title
 from tongtui.orgs.models import Unit
 from tongtui.plans.models import Plan
@@ -23,7 +23,7 @@ def score_rows(plan: Plan, period: Period, as_of: datetime.date | None = None) -
     """With `as_of`, the ledger as the facts known that day make it (computed, not stored); else the stored one."""
     scheme = scheme_of(plan)
     if as_of is None:
-        ledger = lines(plan)
+        ledger = summed_lines(plan, period)
     else:
         ledger = [LedgerLine(e.unit_id, e.kind, e.on, e.points) for e in compute(plan, as_of, scheme=scheme)]
     groups = groups_of(scheme)

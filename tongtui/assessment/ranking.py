@@ -153,6 +153,31 @@ class Row:
         return None if self.previous_rank is None else self.previous_rank - self.rank
 
 
+def summed(lines: Iterable[LedgerLine], period: Period) -> list[LedgerLine]:
+    """What `rank_group` reads of a ledger for `period` (and the previous period it compares with), summed: per
+    unit and rule, one line per part of time that counts differently, dated at that part's end. A task's points
+    count up to a period's end, so they split at the previous period's end; other points count within their
+    period, so those of the two periods are kept and the rest dropped. A part with no line gives no line, as a rule
+    with no line is absent from a row. Ranking these gives the same rows as ranking the lines themselves
+    (`assessment.tables.summed_lines` does the same sums in the database)."""
+    prev = period.previous()
+    parts: dict[tuple[int, str, datetime.date], Decimal] = {}
+    for line in lines:
+        if line.kind == RuleKind.TASK:
+            if line.on > period.end:
+                continue
+            on = prev.end if prev is not None and line.on <= prev.end else period.end
+        elif line.on in period:
+            on = period.end
+        elif prev is not None and line.on in prev:
+            on = prev.end
+        else:
+            continue
+        key = (line.unit_id, line.kind, on)
+        parts[key] = parts.get(key, ZERO) + line.points
+    return [LedgerLine(u, k, on, p) for (u, k, on), p in parts.items()]
+
+
 def scores(
     lines: Iterable[LedgerLine], units: Iterable[int], period: Period
 ) -> dict[int, dict[str, Decimal]]:

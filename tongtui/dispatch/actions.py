@@ -246,8 +246,9 @@ def submit_report(report: ProgressReport, *, by: Any, version: int | None = None
     now = timezone.now()
     if report.first_submitted_at is None:
         report.first_submitted_at = now
-        if report.due is not None:
-            report.late_workdays = max(0, workdays_between(report.due, timezone.localdate(now)))
+        today = timezone.localdate(now)
+        if report.due is not None and today > report.due:  # the calendar only for a late one
+            report.late_workdays = max(0, workdays_between(report.due, today))
     report.submitted_at, report.submitted_by = now, by
     report.reviewed_at, report.reviewed_by = None, None
     if rules.may_sign_off(roles_of(by), report.unit_id):

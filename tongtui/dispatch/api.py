@@ -184,8 +184,10 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def get_queryset(self) -> QuerySet[ProgressReport]:
         if self.action in ("list", "retrieve"):
             return reports_for_api(self.request.user)
-        # a step finds its report (404 outside the scope) and acts on the row alone; its answer reads the rest
-        return access.reports_visible_to(self.request.user).order_by("pk")
+        # a step finds its report (404 outside the scope) and acts on the row alone; its answer reads the rest.
+        # Submitting names the task in the head's notification: read with the report (the claim keeps it).
+        reports = access.reports_visible_to(self.request.user).order_by("pk")
+        return reports.select_related("task") if self.action == "submit" else reports
 
     def get_serializer_class(self) -> Any:
         return ReportAnswerSerializer if self.action == "retrieve" else ReportSerializer

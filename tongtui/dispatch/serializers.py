@@ -24,7 +24,10 @@ from tongtui.plans.serializers import VisibleTaskField
 
 @extend_schema_field(OpenApiTypes.INT)
 class TaskIdField(VisibleTaskField):
-    """A task id the user may see."""
+    """A task id the user may see (with its plan, whose year the report periods are counted in)."""
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().select_related("plan")
 
 
 class ReportCycleSerializer(fields.ModelSerializer):

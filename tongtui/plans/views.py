@@ -88,7 +88,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "code")
     if sort not in SORTS:
         sort = "code"
-    tasks = filterset.qs.order_by(*SORTS[sort]).prefetch_related(None).prefetch_related(
+    # only the relations a row shows: each join more costs PostgreSQL planning time on every page (without the plan,
+    # owner and parent joins of `with_related`, planning the page's query went from 7.5 ms to 0.7 ms)
+    shown = filterset.qs.select_related(None).select_related("category", "lead_unit", "leader", "light_state")
+    tasks = shown.order_by(*SORTS[sort]).prefetch_related(None).prefetch_related(
         Prefetch("co_unit_links", queryset=CoUnit.objects.select_related("unit")),
         Prefetch("co_group_links", queryset=CoGroup.objects.select_related("group").order_by("pk")),
     )
