@@ -67,15 +67,22 @@ def summed_lines(plan: Plan, period: Period, as_of: datetime.date | None = None)
     return out
 
 
+def ranked(
+    plan: Plan, period: Period, as_of: datetime.date | None = None, scheme: SchemeData | None = None
+) -> list[GroupTable]:
+    """Each group's table for the period from the stored ledger, best first."""
+    scheme = scheme or scheme_of(plan)
+    ledger = summed_lines(plan, period, as_of)
+    return [GroupTable(group_label(n), rows)
+            for n, rows in rank_groups(ledger, groups_of(scheme), period, scheme.level_margin)]  # fmt: skip
+
+
 def rankings(
     plan: Plan, period: Period, as_of: datetime.date | None = None, scheme: SchemeData | None = None
 ) -> tuple[list[GroupTable], dict[int, Unit]]:
-    scheme = scheme or scheme_of(plan)
-    groups = groups_of(scheme)
-    ledger = summed_lines(plan, period, as_of)
-    tables = [GroupTable(group_label(n), rows) for n, rows in rank_groups(ledger, groups, period, scheme.level_margin)]
-    units = Unit.objects.in_bulk([u for _n, us in groups for u in us])
-    return tables, units
+    """`ranked`, with every ranked unit by id."""
+    tables = ranked(plan, period, as_of, scheme)
+    return tables, Unit.objects.in_bulk([r.unit_id for t in tables for r in t.rows])
 
 
 def lists_of(tables: list[GroupTable], scheme: SchemeData, period: Period) -> list[RedBlack]:

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from tongtui.assessment.models import RankingPublication
 from tongtui.assessment.ranking import period_ending
-from tongtui.assessment.tables import rankings
+from tongtui.assessment.tables import ranked
 from tongtui.core.piles import Pile
 from tongtui.core.workdays import WorkCalendar
 from tongtui.dispatch import waiting as dispatch_waiting
+from tongtui.orgs.models import Unit
 from tongtui.plans.filters import week_of
 from tongtui.plans.models import Milestone, Plan, Task, TaskStatus
 from tongtui.supervision.models import LightHistory, LightState, TaskLight
@@ -247,11 +248,13 @@ def standing(plan: Plan, today: datetime.date, ends: int = 3) -> dict[str, Any]:
     ties, level units and the change since last quarter exactly as the ranking page shows them."""
     day = min(max(today, datetime.date(plan.year, 1, 1)), datetime.date(plan.year, 12, 31))
     period = period_ending("quarter", day)
-    tables, units = rankings(plan, period)  # the stored ledger, as the ranking page reads it
+    tables = ranked(plan, period)  # the stored ledger, as the ranking page reads it
+    shown = [ends_of(t.rows, ends) for t in tables]
+    units = Unit.objects.in_bulk([r.unit_id for rows in shown for r in rows if r is not None])  # those shown only
     groups = [
         {"name": t.name, "size": len(t.rows),
-         "rows": [None if r is None else {"row": r, "unit": units.get(r.unit_id)} for r in ends_of(t.rows, ends)]}
-        for t in tables
+         "rows": [None if r is None else {"row": r, "unit": units.get(r.unit_id)} for r in rows]}
+        for t, rows in zip(tables, shown, strict=True)
     ]  # fmt: skip
     url = reverse("assessment:ranking", args=[plan.year]) + f"?period={period.key}"
     published = RankingPublication.objects.filter(plan=plan, period=period.key).exists()
