@@ -12,5 +12,6 @@ urlpatterns = [
     path("tasks/<int:pk>/<slug:action>/", views_actions.task_action, name="task-action"),
     # Unit pages show tasks, so they live with the task pages (orgs may not import plans).
     path("units/", views_units.unit_list, name="unit-list"),
+    path("units/suggest/", views_units.unit_suggest, name="unit-suggest"),
     path("units/<int:pk>/", views_units.unit_detail, name="unit-detail"),
 ]

@@ -82,6 +82,22 @@ def task_filter_for(request: HttpRequest) -> tuple[TaskFilter, QueryDict]:
     return filterset, data
 
 
+# Above this many units the list's unit filter is a box that suggests units as one types (plans.views_units.
+# unit_suggest) instead of a drop-down: a province's 10,000 options took most of the page's half second.
+UNIT_SELECT_MAX = 500
+
+
+def unit_box(filterset: TaskFilter, query: QueryDict) -> dict[str, Any]:
+    """How the list's unit filter is shown: `unit_search` when the units are too many for a drop-down, with the
+    unit chosen (if any)."""
+    options = list(filterset.form.fields["unit"].queryset[: UNIT_SELECT_MAX + 1])  # type: ignore[attr-defined]
+    if len(options) <= UNIT_SELECT_MAX:
+        return {"unit_search": False, "unit_options": options}
+    chosen = _int_or_none(query.get("unit"))
+    unit = Unit.objects.filter(pk=chosen).first() if chosen else None
+    return {"unit_search": True, "unit_chosen": unit}
+
+
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     filterset, query = task_filter_for(request)
@@ -117,7 +133,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "may_manage": roles_of(request.user).is_office,
     }
-    if _wants_partial(request, "task-results"):
+    partial = _wants_partial(request, "task-results")
+    if not partial:  # the filter form is drawn only with the whole page
+        context.update(unit_box(filterset, query))
+    if partial:
         response = render(request, "plans/_task_results.html", context)
     else:
         response = render(request, "plans/task_list.html", context)

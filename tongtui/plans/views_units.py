@@ -6,11 +6,11 @@ These views live in plans, not orgs, because they show tasks: orgs stands below 
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, Count, IntegerField, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from tongtui.orgs.models import Membership, Role, Unit, UnitKind
+from tongtui.orgs.models import Membership, Role, Unit, UnitAlias, UnitKind
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.access import tasks_visible_to
 from tongtui.plans.models import CoUnit, Plan, TaskStatus
@@ -124,3 +124,21 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "limit": TASK_LIMIT,
     }
     return render(request, "orgs/unit_detail.html", context)
+
+
+SUGGESTED = 20
+
+
+@login_required
+def unit_suggest(request: HttpRequest) -> JsonResponse:
+    """Active units whose name, short name or another written name holds `q`, for the unit box of a list whose
+    units are too many for a drop-down: at most SUGGESTED, those whose name starts with `q` first."""
+    q = " ".join((request.GET.get("q") or "").split())[:50]
+    if not q:
+        return JsonResponse({"units": []})
+    written = UnitAlias.objects.filter(name__icontains=q).values("unit_id")
+    found = Unit.objects.filter(Q(name__icontains=q) | Q(short_name__icontains=q) | Q(pk__in=written), is_active=True)
+    starts = Case(When(Q(name__istartswith=q) | Q(short_name__istartswith=q), then=Value(0)), default=Value(1),
+                  output_field=IntegerField())  # fmt: skip
+    units = found.order_by(starts, "order", "name").only("pk", "name", "short_name")[:SUGGESTED]
+    return JsonResponse({"units": [{"id": u.pk, "label": u.label, "name": u.name} for u in units]})

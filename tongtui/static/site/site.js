@@ -128,3 +128,96 @@
     if (el) window.print();
   });
 })();
+
+// The unit box of the task list when the units are too many for a drop-down: typing asks the server for the units
+// whose names hold the words, the arrows and Enter (or a tap) choose one, and the list reloads for it; emptying
+// the box shows every unit again. The chosen unit's id is the form's `unit`, as the drop-down's was.
+(function () {
+  "use strict";
+
+  function init(box) {
+    var url = box.getAttribute("data-unit-picker");
+    var search = box.querySelector('input[type="search"]');
+    var hidden = box.querySelector('input[type="hidden"]');
+    var list = box.querySelector('[role="listbox"]');
+    var timer = null, asked = 0, active = -1;
+
+    function items() { return Array.prototype.slice.call(list.querySelectorAll("[data-unit]")); }
+    function open(on) { list.hidden = !on; search.setAttribute("aria-expanded", on ? "true" : "false"); }
+    function mark(i) {
+      var all = items();
+      active = all.length ? (i + all.length) % all.length : -1;
+      all.forEach(function (b, k) { b.classList.toggle("active", k === active); b.setAttribute("aria-selected", k === active ? "true" : "false"); });
+    }
+    function choose(id, label) {
+      search.value = label;
+      open(false);
+      if (hidden.value === id) return;
+      hidden.value = id;
+      hidden.dispatchEvent(new Event("change", { bubbles: true }));  // the form's hx-trigger reloads the list
+    }
+    function show(units) {
+      list.textContent = "";
+      units.forEach(function (u) {
+        var b = document.createElement("button");
+        b.type = "button";
+        b.className = "list-group-item list-group-item-action py-1 small";
+        b.setAttribute("role", "option");
+        b.setAttribute("data-unit", String(u.id));
+        b.textContent = u.label;
+        if (u.name !== u.label) b.title = u.name;
+        b.addEventListener("mousedown", function (e) { e.preventDefault(); choose(String(u.id), u.label); });
+        list.appendChild(b);
+      });
+      if (!units.length) {
+        var none = document.createElement("div");
+        none.className = "list-group-item py-1 small text-secondary";
+        none.textContent = list.getAttribute("data-none");
+        list.appendChild(none);
+      }
+      active = -1;
+      open(true);
+    }
+    function ask() {
+      var q = search.value.trim();
+      if (!q) {
+        open(false);
+        if (hidden.value) choose("", "");
+        return;
+      }
+      var mine = ++asked;
+      fetch(url + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { units: [] }; })
+        .then(function (data) { if (mine === asked && document.activeElement === search) show(data.units || []); })
+        .catch(function () { /* the box stays as typed; the next keystroke asks again */ });
+    }
+    // typing is not a change of the filter: only a chosen unit is
+    search.addEventListener("change", function (e) { e.stopPropagation(); });
+    search.addEventListener("input", function (e) {
+      e.stopPropagation();
+      clearTimeout(timer);
+      timer = setTimeout(ask, 200);
+    });
+    search.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        if (list.hidden) return;
+        e.preventDefault();
+        mark(active + (e.key === "ArrowDown" ? 1 : -1));
+      } else if (e.key === "Enter") {
+        var all = items();
+        var pick = all[active] || (all.length === 1 ? all[0] : null);
+        if (!list.hidden && pick) {
+          e.preventDefault();
+          choose(pick.getAttribute("data-unit"), pick.textContent);
+        }
+      } else if (e.key === "Escape") {
+        open(false);
+      }
+    });
+    search.addEventListener("blur", function () { open(false); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-unit-picker]"), init);
+  });
+})();
