@@ -114,6 +114,10 @@ class ProgressReport(RemembersLoaded, models.Model):
             models.Index(fields=["status", "due"]),
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["task", "period_end"]),
+            # the office's review queue, oldest sign-off first: its first page without sorting every waiting report
+            models.Index(
+                fields=["signed_off_at", "id"], condition=Q(status="signed_off"), name="report_review_queue"
+            ),
         ]
 
     def __str__(self) -> str:
