@@ -7,7 +7,14 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tongtui.assessment.ranking import LedgerLine, competition_ranks, parse_period, rank_group, summed
+from tongtui.assessment.ranking import (
+    LEVEL_SHOWN,
+    LedgerLine,
+    competition_ranks,
+    parse_period,
+    rank_group,
+    summed,
+)
 from tongtui.assessment.rules_data import BONUSES, DEDUCTIONS, DEFAULT, RuleKind
 from tongtui.assessment.scoring import Event, Facts, TaskFact, compute_ledger, totals
 
@@ -143,6 +150,15 @@ def test_ranking_the_summed_ledger_gives_the_same_rows(lines, period):
 
 
 @settings(max_examples=200, deadline=None)
+@given(lines_st, periods, st.sampled_from([Decimal("0"), Decimal("0.1"), Decimal("0.5"), Decimal("2"), Decimal("100")]))
+def test_the_tooltips_count_and_first_names_are_those_of_the_whole_list(lines, period, margin):
+    for r in rank_group(lines, UNITS, period, margin):
+        assert r.level_count == len(r.level_with)
+        assert r.level_some == r.level_with[:LEVEL_SHOWN]
+        assert r.level is (r.level_count > 0)
+
+
+@settings(max_examples=200, deadline=None)
 @given(lines_st, periods, st.sampled_from([Decimal("0.1"), Decimal("0.5"), Decimal("2"), Decimal("100")]))
 def test_level_with_is_every_other_score_within_the_margin_best_first(lines, period, margin):
     rows = rank_group(lines, UNITS, period, margin)
@@ -202,3 +218,16 @@ def test_periods_parse():
     assert parse_period("2026-H2").previous().key == "2026-H1"  # type: ignore[union-attr]
     assert parse_period("2026-01").previous() is None
     assert parse_period("2026-03").previous().key == "2026-02"  # type: ignore[union-attr]
+
+
+def test_a_long_level_list_is_named_five_at_a_time_and_counted_whole():
+    units = list(range(1, 13))
+    # scores 1.0, 1.1, …, 2.1 (two units tied at 1.5): all within a margin of 2 of each other
+    points = {u: Decimal("1.0") + Decimal("0.1") * (u - 1) for u in units}
+    points[7] = points[6]
+    lines = [LedgerLine(u, RuleKind.TASK, datetime.date(2026, 1, 5), p) for u, p in points.items()]
+    rows = {r.unit_id: r for r in rank_group(lines, units, parse_period("2026"), Decimal("2"))}
+    six = rows[6]
+    assert six.level_count == 10  # every unit but itself and 7, which has the same score
+    assert six.level_some == [12, 11, 10, 9, 8]  # best first, the tie left out
+    assert six.level_with[:5] == six.level_some and len(six.level_with) == 10

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from tongtui.assessment.rules_data import RuleKind
 
 ZERO = Decimal(0)
+LEVEL_SHOWN = 5  # units named in a row's "level with" tooltip
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,33 @@ class Row:
             return []
         ordered, lo, hi = self.window
         return [o.unit_id for o in ordered[lo:hi] if o.score != self.score]
+
+    def _same(self) -> tuple[int, int]:
+        """Where this row's score starts and ends in its window (ties sit together: the table is best first)."""
+        assert self.window is not None
+        ordered, lo, hi = self.window
+        at = -self.score
+        return (bisect.bisect_left(ordered, at, lo, hi, key=lambda r: -r.score),
+                bisect.bisect_right(ordered, at, lo, hi, key=lambda r: -r.score))  # fmt: skip
+
+    @property
+    def level_count(self) -> int:
+        """How many units are level with this one, without listing them."""
+        if self.window is None:
+            return 0
+        _ordered, lo, hi = self.window
+        same_lo, same_hi = self._same()
+        return (hi - lo) - (same_hi - same_lo)
+
+    @property
+    def level_some(self) -> list[int]:
+        """The first LEVEL_SHOWN of `level_with`, for a tooltip: a province's window can hold thousands."""
+        if self.window is None:
+            return []
+        ordered, lo, hi = self.window
+        same_lo, same_hi = self._same()
+        ids = [ordered[i].unit_id for i in range(lo, min(same_lo, lo + LEVEL_SHOWN))]
+        return ids + [ordered[i].unit_id for i in range(same_hi, min(hi, same_hi + LEVEL_SHOWN - len(ids)))]
 
     @property
     def level(self) -> bool:
