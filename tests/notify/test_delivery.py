@@ -204,3 +204,26 @@ def test_a_rolled_back_action_notifies_nobody(cast):
         send(cast)
         raise RuntimeError
     assert not Notification.objects.exists() and not Delivery.objects.exists()
+
+
+def test_an_address_kept_on_the_person_is_found_without_a_query_when_read_with_the_login(
+    cast, django_assert_num_queries
+):
+    from django.contrib.auth import get_user_model
+
+    from tongtui.orgs.models import Person, Role
+    from tongtui.orgs.recipients import users_with
+
+    head = cast.user("head_a")
+    get_user_model().objects.filter(pk=head.pk).update(email="")
+    Person.objects.filter(user=head).update(email="head_a@unit.gov.cn")
+    heads = users_with(Role.UNIT_HEAD, units=[cast.unit_a.pk])  # each login with its person
+    with django_assert_num_queries(0):
+        assert delivery.addresses(heads) == {head.pk: "head_a@unit.gov.cn"}
+    alone = [get_user_model().objects.get(pk=head.pk)]  # a login read alone: its person is asked for
+    with django_assert_num_queries(1):
+        assert delivery.addresses(alone) == {head.pk: "head_a@unit.gov.cn"}
+    Person.objects.filter(user=head).update(email="")
+    heads = users_with(Role.UNIT_HEAD, units=[cast.unit_a.pk])
+    with django_assert_num_queries(0):  # no address anywhere: nothing more to ask
+        assert delivery.addresses(heads) == {head.pk: ""}

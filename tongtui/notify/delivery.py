@@ -75,11 +75,18 @@ def over_cap(user_id: int, now: datetime.datetime) -> bool:
     return sent_today.count() >= cap
 
 
+_person_field = Person._meta.get_field("user").remote_field  # the login's side of Person.user
+
+
 def addresses(users: list[Any]) -> dict[int, str]:
     """Each login's e-mail address: its own, else the one the office keeps on the person (设置 → people).
-    One query, and only when a login has no address of its own."""
+    One query, and only when a login has no address of its own and its person was not read with it."""
     found = {u.pk: u.email for u in users}
-    missing = [pk for pk, email in found.items() if not email]
+    for u in users:  # the person read with the login (orgs.recipients reads them together): no query
+        person = _person_field.get_cached_value(u) if _person_field.is_cached(u) else None
+        if not found[u.pk] and person is not None:
+            found[u.pk] = getattr(person, "email", "")
+    missing = [u.pk for u in users if not found[u.pk] and not _person_field.is_cached(u)]
     if missing:
         found.update(
             Person.objects.filter(user_id__in=missing).exclude(email="").values_list("user_id", "email")
