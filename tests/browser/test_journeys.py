@@ -69,6 +69,8 @@ def test_liaison_on_a_phone_acknowledges_and_records_progress(cast, open_page):
     page.fill("#id_progress-progress", "40")
     page.fill("#id_progress-note", "已完成项目立项")
     page.click("#submit-progress")
+    page.wait_for_load_state()
+    expect(page.locator('[data-message-level="error"], .invalid-feedback, .alert-danger')).to_have_count(0)
     expect(page.locator("#task-status")).to_have_attribute("data-status", "in_progress")
     expect(page.locator("#task-progress")).to_have_text("40%")
     expect(page.locator("#task-history")).to_contain_text("已完成项目立项")

@@ -137,3 +137,15 @@ def test_marks_held_for_one_save_are_dropped_when_it_fails(d, worker_mode):
             stale.mark("scores", d.task_a.pk)
         assert not Stale.objects.exists()
     assert set(Stale.objects.values_list("kind", "key")) == {("light", d.task_a.pk), ("scores", d.task_a.pk)}
+
+
+@pytest.mark.django_db(transaction=True)  # a real autocommit: the mark's callback runs during the save
+def test_in_commit_mode_a_save_outside_a_transaction_is_recomputed_at_once(d, settings):
+    settings.DERIVED_REFRESH = "commit"
+    recompute_tasks([d.task_a.pk])
+    TaskLight.objects.filter(task=d.task_a).update(light="blue", reasons=[])  # not what it is
+    report = actions.start_or_get_draft(d.task_a, MARCH, by=d.user("liaison_a"))
+    report.status = "submitted"
+    save_with_history(report, by=d.user("liaison_a"))
+    assert TaskLight.objects.get(task=d.task_a).light == fresh_light(d.task_a.pk) != "blue"
+    assert not Stale.objects.filter(kind="light").exists()

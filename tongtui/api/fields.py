@@ -111,10 +111,21 @@ class ModelSerializer(serializers.ModelSerializer):
     serializer_related_field = PrimaryKeyRelatedField
 
 
-class IntegerFilter(django_filters.NumberFilter):
-    """An id or count in the query string: whole numbers only (django-filter's NumberFilter takes 0.5)."""
+class BigIntegerFormField(forms.IntegerField):
+    """A whole number the databases can compare with a 64-bit column: a longer one is a 400 with the reason, not a
+    500 from SQLite's driver (it refuses to bind it)."""
 
-    field_class = forms.IntegerField
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", -(2**63))
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(**kwargs)
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """An id or count in the query string: whole numbers only (django-filter's NumberFilter takes 0.5), within
+    64 bits."""
+
+    field_class = BigIntegerFormField
 
 
 class StrictBooleanFormField(forms.TypedChoiceField):

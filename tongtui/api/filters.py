@@ -3,17 +3,17 @@
 from typing import Any
 
 import django_filters
-from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.request import Request
 
-from tongtui.api.fields import StrictBooleanFormField
+from tongtui.api.fields import BigIntegerFormField, StrictBooleanFormField
 from tongtui.api.schema import filter_type
 
 
 class FilterBackend(DjangoFilterBackend):
-    """django-filter reads an unknown boolean ("maybe") as "no filter", and a NumberFilter over an id takes 0.5;
-    through the API both are a 400, as the schema's types (`schema.filter_type`) say.
+    """django-filter reads an unknown boolean ("maybe") as "no filter", and a NumberFilter over an id takes 0.5 (or
+    a number no 64-bit column holds); through the API all are a 400, as the schema's types (`schema.filter_type`)
+    say.
 
     Only this request's copy of the filters changes: the FilterSet class (shared with the HTML list) does not.
     """
@@ -29,6 +29,6 @@ class FilterBackend(DjangoFilterBackend):
                     isinstance(item, django_filters.NumberFilter)
                     and filter_type(item, queryset.model) == "integer"
                 ):
-                    item.field_class = forms.IntegerField
+                    item.field_class = BigIntegerFormField  # whole numbers within 64 bits
                     item.__dict__.pop("_field", None)
         return filterset

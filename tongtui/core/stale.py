@@ -73,7 +73,7 @@ def mark(kind: str, key: int, then: Callable[[], Any] | None = None) -> None:
         return
 
     def after_commit() -> None:
-        _write(kind, key)
+        _upsert([(kind, key)])  # at once, not held: a save outside a transaction runs this inside its own block
         then()
 
     transaction.on_commit(after_commit, robust=True)
