@@ -35,6 +35,11 @@ def chromium():
 
     # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run beside one unless told.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import expect
+
+    # Both databases' suites run side by side on two cores, each with its browser and live server: a page may
+    # take seconds to arrive. Assertions wait as long as actions do rather than the default 5 s.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
@@ -48,7 +53,7 @@ def open_page(chromium, live_server, browser_settings):
 
     def open_(viewport=DESKTOP, locale="zh-CN"):
         context = chromium.new_context(viewport=viewport, locale=locale, base_url=live_server.url)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()
 

@@ -68,8 +68,8 @@ def test_liaison_on_a_phone_acknowledges_and_records_progress(cast, open_page):
     page.click("#action-progress")
     page.fill("#id_progress-progress", "40")
     page.fill("#id_progress-note", "已完成项目立项")
-    page.click("#submit-progress")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form's answer has arrived, not merely been asked for
+        page.click("#submit-progress")
     expect(page.locator('[data-message-level="error"], .invalid-feedback, .alert-danger')).to_have_count(0)
     expect(page.locator("#task-status")).to_have_attribute("data-status", "in_progress")
     expect(page.locator("#task-progress")).to_have_text("40%")

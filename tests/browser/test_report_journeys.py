@@ -89,6 +89,28 @@ def test_a_liaison_files_a_report_with_a_photo_on_a_phone(reporting, open_page, 
     assert attachment.file.read() == png()
 
 
+def test_photos_chosen_before_the_forms_script_arrives_are_named(reporting, open_page, tmp_path):
+    """On a slow phone the liaison may pick a photo before the form's script has loaded: once it runs, the
+    chosen photos are named all the same (the change event it missed is not needed)."""
+    cast = reporting
+    photo = tmp_path / "现场.png"
+    photo.write_bytes(png())
+    item = first_due(cast)
+    page = open_page(viewport=PHONE)
+    log_in(page, "liaison_a")
+    script = "**/dispatch/report_form*.js"
+    page.route(script, lambda route: route.abort())  # the script has not arrived yet
+    page.goto(f"/reports/task/{cast.task_a.pk}/{item.period.start:%Y-%m-%d}/")
+    expect(page.locator("#report-form")).to_be_visible()
+    page.set_input_files("#id_photos", str(photo))
+    expect(page.locator("#photo-names")).to_have_text("")
+
+    page.unroute(script)
+    src = page.evaluate("Array.from(document.scripts).map(s => s.src).find(s => s.includes('report_form'))")
+    page.add_script_tag(url=src)  # ... and now it has
+    expect(page.locator("#photo-names")).to_have_text("现场.png")
+
+
 def test_the_office_returns_a_report_the_liaison_resubmits_and_the_office_accepts(reporting, open_page):
     cast = reporting
     liaison, head = cast.user("liaison_a"), cast.user("head_a")

@@ -21,8 +21,10 @@
   var photos = field("photos");
   var names = document.getElementById("photo-names");
   if (photos && names) {
-    photos.addEventListener("change", function () {
+    var show = function () {
       names.textContent = Array.prototype.map.call(photos.files, function (f) { return f.name; }).join(", ");
-    });
+    };
+    photos.addEventListener("change", show);
+    show();  // photos chosen on a slow phone before this script arrived are named too
   }
 })();
