@@ -18,6 +18,29 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
+def settle_after_clicks() -> None:
+    """A click that opens another page returns once that page has begun to arrive, before its scripts have run; a
+    journey that then types, picks a file or opens a fold would race them (an event sent before its listener
+    exists is lost). Every click therefore waits for the page it leaves the browser on to finish loading, as
+    `goto` does; a click that stays on its page finds it loaded and goes on at once."""
+    from playwright.sync_api import Locator, Page
+
+    if getattr(Page.click, "settles", False):
+        return
+
+    def settled(click, page_of):
+        def click_and_settle(self, *args, **kwargs):
+            result = click(self, *args, **kwargs)
+            page_of(self).wait_for_load_state("load")
+            return result
+
+        click_and_settle.settles = True
+        return click_and_settle
+
+    Page.click = settled(Page.click, lambda page: page)
+    Locator.click = settled(Locator.click, lambda locator: locator.page)
+
+
 @pytest.fixture
 def browser_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -40,6 +63,7 @@ def chromium():
     # Both databases' suites run side by side on two cores, each with its browser and live server: a page may
     # take seconds to arrive. Assertions wait as long as actions do rather than the default 5 s.
     expect.set_options(timeout=15_000)
+    settle_after_clicks()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
