@@ -12,9 +12,18 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.styles import Border, Font, Side
 
 from tongtui.core.gbt9704 import OfficialDocument
-from tongtui.core.officefiles import MAX_CELL, append_row, looks_like_formula, sheet_title, text, write_cell
+from tongtui.core.officefiles import (
+    MAX_CELL,
+    append_row,
+    looks_like_formula,
+    named_style,
+    sheet_title,
+    text,
+    write_cell,
+)
 from tongtui.plans.models import Task
 from tongtui.supervision import actions_orders
 from tongtui.supervision.models import IntegrityFlag, TaskLight
@@ -74,6 +83,25 @@ def test_numbers_and_dates_stay_numbers_and_dates():
     local = aware.astimezone(ZoneInfo(timezone.get_current_timezone_name())).replace(tzinfo=None)
     assert back["F1"].value == local and back["F1"].number_format == "yyyy-mm-dd hh:mm"
     assert back["G1"].value is None
+
+
+def test_a_named_style_is_registered_once_and_keeps_what_the_value_needs():
+    book = Workbook()
+    sheet = book.active
+    first = named_style(book, "正文", font=Font(name="宋体", size=10), border=Border(left=Side(style="thin")))
+    again = named_style(book, "正文", font=Font(name="黑体", size=16))  # the name is taken: the first one stays
+    assert first == again == "正文"
+    assert [s for s in book.named_styles if s == "正文"] == ["正文"]
+    write_cell(sheet, 1, 1, datetime.date(2026, 5, 1), "正文")
+    write_cell(sheet, 1, 2, "=1+1", "正文")
+    write_cell(sheet, 1, 3, "平常的字", "正文")
+    back = reload(book)
+    for cell in back[1]:
+        assert (cell.font.name, cell.font.sz, cell.border.left.style) == ("宋体", 10, "thin")
+    # the style does not wipe what the value set: a date's format, a formula-like text's quote
+    assert back["A1"].is_date and back["A1"].number_format == "yyyy-mm-dd"
+    assert back["B1"].value == "=1+1" and back["B1"].data_type == "s" and back["B1"].quotePrefix
+    assert not back["C1"].quotePrefix
 
 
 def test_append_row_starts_on_the_first_row_and_follows_on():

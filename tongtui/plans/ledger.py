@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from tongtui.core.officefiles import write_cell
+from tongtui.core.officefiles import named_style, write_cell
 from tongtui.orgs.models import Person, Post
 from tongtui.plans import codes
 from tongtui.plans.models import CoGroup, CoUnit, Milestone, Plan, Task
@@ -45,6 +45,7 @@ LINE_HEIGHT = 14.5  # points per line of 10-point text
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+CELL_STYLES = {False: "台账正文", True: "台账正文居中"}  # a data cell's named style, by whether it is centred
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,7 @@ def write_ledger(
     assert sheet is not None
     sheet.title = "台账"
     widths = _column_widths(rows)
+    _cell_styles(workbook)
     _title(sheet, plan, exported_on)
     _header(sheet, widths)
     for r, values in enumerate(rows, start=3):
@@ -277,22 +279,31 @@ def _header(sheet: Worksheet, widths: list[float]) -> None:
 
 
 def _data_row(sheet: Worksheet, r: int, values: list[Any], widths: list[float]) -> None:
-    font = Font(name=FONT, size=10)
+    workbook = sheet.parent
+    assert workbook is not None
     for c, value in enumerate(values, start=1):
-        cell = write_cell(sheet, r, c, str(value) if isinstance(value, Shaded) else value)
-        cell.font = font
-        cell.border = BORDER
         centered = HEADERS[c - 1] in CENTERED
-        cell.alignment = Alignment(
-            horizontal="center" if centered else "left",
-            vertical="center" if centered else "top",
-            wrap_text=True,
-        )
+        style = CELL_STYLES[centered]
         if isinstance(value, Shaded):
-            cell.fill = PatternFill("solid", fgColor=value.fill)
-            cell.font = Font(name=FONT, size=10, bold=True)
+            style = named_style(
+                workbook, f"{style}·{value.fill}", font=Font(name=FONT, size=10, bold=True), border=BORDER,
+                alignment=_alignment(centered), fill=PatternFill("solid", fgColor=value.fill),
+            )  # fmt: skip
+        write_cell(sheet, r, c, str(value) if isinstance(value, Shaded) else value, style)
     lines = max(_lines(v, w) for v, w in zip(values, widths, strict=True))
     sheet.row_dimensions[r].height = lines * LINE_HEIGHT + 4
+
+
+def _alignment(centered: bool) -> Alignment:
+    return Alignment(
+        horizontal="center" if centered else "left", vertical="center" if centered else "top", wrap_text=True
+    )
+
+
+def _cell_styles(workbook: Workbook) -> None:
+    """The two styles of a data cell, as named styles of the workbook (one lookup per cell, not four)."""
+    for centered, name in CELL_STYLES.items():
+        named_style(workbook, name, font=Font(name=FONT, size=10), border=BORDER, alignment=_alignment(centered))
 
 
 def _layout(sheet: Worksheet, widths: list[float], *, last_row: int) -> None:
