@@ -62,8 +62,9 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def local_day(moment: datetime.datetime | None) -> datetime.date | None:
-    return None if moment is None else timezone.localtime(moment).date()
+def local_day(moment: datetime.datetime | None, zone: datetime.tzinfo | None = None) -> datetime.date | None:
+    """The local date of a moment; a loop over many rows passes the time zone it looked up once."""
+    return None if moment is None else timezone.localtime(moment, zone).date()
 
 
 def _scope(ids: Sequence[int], prefix: str = "") -> Q:
@@ -202,6 +203,7 @@ def _reports(ids: Sequence[int], wanted: set[int], as_of: datetime.date) -> dict
     rows = ProgressReport.objects.filter(
         _scope(ids, "task"), status__in=FILED, first_submitted_at__lt=end_of_day(as_of)
     ).values_list("task_id", "id", "unit_id", "period_end", "progress", "first_submitted_at", "submitted_at")
+    zone = timezone.get_current_timezone()
     for tid, rid, unit_id, period_end, progress, first, last in rows.iterator(chunk_size=10000):
         if tid not in wanted:
             continue
@@ -209,8 +211,8 @@ def _reports(ids: Sequence[int], wanted: set[int], as_of: datetime.date) -> dict
             ReportFact(
                 period_end=period_end,
                 progress=None if progress is None else float(progress),
-                submitted_at=local_day(first or last),
-                edited_at=local_day(last) if last is not None and last != first else None,
+                submitted_at=local_day(first or last, zone),
+                edited_at=local_day(last, zone) if last is not None and last != first else None,
                 report_id=rid,
                 task_id=tid,
                 unit_id=unit_id,
