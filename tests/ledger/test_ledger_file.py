@@ -6,7 +6,7 @@ from django.utils import translation
 
 from tests.ledger.conftest import read, rows_of
 from tongtui.orgs.roles import roles_of
-from tongtui.plans.ledger import HEADERS, code_key, milestone_text, write_ledger
+from tongtui.plans.ledger import HEADERS, code_key, display_width, milestone_text, shown_choice, write_ledger
 from tongtui.plans.models import Milestone, Source, Task, TaskStatus
 
 EXPECTED = (
@@ -164,3 +164,25 @@ def test_the_export_runs_a_fixed_number_of_queries_for_50_tasks(cast, many_tasks
     assert last["配合单位"] == "城关街道办事处、区财政局"
     assert (last["亮灯"], last["下步计划"]) == ("红", "3月后继续推进")
     assert last["存在问题"] == "1.用地指标未落实\n2.4月资金未到位"
+
+
+def test_a_cell_is_measured_in_columns_a_wide_character_counting_two():
+    assert display_width("2026-05-01") == 10
+    assert display_width("任务") == 4
+    assert display_width("ＡＢ") == 4  # full-width letters are wide too
+    assert display_width("a任务b") == 6
+    assert display_width("") == 0
+
+
+def test_the_state_and_source_read_as_the_model_says_them_in_either_language(cast):
+    task = Task.objects.get(pk=cast.task_a.pk)
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert shown_choice(task, "status") == task.get_status_display()
+            assert shown_choice(task, "source") == task.get_source_display()
+    with translation.override("en"):
+        english = shown_choice(task, "status")
+    with translation.override("zh-hans"):
+        assert shown_choice(task, "status") != english
+    task.status = "no-such-state"
+    assert shown_choice(task, "status") == "no-such-state"
