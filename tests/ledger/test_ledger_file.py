@@ -5,8 +5,9 @@ from decimal import Decimal
 from django.utils import translation
 
 from tests.ledger.conftest import read, rows_of
+from tongtui.core.choices import shown
 from tongtui.orgs.roles import roles_of
-from tongtui.plans.ledger import HEADERS, code_key, display_width, milestone_text, shown_choice, write_ledger
+from tongtui.plans.ledger import HEADERS, code_key, display_width, milestone_text, write_ledger
 from tongtui.plans.models import Milestone, Source, Task, TaskStatus
 
 EXPECTED = (
@@ -178,11 +179,11 @@ def test_the_state_and_source_read_as_the_model_says_them_in_either_language(cas
     task = Task.objects.get(pk=cast.task_a.pk)
     for language in ("zh-hans", "en"):
         with translation.override(language):
-            assert shown_choice(task, "status") == task.get_status_display()
-            assert shown_choice(task, "source") == task.get_source_display()
+            assert shown(task, "status") == task.get_status_display()
+            assert shown(task, "source") == task.get_source_display()
     with translation.override("en"):
-        english = shown_choice(task, "status")
+        english = shown(task, "status")
     with translation.override("zh-hans"):
-        assert shown_choice(task, "status") != english
+        assert shown(task, "status") != english
     task.status = "no-such-state"
-    assert shown_choice(task, "status") == "no-such-state"
+    assert shown(task, "status") == "no-such-state"

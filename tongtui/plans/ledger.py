@@ -10,10 +10,9 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import IO, Any
 
-from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone, translation
 from openpyxl import Workbook
@@ -21,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tongtui.core.choices import shown
 from tongtui.core.officefiles import named_style, write_cell
 from tongtui.orgs.models import Person, Post
 from tongtui.plans import codes
@@ -184,31 +184,17 @@ def task_row(
         deadline(task),
         milestone_text(task.milestones.all(), year),
         number(task.weight),
-        shown_choice(task, "source"),
+        shown(task, "source"),
         task.parent.code if task.parent else "",
         task.progress_note,
         extra["存在问题"],
         extra["下步计划"],
         number(task.progress),
         task.progress_on,
-        shown_choice(task, "status"),
+        shown(task, "status"),
         extra["亮灯"],
         extra["亮灯原因"],
     ]
-
-
-@cache
-def _choices(name: str) -> dict[Any, Any]:
-    field = Task._meta.get_field(name)
-    assert isinstance(field, models.Field)
-    return dict(field.flatchoices)  # labels lazy: each read speaks the active language
-
-
-def shown_choice(task: Task, name: str) -> str:
-    """What `get_<name>_display` says, without rebuilding the field's choices each time (it does, for every
-    row of a ledger of 50,000 tasks)."""
-    value = getattr(task, name)
-    return str(_choices(name).get(value, value))
 
 
 @lru_cache(maxsize=8192)

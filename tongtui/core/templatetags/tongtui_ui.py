@@ -9,6 +9,8 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from tongtui.core import choices
+
 register = template.Library()
 
 STATUS_CLASSES = {
@@ -46,6 +48,12 @@ def optional_url(name: str, *args: Any) -> str:
 @register.filter
 def status_class(status: str) -> str:
     return STATUS_CLASSES.get(status, "text-bg-secondary")
+
+
+@register.filter
+def shown(obj: Any, name: str) -> str:
+    """`{{ task|shown:"status" }}`: what `get_status_display` says, from choices built once (core.choices)."""
+    return choices.shown(obj, name) if obj is not None else ""
 
 
 @register.filter
