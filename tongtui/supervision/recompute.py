@@ -109,12 +109,16 @@ def evaluate(
         if f.unit_id is not None:
             units.setdefault(id(setups[plan_of[f.task_id]].axis), set()).add(f.unit_id)
     results = []
+    records: dict[int, dict[int, UnitRecord]] = {}  # by axis: asked once per batch, not once per task
     for facts in loaded.facts:
         setup = setups[plan_of[facts.task_id]]
         facts = with_texts.get(facts.task_id, facts)
         record = None
         if facts.task_id in warned and facts.unit_id is not None:
-            record = setups.records(units[id(setup.axis)], as_of, setup.axis).get(facts.unit_id)
+            key = id(setup.axis)
+            if key not in records:
+                records[key] = setups.records(units[key], as_of, setup.axis)
+            record = records[key].get(facts.unit_id)
         results.append(evaluate_light(facts, as_of, setup.rules, axis=setup.axis, record=record))
     return loaded, results
 

@@ -160,3 +160,23 @@ def test_a_report_newer_than_the_recorded_progress_wins(lights):
     task.refresh_from_db()
     facts = facts_of(task, D(2026, 4, 1))
     assert [r.progress for r in facts.reports] == [40.0]
+
+
+def test_a_reports_days_are_the_local_days_it_was_submitted_and_edited(lights):
+    """Late in the evening in the district is the previous day in UTC: the days are the district's own, as the
+    database works them out; a report never changed after submission has no edit day."""
+    task = lights.cast.task_a
+    evening = lights.report(task, 3, 40, submitted=D(2026, 3, 26))
+    plain = lights.report(task, 4, 60, submitted=D(2026, 4, 27))
+    type(evening).objects.filter(pk=evening.pk).update(
+        first_submitted_at=at(D(2026, 3, 26), hour=23), submitted_at=at(D(2026, 3, 28), hour=7)
+    )
+    type(plain).objects.filter(pk=plain.pk).update(first_submitted_at=at(D(2026, 4, 27), hour=1))
+    type(plain).objects.filter(pk=plain.pk).update(submitted_at=at(D(2026, 4, 27), hour=1))
+    facts = facts_of(task, D(2026, 11, 1))
+    by_id = {r.report_id: r for r in facts.reports}
+    assert (by_id[evening.pk].submitted_at, by_id[evening.pk].edited_at) == (D(2026, 3, 26), D(2026, 3, 28))
+    assert (by_id[plain.pk].submitted_at, by_id[plain.pk].edited_at) == (D(2026, 4, 27), None)
+    # known on the day of its first submission, not before it
+    assert [r.report_id for r in facts_of(task, D(2026, 3, 26)).reports] == [evening.pk]
+    assert facts_of(task, D(2026, 3, 25)).reports == ()
