@@ -53,13 +53,18 @@ def first_due(cast):
     return next(i for i in due_for(cast.user("liaison_a")) if i.task.pk == cast.task_a.pk)
 
 
+def liaison_on_a_phone_with_a_photo(cast, open_page, photo):
+    """Unit A's liaison logged in on a phone, a photo (a real PNG) on disk, and the report that is due first."""
+    photo.write_bytes(png())
+    page = open_page(viewport=PHONE)
+    log_in(page, "liaison_a")
+    return page, first_due(cast)
+
+
 def test_a_liaison_files_a_report_with_a_photo_on_a_phone(reporting, open_page, tmp_path):
     cast = reporting
     photo = tmp_path / "工地.png"
-    photo.write_bytes(png())
-    item = first_due(cast)
-    page = open_page(viewport=PHONE)
-    log_in(page, "liaison_a")
+    page, item = liaison_on_a_phone_with_a_photo(cast, open_page, photo)
 
     page.goto("/reports/mine/")
     link = page.locator(
@@ -94,10 +99,7 @@ def test_photos_chosen_before_the_forms_script_arrives_are_named(reporting, open
     chosen photos are named all the same (the change event it missed is not needed)."""
     cast = reporting
     photo = tmp_path / "现场.png"
-    photo.write_bytes(png())
-    item = first_due(cast)
-    page = open_page(viewport=PHONE)
-    log_in(page, "liaison_a")
+    page, item = liaison_on_a_phone_with_a_photo(cast, open_page, photo)
     script = "**/dispatch/report_form*.js"
     page.route(script, lambda route: route.abort())  # the script has not arrived yet
     page.goto(f"/reports/task/{cast.task_a.pk}/{item.period.start:%Y-%m-%d}/")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from tongtui.core import choices
 from tongtui.core.reasons import reason_text
 from tongtui.core.system import display_name
 from tongtui.orgs.models import Person, Unit
@@ -97,7 +98,7 @@ def show_value(model: type[models.Model], name: str, value: Any, names: Names) -
         return names.get(name, value)
     model_field = model_field_of(model, name)
     if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
+        return str(choices.labels(model, name).get(value, value))
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, datetime.datetime):
