@@ -4,9 +4,12 @@ C (a task with its reports, `?include=reports`), the task list page filtered lik
 of filing one report (with what runs after commit counted too)."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -143,4 +146,48 @@ def test_filing_a_report_is_three_requests_of_fixed_cost(d, n, minimal, settings
 
 
 # start, save, submit; with `Prefer: return=minimal` (True) the answers read nothing more
-FILING = {False: (14, 12, 22), True: (14, 8, 18)}
+# (submitting asks whether the report carries evidence only when a claimed milestone requires some)
+FILING = {False: (14, 12, 21), True: (14, 8, 17)}
+
+
+def joined_only_to_order(sql: str) -> set[str]:
+    """The tables a SELECT joins and reads nothing from: neither a selected column nor a condition names them.
+    (A model's ordering by a relation, e.g. `ordering = ["report", …]`, joins the report, its task and their
+    plan to order by theirs.)"""
+    if not sql.startswith("SELECT"):
+        return set()
+    head, _, rest = sql.partition(" FROM ")
+    where = rest.split(" ORDER BY ")[0]
+    where = where.split(" WHERE ", 1)[1] if " WHERE " in where else ""
+    joined = re.findall(r'JOIN "(\w+)" ON', rest)
+    return {t for t in joined if f'"{t}".' not in head and f'"{t}".' not in where}
+
+
+def test_c_and_filing_join_no_table_only_to_order_their_rows(d):
+    """The lookups of filing and the reports' parts in C ask the tables they read and no more."""
+    reports_of(d, d.task_a, 3)
+    office, liaison = token_client(d.user("office")), token_client(d.user("liaison_a"))
+    with CaptureQueriesContext(connection) as ctx:
+        assert office.get(f"/api/tasks/{d.task_a.pk}/", {"include": "reports"}).status_code == 200
+        report = liaison.post("/api/reports/", {"task": d.task_a.pk, "period_start": "2026-03-01"}, format="json")
+        body = report.json()
+        saved = liaison.patch(f"/api/reports/{body['id']}/", {"version": body["version"], "progress": "35.00",
+                                                                "done": "完成可研批复"}, format="json")  # fmt: skip
+        submitted = liaison.post(
+            f"/api/reports/{body['id']}/submit/", {"version": saved.json()["version"]}, format="json"
+        )
+    assert submitted.status_code == 200, submitted.json()
+    # (a task's co-units are listed in their units' order on purpose: that join stays)
+    needless = {
+        q["sql"][:120]: joined_only_to_order(q["sql"])
+        for q in ctx.captured_queries
+        if not q["sql"].startswith('SELECT "plans_counit"')
+    }
+    assert {sql: tables for sql, tables in needless.items() if tables} == {}
+    assert len(ctx.captured_queries) > 20  # the check read the requests' queries
+
+
+def test_the_join_check_sees_a_join_for_ordering():
+    ordered = ProgressReport.objects.filter(task_id=1).order_by("task")  # the task's ordering: its plan first
+    assert joined_only_to_order(str(ordered.query)) == {"plans_task", "plans_plan"}
+    assert joined_only_to_order(str(ordered.order_by("pk").query)) == set()

@@ -123,10 +123,17 @@ def prefill(task: Task, before: Any, last: Any = ...) -> dict[str, Any]:
     return {"progress": last.progress, "problems": last.problems, "done": last.next_steps}
 
 
+def _the_report(task: Task, period: Period) -> ProgressReport | None:
+    """The task's report for this period (one at most: the model's ordering would join the task and plan)."""
+    return (
+        ProgressReport.objects.filter(task=task, period_start=period.start, period_end=period.end)
+        .order_by()
+        .first()
+    )
+
+
 def _get_or_start(task: Task, period: Period, by: Any) -> ProgressReport:
-    existing = ProgressReport.objects.filter(
-        task=task, period_start=period.start, period_end=period.end
-    ).first()
+    existing = _the_report(task, period)
     if existing is not None:
         return existing
     if task.status not in REPORTABLE:
@@ -151,9 +158,7 @@ def _get_or_start(task: Task, period: Period, by: Any) -> ProgressReport:
             # found free above: a report started meanwhile is the IntegrityError below
             save_with_history(report, by=by, reason=_("draft started"), vouched=STARTED_FROM_TASK)
     except (IntegrityError, ValidationError):  # someone started the same report a moment ago
-        existing = ProgressReport.objects.filter(
-            task=task, period_start=period.start, period_end=period.end
-        ).first()
+        existing = _the_report(task, period)
         if existing is None:
             raise
         return existing

@@ -33,9 +33,11 @@ def claimable(report: ProgressReport) -> QuerySet[Milestone]:
 
 
 def _missing_evidence(report: ProgressReport, milestones: Iterable[Milestone]) -> list[str]:
-    if report.attachments.exists():
+    """The titles of the milestones that require evidence, unless the report carries some."""
+    titles = [m.title for m in milestones if m.evidence_required]
+    if titles and report.attachments.exists():
         return []
-    return [m.title for m in milestones if m.evidence_required]
+    return titles
 
 
 def _refuse_without_evidence(titles: list[str]) -> None:
@@ -86,7 +88,8 @@ def claim_milestones(
 
 def check_evidence(report: ProgressReport) -> None:
     """At submission: every claimed milestone that requires evidence has it (files may have been removed)."""
-    claims = report.milestone_claims.select_related("milestone")
+    # in the milestones' order (the model's ordering, by report first, would join the report, task and plan)
+    claims = report.milestone_claims.select_related("milestone").order_by("milestone__due", "milestone__seq")
     _refuse_without_evidence(_missing_evidence(report, [c.milestone for c in claims]))
 
 

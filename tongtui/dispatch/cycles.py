@@ -37,4 +37,5 @@ def cycles_for(keys: Iterable[TaskKey]) -> dict[int, ReportCycle]:
     """One query for all the cycles of the plans these tasks belong to."""
     keys = list(keys)
     plan_ids = {k.plan_id for k in keys}
-    return resolve(keys, ReportCycle.objects.filter(plan_id__in=plan_ids))
+    # unordered: at most one cycle per plan, category and task (the model's ordering would join three tables)
+    return resolve(keys, ReportCycle.objects.filter(plan_id__in=plan_ids).order_by())

@@ -36,7 +36,10 @@ def roles_of(user: Any) -> Roles:
         return cached
     from tongtui.orgs.models import Membership
 
-    rows = list(Membership.objects.filter(person__user=user).values_list("person_id", "unit_id", "role"))
+    # unordered: the model's ordering (by unit) would join the units for nothing (one person per login)
+    rows = list(
+        Membership.objects.filter(person__user=user).order_by().values_list("person_id", "unit_id", "role")
+    )
     by_unit: dict[int, set[str]] = {}
     for _person, unit_id, role in rows:
         by_unit.setdefault(unit_id, set()).add(role)

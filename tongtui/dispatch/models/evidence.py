@@ -45,7 +45,7 @@ class Attachment(RemembersLoaded, models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["report", "uploaded_at"]
+        ordering = ["report_id", "uploaded_at"]  # by the column: "report" would join the report, task and plan
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
 

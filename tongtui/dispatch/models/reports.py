@@ -158,7 +158,7 @@ class ReportContribution(RemembersLoaded, models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
-        ordering = ["report", "unit__order", "unit__name"]
+        ordering = ["report_id", "unit__order", "unit__name"]
         verbose_name = _("co-unit contribution")
         verbose_name_plural = _("co-unit contributions")
         constraints = [models.UniqueConstraint(fields=["report", "unit"], name="contribution_unique_unit")]
@@ -183,7 +183,7 @@ class ReportIndicatorValue(RemembersLoaded, models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["report", "indicator"]
+        ordering = ["report_id", "indicator_id"]
         verbose_name = _("reported indicator value")
         verbose_name_plural = _("reported indicator values")
         constraints = [
@@ -210,7 +210,7 @@ class MilestoneClaim(RemembersLoaded, models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["report", "milestone__due"]
+        ordering = ["report_id", "milestone__due"]
         verbose_name = _("milestone claimed done")
         verbose_name_plural = _("milestones claimed done")
         constraints = [models.UniqueConstraint(fields=["report", "milestone"], name="milestoneclaim_unique")]

@@ -375,7 +375,7 @@ class Milestone(RemembersLoaded, models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["task", "due", "seq"]
+        ordering = ["task_id", "due", "seq"]  # by the column: "task" would join the task and plan to order
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         indexes = [models.Index(fields=["due"])]
@@ -403,7 +403,7 @@ class Indicator(RemembersLoaded, models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["task", "pk"]
+        ordering = ["task_id", "pk"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
 
@@ -421,7 +421,7 @@ class IndicatorValue(RemembersLoaded, models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["indicator", "period"]
+        ordering = ["indicator_id", "period"]
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
         constraints = [
