@@ -60,3 +60,36 @@ def test_labels_and_choices_follow_the_language_of_each_request():
         english_choices = {k: str(v) for k, v in english.choices.items()}
     assert chinese_choices.keys() == english_choices.keys()
     assert chinese_choices != english_choices
+
+
+def test_a_copy_shares_what_never_changes_and_copies_what_binding_or_a_caller_could_change(monkeypatch):
+    """Each serializer's fields are made as the class's were, without deep-copying a queryset, a model field or a
+    lazy label (DRF's copy does, for each field of each serializer); a list's child field and a mutable default
+    are each serializer's own."""
+    from django.db.models import QuerySet
+
+    from tongtui.api.fields import ModelSerializer
+
+    class Tagged(ModelSerializer):
+        tags = serializers.ListField(child=serializers.CharField(), default=list)
+        notes = serializers.ListField(child=serializers.CharField(), required=False, initial=["一"])
+        parent = serializers.PrimaryKeyRelatedField(queryset=Task.objects.all(), required=False)
+
+        class Meta:
+            model = Task
+            fields = ["id", "status", "title", "tags", "notes", "parent"]
+
+    Tagged().fields  # the class builds its fields
+
+    def refuse(self, memo):
+        raise AssertionError("a queryset was deep-copied")
+
+    monkeypatch.setattr(QuerySet, "__deepcopy__", refuse)
+    one, two = Tagged(), Tagged()
+    assert one.fields["parent"].queryset is two.fields["parent"].queryset  # shared: each use calls .all()
+    assert one.fields["tags"].child is not two.fields["tags"].child
+    assert one.fields["tags"].child.parent is one.fields["tags"]
+    assert one.fields["notes"].initial is not two.fields["notes"].initial
+    assert one.fields["notes"].initial == ["一"]
+    assert one.fields["status"].choices == two.fields["status"].choices
+    assert one.fields["status"].parent is one and two.fields["status"].parent is two

@@ -5,9 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.http import QueryDict
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
+from tongtui.api.filters import FilterBackend, asked_for, asked_only
 from tongtui.orgs.models import Person
 from tongtui.plans.access import tasks_visible_to
+from tongtui.plans.api import TaskViewSet
 from tongtui.plans.filters import TaskFilter
 from tongtui.plans.models import Category, CoUnit, Task, TaskStatus
 
@@ -129,3 +133,36 @@ def test_pages_have_the_asked_size(cast, spread, api):
 
 def test_a_page_past_the_end_is_404(cast, api):
     assert api("office").get("/api/tasks/?page=9").status_code == 404
+
+
+def test_a_list_copies_only_the_filters_its_query_names():
+    """A filter without a value narrows nothing: the request's FilterSet holds, and its form validates, those the
+    query string names (each copied filter and form field cost a list request time for nothing)."""
+    query = {"status": ["in_progress", "assigned"], "due_after": "2026-01-01", "page_size": 5, "ordering": "due"}
+    request = Request(APIRequestFactory().get("/api/tasks/", query))
+    view = TaskViewSet(request=request, format_kwarg=None, action="list")
+    filterset = FilterBackend().get_filterset(request, Task.objects.all(), view)
+    assert isinstance(filterset, TaskFilter)
+    assert set(filterset.filters) == {"status", "due_after"}
+    assert set(filterset.form.fields) == {"status", "due_after"}
+    every = FilterBackend().get_filterset(request, Task.objects.all(), view, every=True)
+    assert set(every.filters) == set(TaskFilter.base_filters) and len(every.filters) > 10
+    # one class per set of filters, the FilterSet itself when every filter is named
+    assert asked_only(TaskFilter, frozenset({"page"})) is asked_only(TaskFilter, frozenset({"ordering"}))
+    assert asked_only(TaskFilter, frozenset(TaskFilter.base_filters)) is TaskFilter
+    assert set(TaskFilter.base_filters) > {"status", "due_after"}  # the class is not narrowed
+
+
+def test_a_filter_is_named_by_its_name_or_a_name_its_widget_reads():
+    assert asked_for("due", frozenset({"due_after"})) and asked_for("due", frozenset({"due_1"}))
+    assert asked_for("status", frozenset({"status"}))
+    assert not asked_for("due", frozenset({"overdue"}))
+    assert not asked_for("unit", frozenset({"lead_unit"}))
+
+
+def test_the_browsable_apis_filter_form_offers_every_filter(cast, spread):
+    page = cast.client("office").get("/api/tasks/?status=in_progress", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    html = page.content.decode()
+    for name in ("status", "due_before", "overdue", "category", "q"):
+        assert f'name="{name}"' in html, name

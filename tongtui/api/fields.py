@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import django_filters
 from django import forms
 from django.db import models
+from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -120,7 +122,27 @@ class ModelSerializer(serializers.ModelSerializer):
         if built is None:
             built = super().get_fields()
             type(self)._built_fields = built  # type: ignore[attr-defined]
-        return copy.deepcopy(built)
+        return {name: fresh_field(field) for name, field in built.items()}
+
+
+# What a field is made with and never changes: shared by the copies instead of deep-copied for each one.
+# (DRF deep-copies every argument: a queryset's query, a model field, each choice's lazy label.)
+_SHARED = (str, int, float, bool, type(None), Promise, models.Field, QuerySet, models.Manager)
+
+
+def fresh_field(field: serializers.Field) -> serializers.Field:
+    """A new, unbound field made as `field` was (DRF's `Field.__deepcopy__`, less the copying of what is shared):
+    the values it was given that cannot change are shared; a field given to it (a list's child) is deep-copied,
+    since binding changes it; lists, dicts, validators and the rest are deep-copied as DRF does."""
+
+    def copied(key: str, value: Any) -> Any:
+        if key in ("validators", "regex") or key == "choices" or isinstance(value, _SHARED) or callable(value):
+            return value
+        return copy.deepcopy(value)
+
+    args = [copy.deepcopy(a) if isinstance(a, serializers.Field) else a for a in field._args]  # type: ignore[attr-defined]
+    kwargs = {key: copied(key, value) for key, value in field._kwargs.items()}  # type: ignore[attr-defined]
+    return field.__class__(*args, **kwargs)
 
 
 class BigIntegerFormField(forms.IntegerField):

@@ -24,7 +24,14 @@ from tongtui.dispatch import access, actions, actions_cycles, actions_milestones
 from tongtui.dispatch import due as duelist
 from tongtui.dispatch.api_bulk import routes as bulk_routes
 from tongtui.dispatch.evidence import CONTENT_TYPES
-from tongtui.dispatch.models import Attachment, ProgressReport, ReportContribution, ReportCycle, ReportStatus
+from tongtui.dispatch.models import (
+    Attachment,
+    ProgressReport,
+    ReportContribution,
+    ReportCycle,
+    ReportIndicatorValue,
+    ReportStatus,
+)
 from tongtui.dispatch.serializers import (
     AcceptSerializer,
     AttachmentSerializer,
@@ -112,10 +119,14 @@ def with_shown(qs: QuerySet[ProgressReport]) -> QuerySet[ProgressReport]:
     return qs.select_related("submitted_by", "reviewed_by").prefetch_related(*SHOWN_PREFETCH)
 
 
+# Read into lists (`to_attr`): a prefetch into the related managers builds a filtered queryset per report and
+# relation to hold its rows, which cost more than the three queries themselves.
+SHOWN = {"contributions": "shown_contributions", "attachments": "shown_attachments",
+         "indicator_values": "shown_indicator_values"}  # fmt: skip
 SHOWN_PREFETCH = (
-    Prefetch("contributions", ReportContribution.objects.select_related("unit", "author")),
-    "attachments",
-    "indicator_values",
+    Prefetch("contributions", ReportContribution.objects.select_related("unit", "author"), SHOWN["contributions"]),
+    Prefetch("attachments", Attachment.objects.all(), SHOWN["attachments"]),
+    Prefetch("indicator_values", ReportIndicatorValue.objects.all(), SHOWN["indicator_values"]),
 )
 
 
@@ -202,9 +213,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             return response
         context = self.get_serializer_context()
         if getattr(report, "started_now", False):
-            report._prefetched_objects_cache = {  # type: ignore[attr-defined]
-                name: getattr(report, name).none() for name in ("contributions", "attachments", "indicator_values")
-            }
+            for shown in SHOWN.values():
+                setattr(report, shown, [])
             context["previous_reports"] = {report.pk: report.previous_read}  # type: ignore[attr-defined]
         else:
             prefetch_related_objects([report], *SHOWN_PREFETCH)

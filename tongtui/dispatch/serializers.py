@@ -88,9 +88,10 @@ class ReportSerializer(fields.ModelSerializer):
     period_label = serializers.CharField(read_only=True)
     submitted_by = serializers.CharField(source="submitted_by.username", read_only=True, default=None)
     reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None)
-    contributions = ContributionSerializer(many=True, read_only=True)
-    attachments = AttachmentSerializer(many=True, read_only=True)
-    indicator_values = ReportIndicatorValueSerializer(many=True, read_only=True)
+    # read as the API's reads prefetch them (dispatch.api.SHOWN_PREFETCH)
+    contributions = ContributionSerializer(many=True, read_only=True, source="shown_contributions")
+    attachments = AttachmentSerializer(many=True, read_only=True, source="shown_attachments")
+    indicator_values = ReportIndicatorValueSerializer(many=True, read_only=True, source="shown_indicator_values")
 
     class Meta:
         model = ProgressReport
