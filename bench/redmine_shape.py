@@ -591,12 +591,64 @@ def write_doc() -> None:
                 )  # fmt: skip
         lines.append("")
     doc = ROOT / "docs" / "benchmarks.md"
-    text = doc.read_text()
-    start, end = "<!-- redmine:start -->", "<!-- redmine:end -->"
+    text = replace_between(doc.read_text(), "redmine", "\n".join(lines))
+    side = side_by_side(results)
+    if side:
+        text = replace_between(text, "side-by-side", side)
+    doc.write_text(text)
+    print(f"wrote {doc}")
+
+
+def replace_between(text: str, mark: str, body: str) -> str:
+    start, end = f"<!-- {mark}:start -->", f"<!-- {mark}:end -->"
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
-    doc.write_text(head + start + "\n" + "\n".join(lines) + end + tail)
-    print(f"wrote {doc}")
+    return head + start + "\n" + body + end + tail
+
+
+def side_by_side(results: dict[str, Any]) -> str:
+    """Redmine itself on this machine (bench/redmine_app.py, run just before or after) beside Tongtui: the
+    median at each number of clients, and how many times faster Tongtui is (Redmine's median ÷ Tongtui's; for
+    filing, reports per second ÷ Redmine's notes per second). The goal is 3×."""
+    runs = [(label, OUT / name) for label, name in
+            (("no mails", "redmine-app-no-mail.json"), ("its default mails", "redmine-app.json"))]  # fmt: skip
+    redmine = {label: json.loads(path.read_text()) for label, path in runs if path.exists()}
+    if not redmine or not results:
+        return ""
+    dbs = [db for db in ("postgresql", "sqlite") if db in results]
+    first = next(iter(redmine.values()))
+    lines = [
+        f"Redmine {first['versions']['redmine']} ({first['server']}) measured by `bench/redmine_app.py` on "
+        + "; ".join(f"{label} {run['when']}" for label, run in redmine.items())
+        + "; Tongtui "
+        + "; ".join(f"{db} {results[db]['when']}" for db in dbs)
+        + ". × = how many times Tongtui is faster (the goal: 3×).",
+        "",
+        "| workload | clients | " + " | ".join(f"Redmine, {label}" for label in redmine)
+        + " | " + " | ".join(f"Tongtui, {db} | ×" for db in dbs) + " |",
+        "|---|---:|" + "---:|" * (len(redmine) + 2 * len(dbs)),
+    ]  # fmt: skip
+    for key, rkey in (("A", "A"), ("B", "B"), ("C", "C"), ("P", "P"), ("M", "F")):
+        for clients in (1, 8):
+            cells = [run["cells"].get(f"{rkey}@{clients}") for run in redmine.values()]
+            base = cells[0]
+            if key == "M":
+                shown = [f"{c['notes_per_s']:.1f} notes/s" if c else "–" for c in cells]
+            else:
+                shown = [f"{c['p50_ms']:.1f} ms" if c else "–" for c in cells]
+            ours = []
+            for db in dbs:
+                cell = results[db]["load"][f"{key}@{clients}"]
+                if key == "M":
+                    ratio = cell["reports_per_s"] / base["notes_per_s"] if base else 0
+                    ours.append(f"{cell['reports_per_s']:.1f} reports/s | {ratio:.2f}×")
+                else:
+                    ratio = base["p50_ms"] / cell["p50_ms"] if base else 0
+                    ours.append(f"{cell['p50_ms']:.1f} ms | {ratio:.2f}×")
+            name = NAMES[key] if clients == 1 else ""
+            lines.append(f"| {name} | {clients} | " + " | ".join(shown) + " | " + " | ".join(ours) + " |")
+    lines.append("")
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -639,7 +691,7 @@ def main() -> None:
     print(check)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"redmine_{'postgresql' if vendor.startswith('postgres') else 'sqlite'}.json").write_text(
-        json.dumps({"when": f"{today}", "machine": machine(), "server": f"gunicorn 2 sync workers, DB_CONN_MAX_AGE={args.conn_max_age}",
+        json.dumps({"when": f"{datetime.datetime.now():%Y-%m-%d %H:%M}", "machine": machine(), "server": f"gunicorn 2 sync workers, DB_CONN_MAX_AGE={args.conn_max_age}",
                     "duration": args.duration, "in_process": measured, "load": load, "check": check}, indent=1)
     )  # fmt: skip
     write_doc()
