@@ -8,7 +8,7 @@ from django.http import Http404
 from tongtui.dispatch.models import Attachment, ProgressReport, ReportCycle, ReportStatus
 from tongtui.orgs.models import Role
 from tongtui.orgs.roles import roles_of
-from tongtui.plans.access import tasks_visible_to
+from tongtui.plans.access import may_see_task, tasks_visible_to
 
 
 def reports_visible_to(user: Any, qs: QuerySet[ProgressReport] | None = None) -> QuerySet[ProgressReport]:
@@ -24,6 +24,18 @@ def get_report_for(user: Any, pk: Any) -> ProgressReport:
         return reports_visible_to(user).select_related("task__plan", "unit").get(pk=pk)
     except (ProgressReport.DoesNotExist, ValueError, TypeError):
         raise Http404("No such report") from None
+
+
+def get_report_to_act_on(user: Any, pk: Any) -> ProgressReport:
+    """The report at this address, with its task, if the user may see it (`reports_visible_to`'s rule checked on
+    the row read by its key: `plans.access.may_see_task`); 404 for a missing and a hidden report alike."""
+    try:
+        report = ProgressReport.objects.select_related("task").order_by().get(pk=pk)
+    except (ProgressReport.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such report") from None
+    if not may_see_task(user, report.task):
+        raise Http404("No such report")
+    return report
 
 
 def get_attachment_for(user: Any, pk: Any) -> Attachment:

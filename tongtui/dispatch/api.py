@@ -5,7 +5,7 @@ refusal of someone who can see the report is a 403, a stale version or a step so
 ago a 409.
 """
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tongtui.api import fields
+from tongtui.api.filters import NOT_FILTERS
 from tongtui.api.schema import CONFLICT
 from tongtui.api.views import ApiViewSet, prefers_minimal
 from tongtui.dispatch import access, actions, actions_cycles, actions_milestones, api_problems, api_requests
@@ -199,6 +200,15 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         # Submitting names the task in the head's notification: read with the report (the claim keeps it).
         reports = access.reports_visible_to(self.request.user).order_by("pk")
         return reports.select_related("task") if self.action == "submit" else reports
+
+    def get_object(self) -> ProgressReport:
+        """A step reads its report by the key in its address and checks the scope on that row, read with its task
+        (the head's notification names it); a list's filter named in the query string goes the list's way."""
+        if self.action == "retrieve" or set(self.request.query_params) - NOT_FILTERS:
+            return cast(ProgressReport, super().get_object())
+        report = access.get_report_to_act_on(self.request.user, self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        self.check_object_permissions(self.request, report)
+        return report
 
     def get_serializer_class(self) -> Any:
         return ReportAnswerSerializer if self.action == "retrieve" else ReportSerializer

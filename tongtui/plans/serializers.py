@@ -1,6 +1,6 @@
 """JSON shapes of plans, categories, tasks, milestones and indicators, and the bodies of task actions."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -9,7 +9,7 @@ from rest_framework.relations import PKOnlyObject
 
 from tongtui.api import fields
 from tongtui.orgs.models import Unit
-from tongtui.plans.access import tasks_visible_to
+from tongtui.plans.access import may_see_task, tasks_visible_to
 from tongtui.plans.models import Category, CoUnit, Indicator, IndicatorValue, Milestone, Plan, Task
 
 # simple_history keeps a change reason in 100 characters.
@@ -17,10 +17,27 @@ REASON_MAX = 100
 
 
 class VisibleTaskField(fields.PrimaryKeyRelatedField):
-    """A task id the requesting user may see; any other id is "does not exist"."""
+    """A task id the requesting user may see; any other id is "does not exist".
+
+    The id is looked up by its key and the scope checked on the row (`may_see_task`): building the scope's
+    subquery cost more than the lookup. The choices a form offers are the scope's."""
+
+    _by_key = False
 
     def get_queryset(self) -> QuerySet[Task]:
+        if self._by_key:
+            return Task.objects.all()
         return tasks_visible_to(self.context["request"].user)
+
+    def to_internal_value(self, data: Any) -> Task:
+        self._by_key = True
+        try:
+            task = super().to_internal_value(data)
+        finally:
+            self._by_key = False
+        if not may_see_task(self.context["request"].user, task):
+            self.fail("does_not_exist", pk_value=data)
+        return cast(Task, task)
 
 
 class PlanSerializer(fields.ModelSerializer):
