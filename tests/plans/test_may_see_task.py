@@ -64,7 +64,7 @@ def test_a_step_finds_a_report_exactly_when_the_list_shows_it(everyone):
                 assert found.task.pk == report.task_id  # read with its task
 
 
-@pytest.mark.parametrize("key", [10**9, "x", None, -1])
+@pytest.mark.parametrize("key", [10**9, 2**70, "x", "12.5", None, -1])
 def test_a_missing_or_malformed_key_is_404(cast, key):
     with pytest.raises(Http404):
         get_report_to_act_on(cast.user("office"), key)
