@@ -688,7 +688,7 @@ def main() -> None:
     load = under_load(f, paths, args)
     after = journals()
     result = {
-        "when": f"{datetime.datetime.now():%Y-%m-%d %H:%M}",
+        "when": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
         "machine": machine(),
         "versions": versions(),
         "server": "puma, 2 workers x 4 threads, production, 127.0.0.1; SQLite (rollback journal)"

@@ -691,7 +691,7 @@ def main() -> None:
     print(check)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"redmine_{'postgresql' if vendor.startswith('postgres') else 'sqlite'}.json").write_text(
-        json.dumps({"when": f"{datetime.datetime.now():%Y-%m-%d %H:%M}", "machine": machine(), "server": f"gunicorn 2 sync workers, DB_CONN_MAX_AGE={args.conn_max_age}",
+        json.dumps({"when": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC", "machine": machine(), "server": f"gunicorn 2 sync workers, DB_CONN_MAX_AGE={args.conn_max_age}",
                     "duration": args.duration, "in_process": measured, "load": load, "check": check}, indent=1)
     )  # fmt: skip
     write_doc()
