@@ -79,7 +79,7 @@ def test_a_copy_shares_what_never_changes_and_copies_what_binding_or_a_caller_co
             model = Task
             fields = ["id", "status", "title", "tags", "notes", "parent"]
 
-    Tagged().fields  # the class builds its fields
+    assert Tagged().fields  # the class builds its fields
 
     def refuse(self, memo):
         raise AssertionError("a queryset was deep-copied")
