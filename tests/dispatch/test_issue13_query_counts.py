@@ -191,3 +191,19 @@ def test_the_join_check_sees_a_join_for_ordering():
     ordered = ProgressReport.objects.filter(task_id=1).order_by("task")  # the task's ordering: its plan first
     assert joined_only_to_order(str(ordered.query)) == {"plans_task", "plans_plan"}
     assert joined_only_to_order(str(ordered.order_by("pk").query)) == set()
+
+
+def test_a_step_reads_its_report_by_key_without_the_scope_subquery(d):
+    """Building the list's scope (a subquery over the tasks with an EXISTS over the co-units) cost the ORM more
+    than the lookup: a step reads the report by its key and checks the scope on that row."""
+    client = token_client(d.user("liaison_a"))
+    started = client.post("/api/reports/", {"task": d.task_a.pk, "period_start": "2026-03-01"}, format="json")
+    body = started.json()
+    with CaptureQueriesContext(connection) as ctx:
+        saved = client.patch(f"/api/reports/{body['id']}/", {"version": body["version"], "done": "完成立项"},
+                             format="json")  # fmt: skip
+    assert saved.status_code == 200, saved.json()
+    by_key = f'"dispatch_progressreport"."id" = {body["id"]}'
+    lookups = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT") and by_key in q["sql"]]
+    assert len(lookups) == 1
+    assert "EXISTS" not in lookups[0] and '"plans_counit"' not in lookups[0]
