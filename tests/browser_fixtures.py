@@ -92,3 +92,14 @@ def log_in(page, username: str, next: str = "/tasks/") -> None:
     page.fill("#id_password", "pw-" + username)
     page.click("#login-submit")
     page.wait_for_url(f"**{next}**" if next != "/" else lambda url: "/login/" not in url)
+
+
+@pytest.fixture
+def listed(cast):
+    """The cast with five tasks of unit A on the list (its two and three more), for the list's layout."""
+    from tongtui.plans.models import Task
+
+    for code in ("3", "4", "5"):
+        Task.objects.create(plan=cast.plan, code=code, title=f"导入任务{code}", category=cast.category,
+                            lead_unit=cast.unit_a, leader=cast.leader)  # fmt: skip
+    return cast

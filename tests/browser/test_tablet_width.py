@@ -6,21 +6,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_fixtures import log_in
-from tongtui.plans.models import Task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LOCALES = {"zh": ("zh-CN", "zh-hans"), "en": ("en-US", "en")}
 # The top bar's items: the menu's entries, the bell, the account menu, the language switch and logging out.
 BAR_ITEMS = "#tt-navbar .navbar-nav > .nav-item, #nav-notifications, #nav-user, #language-switch, #logout"
-
-
-@pytest.fixture
-def listed(cast):
-    for code in ("3", "4", "5"):
-        Task.objects.create(plan=cast.plan, code=code, title=f"导入任务{code}", category=cast.category,
-                            lead_unit=cast.unit_a, leader=cast.leader)
-    return cast
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])

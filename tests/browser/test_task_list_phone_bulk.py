@@ -6,19 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_fixtures import DESKTOP, PHONE, log_in
-from tongtui.plans.models import Task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OPS = ["assign", "leader", "owner", "category", "cycle", "ledger"]
-
-
-@pytest.fixture
-def listed(cast):
-    for code in ("3", "4", "5"):
-        Task.objects.create(plan=cast.plan, code=code, title=f"导入任务{code}", category=cast.category,
-                            lead_unit=cast.unit_a, leader=cast.leader)
-    return cast
 
 
 def within(page, viewport, selector: str) -> None:
