@@ -54,7 +54,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -66,6 +65,9 @@ import urllib.request
 from contextlib import closing
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _serve import cpu_model, free_port, server_cpu  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -361,10 +363,6 @@ def urls(f: dict[str, Any], today: datetime.date) -> dict[str, str]:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
@@ -423,21 +421,6 @@ def stop(server: subprocess.Popen[bytes]) -> None:
             pass
 
 
-def server_cpu(master: int) -> float:
-    """CPU seconds used so far by puma's master and its workers (from /proc: the machine may be shared, so CPU
-    per request says more than wall time)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(entry.name) == master or int(fields[1]) == master:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
 
 
 def wrk(host: str, path: str, script: Path, clients: int, seconds: int) -> dict[str, Any]:
@@ -596,15 +579,7 @@ def under_load(f: dict[str, Any], paths: dict[str, str], args: argparse.Namespac
 
 
 def machine() -> dict[str, Any]:
-    cpu = ""
-    try:
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    except (OSError, StopIteration):
-        pass
+    cpu = cpu_model()
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem, 1),
             "system": f"{platform.system()} {platform.release()}"}  # fmt: skip

@@ -38,7 +38,6 @@ import random
 import re
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,6 +50,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _db import OUT, ROOT, fresh_database, setup_django  # noqa: E402
+from _serve import cpu_model, free_port, server_cpu  # noqa: E402
 
 DB = OUT / "redmine_bench.sqlite3"
 BIN = ROOT / ".venv" / "bin"
@@ -383,28 +383,8 @@ end
 """
 
 
-def server_cpu(master: int) -> float:
-    """CPU seconds used so far by gunicorn's master and its workers (from /proc: the machine may be shared, so
-    CPU per request says more than wall time)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid, ppid = int(entry.name), int(fields[1])
-        if pid == master or ppid == master:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wrk(host: str, path: str, script: Path, clients: int, seconds: int) -> dict[str, Any]:
@@ -546,15 +526,7 @@ def worker_and_check(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def machine() -> str:
-    cpu = ""
-    try:
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    except (OSError, StopIteration):
-        pass
+    cpu = cpu_model()
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{os.cpu_count()} CPUs ({cpu}), {mem:.0f} GiB, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
