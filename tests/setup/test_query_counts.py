@@ -21,7 +21,7 @@ PAGES = {
     "setup:unit-list": 8,  # + units, their aliases
     "setup:group-list": 7,  # + the groups with their counts
     "setup:post-list": 7,  # + the posts with holders and counts
-    "setup:person-list": 10,  # + count, page, memberships with units, the unit filter's choices
+    "setup:person-list": 9,  # + page, memberships with units, the unit filter's choices (no count: one page)
     "setup:workdays": 9,  # + overrides of the year, years with overrides, plan years
 }
 # The calendar warning looks for overrides only while this year or next is unknown to chinesecalendar.

@@ -5,9 +5,15 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 
+from tongtui.core.paging import Paginator
+
 
 class Pagination(PageNumberPagination):
-    """?page=N&page_size=M. A page size that is not a whole number from 1 to 500 is refused, not ignored."""
+    """?page=N&page_size=M. A page size that is not a whole number from 1 to 500 is refused, not ignored.
+
+    The count is run only when the page does not tell it (`tongtui.core.paging`)."""
+
+    django_paginator_class = Paginator
 
     page_size_query_param = "page_size"
     max_page_size = 500

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, QuerySet, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from tongtui.collaboration.forms import (
 )
 from tongtui.collaboration.models import Instruction, InstructionStatus
 from tongtui.core.errors import ActionError, Conflict, Forbidden
+from tongtui.core.paging import Paginator
 from tongtui.orgs.models import Unit
 from tongtui.orgs.roles import roles_of
 

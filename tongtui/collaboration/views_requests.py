@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Case, Q, QuerySet, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from tongtui.collaboration.forms import AcceptForm, AnswerForm, DeclineForm, Req
 from tongtui.collaboration.models import CoordinationRequest, RequestStatus
 from tongtui.collaboration.views_instructions import error_text, next_or
 from tongtui.core.errors import ActionError, Conflict, Forbidden
+from tongtui.core.paging import Paginator
 from tongtui.orgs.models import Unit
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.access import get_task_for, tasks_visible_to

@@ -1,11 +1,11 @@
 """Lists: my reports due, the office's review queue, a task's reports."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from tongtui.core.paging import Paginator
 from tongtui.core.workdays import calendar_warnings
 from tongtui.dispatch import access
 from tongtui.dispatch.due import LEAD, due_for

@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongtui.core.errors import ActionError, Conflict, Forbidden
+from tongtui.core.paging import Paginator
 from tongtui.dispatch import access_problems as access
 from tongtui.dispatch import actions_meetings
 from tongtui.dispatch.agenda_data import agenda_for

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from tongtui.core.errors import ActionError, Conflict, Forbidden
+from tongtui.core.paging import Paginator
 from tongtui.core.workdays import calendar
 from tongtui.dispatch import access_requests, actions_requests
 from tongtui.dispatch.acknowledging import items, owed

@@ -5,7 +5,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongtui.core.errors import ActionError, Forbidden
+from tongtui.core.paging import Paginator
 from tongtui.notify import access, actions
 from tongtui.notify.delivery import addresses
 from tongtui.notify.forms import PreferenceForm

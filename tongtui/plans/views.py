@@ -3,13 +3,13 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
+from tongtui.core.paging import Paginator
 from tongtui.orgs.models import Person, Unit
 from tongtui.orgs.roles import roles_of
 from tongtui.plans import changes

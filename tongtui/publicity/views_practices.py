@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tongtui.core.errors import ActionError, Conflict, Forbidden
+from tongtui.core.paging import Paginator
 from tongtui.dispatch.evidence import CONTENT_TYPES
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.access import tasks_visible_to

@@ -5,7 +5,6 @@ the clear."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tongtui.core.paging import Paginator
 from tongtui.orgs import actions as org_actions
 from tongtui.orgs import actions_accounts, lockout, tokens
 from tongtui.orgs.models import Membership, Person

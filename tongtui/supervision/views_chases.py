@@ -5,13 +5,13 @@ actions."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongtui.core.errors import Forbidden
+from tongtui.core.paging import Paginator
 from tongtui.dispatch.rules import UNIT_ACTORS
 from tongtui.orgs.roles import roles_of
 from tongtui.supervision import actions_chases as actions

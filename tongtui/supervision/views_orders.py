@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongtui.core.errors import Conflict, Forbidden
+from tongtui.core.paging import Paginator
 from tongtui.dispatch.evidence import CONTENT_TYPES
 from tongtui.dispatch.rules import UNIT_ACTORS
 from tongtui.orgs.roles import roles_of
