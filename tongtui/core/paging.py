@@ -37,7 +37,7 @@ class Paginator(paginator.Paginator):
             self.count = len(rows)  # type: ignore[misc]  # the cached_property, filled without a query
             if not rows:
                 self.validate_number(1)  # an empty first page may be refused (allow_empty_first_page)
-        return self._get_page(rows, 1, self)
+        return self._get_page(rows, 1, self)  # type: ignore[attr-defined]  # Django's hook for the page class
 
     def get_page(self, number: Any) -> paginator.Page:
         try:
