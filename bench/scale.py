@@ -184,6 +184,19 @@ def suite(scale: str, repeat: int, big_repeat: int) -> list[dict[str, Any]]:
     def get(url: str) -> Callable[[int], Any]:
         return lambda i: check(client.get(url))
 
+    def home_of(role: str, **where: Any) -> Callable[[int], Any]:
+        """The home page ("what waits for me") of the first login with this role (and unit)."""
+        user = User.objects.filter(person__memberships__role=role, **where).order_by("pk").first()
+        if user is None:
+            raise RuntimeError(f"no login with the role {role} ({where})")
+        reader = Client(HTTP_HOST="127.0.0.1")
+        reader.force_login(user)
+        return lambda i: check(reader.get("/"))
+
+    rows.append(measure("home page, the office", get("/"), repeat))
+    rows.append(measure("home page, a leader", home_of("leader"), repeat))
+    rows.append(measure("home page, the busiest unit's liaison",
+                        home_of("liaison", person__memberships__unit_id=busiest), repeat))  # fmt: skip
     rows.append(measure("task list page, one unit", get(f"/tasks/?plan={p}&lead_unit={busiest}"), repeat))
     rows.append(measure("task list page, red light", get(f"/tasks/?plan={p}&light=red"), repeat))
     rows.append(measure("task list API, one unit", get(f"/api/tasks/?plan={p}&lead_unit={busiest}"), repeat))

@@ -120,3 +120,27 @@ def test_period_for_finds_the_period_and_refuses_a_wrong_start(d):
 def test_outstanding_ignores_tasks_without_a_cycle(d):
     d.cycle.delete()
     assert due.outstanding([d.task_a], D(2026, 6, 1)) == []
+
+
+def test_the_offices_late_pile_reads_the_years_reports_as_keys(d):
+    """The office's home counts every unfiled period of the year: filed reports are read as keys only (no texts,
+    no join, no sort), and a draft still counts as late."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tongtui.core.workdays import calendar
+    from tongtui.dispatch.waiting import late_reports_by_unit
+
+    liaison = d.user("liaison_a")
+    march = actions.start_or_get_draft(d.task_a, MARCH, by=liaison)
+    actions.save_draft(march, by=liaison, version=march.version, progress=Decimal(20), done="开工")
+    actions.submit_report(march, by=liaison)
+    actions.start_or_get_draft(d.task_a, APRIL, by=liaison)  # a draft: still late once April's day has passed
+    with CaptureQueriesContext(connection) as ctx:
+        pile = late_reports_by_unit(D(2026, 5, 20), calendar())
+    late = {row["unit"]: row["count"] for row in pile.rows}
+    assert late[d.unit_a.label] == 3  # January, February and April; March is filed, May not yet due
+    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "dispatch_progressreport"' in q["sql"]]
+    keys_read = reads[0]
+    assert "JOIN" not in keys_read and "ORDER BY" not in keys_read and '"done"' not in keys_read
+    assert len(reads) == 2  # the keys, then the one draft read whole

@@ -18,7 +18,7 @@ from tongtui.core.piles import TOP, Item, Pile
 from tongtui.core.workdays import WorkCalendar
 from tongtui.dispatch import access, access_problems, access_requests, acknowledging
 from tongtui.dispatch.acknowledging import Deadline
-from tongtui.dispatch.due import CO, LEAD, Scheduler, due_for, outstanding, reportable_tasks
+from tongtui.dispatch.due import CO, LEAD, SCHEDULED, Scheduler, due_for, outstanding, reportable_tasks
 from tongtui.dispatch.models import Problem, ProblemStatus, ProgressReport, ReportStatus
 from tongtui.dispatch.models.problems import AddressedTo
 from tongtui.orgs.models import Unit
@@ -139,7 +139,11 @@ def review_pile(user: Any, today: datetime.date, cal: WorkCalendar) -> Pile:
 
 def late_reports_by_unit(today: datetime.date, cal: WorkCalendar, plan_id: int | None = None) -> Pile:
     """Reports past their due date and not filed, counted by lead unit, most first (set-based)."""
-    tasks: QuerySet[Task] = reportable_tasks()
+    # only what the schedule and the count read, every reportable task of the year: the plan is prefetched, one
+    # instance shared by its tasks, where a join built one per task
+    tasks: QuerySet[Task] = (
+        reportable_tasks().select_related(None).only(*SCHEDULED, "lead_unit_id").prefetch_related("plan")
+    )
     if plan_id is not None:
         tasks = tasks.filter(plan_id=plan_id)
     late: dict[int, list[datetime.date]] = defaultdict(list)
