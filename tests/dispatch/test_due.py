@@ -1,6 +1,8 @@
 import datetime
 from decimal import Decimal
 
+import pytest
+
 from tests.dispatch.conftest import APRIL, MARCH
 from tongtui.dispatch import actions, due
 from tongtui.dispatch.due import CO, LEAD, due_for, period_for
@@ -122,25 +124,86 @@ def test_outstanding_ignores_tasks_without_a_cycle(d):
     assert due.outstanding([d.task_a], D(2026, 6, 1)) == []
 
 
-def test_the_offices_late_pile_reads_the_years_reports_as_keys(d):
-    """The office's home counts every unfiled period of the year: filed reports are read as keys only (no texts,
-    no join, no sort), and a draft still counts as late."""
+@pytest.fixture
+def varied(d):
+    """Tasks on three cycles (the plan's monthly, a category's quarterly, a task's own weekly), started and handed
+    out at different times (one a minute before midnight on a month's last day, one a minute after), with filed,
+    draft, returned and off-cycle reports."""
+    from zoneinfo import ZoneInfo
+
+    from tongtui.dispatch import actions_cycles
+    from tongtui.dispatch.models import ProgressReport
+    from tongtui.plans.models import Category
+
+    office = d.user("office")
+    shanghai = ZoneInfo("Asia/Shanghai")
+    quarterly = Category.objects.create(plan=d.plan, name="季度报送", order=2)
+    actions_cycles.set_report_cycle(by=office, plan=d.plan, category=quarterly, frequency="quarterly",
+                                    due_kind="before_end", workdays_before_end=3)  # fmt: skip
+    made = []
+    shapes = [  # (unit, category, start, assigned at)
+        (d.unit_a, d.category, None, datetime.datetime(2026, 3, 31, 23, 59, tzinfo=shanghai)),
+        (d.unit_a, d.category, D(2026, 5, 10), datetime.datetime(2026, 2, 1, 0, 1, tzinfo=shanghai)),
+        (d.unit_b, quarterly, None, datetime.datetime(2026, 1, 3, 8, tzinfo=shanghai)),
+        (d.unit_b, None, D(2026, 2, 1), None),
+        (d.unit_c, quarterly, D(2026, 7, 1), datetime.datetime(2026, 6, 30, 23, 30, tzinfo=shanghai)),
+        (d.unit_c, d.category, None, datetime.datetime(2026, 8, 31, 16, 30, tzinfo=datetime.UTC)),  # 1 Sept local
+    ]
+    for i, (unit, category, start, assigned) in enumerate(shapes):
+        task = Task.objects.create(plan=d.plan, code=f"9.{i}", title=f"变化任务{i}", category=category,
+                                   lead_unit=unit, leader=d.leader, owner=d.owner, start=start,
+                                   due=D(2026, 12, 31))  # fmt: skip
+        plan_actions.assign_task(task, by=office)
+        Task.objects.filter(pk=task.pk).update(assigned_at=assigned)
+        made.append(task)
+    actions_cycles.set_report_cycle(by=office, plan=d.plan, task=made[1], frequency="weekly", due_kind="weekday",
+                                    weekday=4)  # fmt: skip
+    statuses = ["submitted", "accepted", "draft", "returned", "signed_off"]
+    for i, task in enumerate([d.task_a, d.task_c, *made]):
+        for month in range(1, 11):
+            if (i + month) % 3 == 0:
+                continue  # a gap: the period stays late
+            start = D(2026, month, 1)
+            end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+            ProgressReport.objects.create(task=task, unit_id=task.lead_unit_id, period_start=start, period_end=end,
+                                          due=end, status=statuses[(i * 7 + month) % 5], done="填报")  # fmt: skip
+    # off-cycle: a filed report for a half month fills no monthly period
+    ProgressReport.objects.create(task=d.task_a, unit_id=d.unit_a.pk, period_start=D(2026, 3, 1),
+                                  period_end=D(2026, 3, 15), due=D(2026, 3, 15), status="accepted")  # fmt: skip
+    return d
+
+
+@pytest.mark.parametrize("today", [D(2026, 1, 10), D(2026, 3, 31), D(2026, 4, 1), D(2026, 7, 15), D(2026, 11, 30)])
+def test_the_late_count_by_unit_is_what_the_schedule_says(varied, today):
+    """The database's count of late periods by lead unit equals `outstanding`, the schedule read in Python."""
+    from collections import defaultdict
+
+    from tongtui.dispatch.due import late_by_unit, outstanding, reportable_tasks
+
+    expected: dict[int, list[D]] = defaultdict(list)
+    for task, period, _report in outstanding(reportable_tasks(), today):
+        if period.due < today:
+            expected[task.lead_unit_id].append(period.due)
+    got = late_by_unit(reportable_tasks(), today)
+    assert got == {unit: (len(dues), min(dues)) for unit, dues in expected.items()}
+    if today.month > 3:
+        assert got  # the data leaves periods late: the comparison is not of two empty answers
+
+
+def test_the_offices_late_pile_is_counted_in_a_fixed_number_of_queries(varied):
+    """The office's home reads no report rows: the cycles with their plans, one statement of counts, the units
+    (and the working-day calendar of the years the schedule touches)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from tongtui.core.workdays import calendar
     from tongtui.dispatch.waiting import late_reports_by_unit
 
-    liaison = d.user("liaison_a")
-    march = actions.start_or_get_draft(d.task_a, MARCH, by=liaison)
-    actions.save_draft(march, by=liaison, version=march.version, progress=Decimal(20), done="开工")
-    actions.submit_report(march, by=liaison)
-    actions.start_or_get_draft(d.task_a, APRIL, by=liaison)  # a draft: still late once April's day has passed
+    cal = calendar()
     with CaptureQueriesContext(connection) as ctx:
-        pile = late_reports_by_unit(D(2026, 5, 20), calendar())
-    late = {row["unit"]: row["count"] for row in pile.rows}
-    assert late[d.unit_a.label] == 3  # January, February and April; March is filed, May not yet due
-    reads = [q["sql"] for q in ctx.captured_queries if 'FROM "dispatch_progressreport"' in q["sql"]]
-    keys_read = reads[0]
-    assert "JOIN" not in keys_read and "ORDER BY" not in keys_read and '"done"' not in keys_read
-    assert len(reads) == 2  # the keys, then the one draft read whole
+        pile = late_reports_by_unit(D(2026, 11, 30), cal)
+    own = [q["sql"] for q in ctx.captured_queries if "core_workdayoverride" not in q["sql"]]  # the calendar's years
+    assert len(own) == 3, own
+    assert own[1].count("UNION ALL") >= 10  # a part per cycle and period due, in one statement
+    assert not any(sql.startswith('SELECT "dispatch_progressreport"') for sql in own)
+    assert pile.count == sum(row["count"] for row in pile.rows) > 0

@@ -5,7 +5,6 @@ Set-based: each pile costs a fixed number of queries whatever the number of task
 """
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,7 +17,7 @@ from tongtui.core.piles import TOP, Item, Pile
 from tongtui.core.workdays import WorkCalendar
 from tongtui.dispatch import access, access_problems, access_requests, acknowledging
 from tongtui.dispatch.acknowledging import Deadline
-from tongtui.dispatch.due import CO, LEAD, SCHEDULED, Scheduler, due_for, outstanding, reportable_tasks
+from tongtui.dispatch.due import CO, LEAD, Scheduler, due_for, late_by_unit, reportable_tasks
 from tongtui.dispatch.models import Problem, ProblemStatus, ProgressReport, ReportStatus
 from tongtui.dispatch.models.problems import AddressedTo
 from tongtui.orgs.models import Unit
@@ -138,29 +137,22 @@ def review_pile(user: Any, today: datetime.date, cal: WorkCalendar) -> Pile:
 
 
 def late_reports_by_unit(today: datetime.date, cal: WorkCalendar, plan_id: int | None = None) -> Pile:
-    """Reports past their due date and not filed, counted by lead unit, most first (set-based)."""
-    # only what the schedule and the count read, every reportable task of the year: the plan is prefetched, one
-    # instance shared by its tasks, where a join built one per task
-    tasks: QuerySet[Task] = (
-        reportable_tasks().select_related(None).only(*SCHEDULED, "lead_unit_id").prefetch_related("plan")
-    )
+    """Reports past their due date and not filed, counted by lead unit, most first (counted by the database)."""
+    tasks: QuerySet[Task] = reportable_tasks()
     if plan_id is not None:
         tasks = tasks.filter(plan_id=plan_id)
-    late: dict[int, list[datetime.date]] = defaultdict(list)
-    for task, period, _report in outstanding(tasks, today, scheduler=Scheduler(cal)):
-        if period.due < today and task.lead_unit_id is not None:
-            late[task.lead_unit_id].append(period.due)
+    late = late_by_unit(tasks, today, Scheduler(cal))
     units = Unit.objects.in_bulk(list(late))
     tasks_url = reverse("task-list")
     rows: list[dict[str, Any]] = sorted(
         (
             {
                 "unit": units[u].label,
-                "count": len(dues),
-                "worst": cal.workdays_between(min(dues), today),
+                "count": count,
+                "worst": cal.workdays_between(earliest, today),
                 "url": _with_query(tasks_url, plan=plan_id, lead_unit=u),
             }
-            for u, dues in late.items()
+            for u, (count, earliest) in late.items()
         ),
         key=lambda r: (-r["count"], -r["worst"], r["unit"]),
     )
