@@ -216,6 +216,9 @@ def _reports(ids: Sequence[int], wanted: set[int], as_of: datetime.date) -> dict
             edited_day=Case(When(edited, then=TruncDate("submitted_at", tzinfo=zone)), default=None),
         )
         .values_list("task_id", "id", "unit_id", "period_end", "progress", "submitted_day", "edited_day")
+        # each task's newest first, as the model's ordering gave, without its join of the task and plan to sort
+        # every report of the plan by the tasks' codes
+        .order_by("task_id", "-period_end")
     )
     for tid, rid, unit_id, period_end, progress, submitted, edited_on in rows.iterator(chunk_size=10000):
         if tid not in wanted:

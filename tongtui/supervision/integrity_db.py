@@ -70,7 +70,7 @@ def _reports(plan: Plan, as_of: datetime.date) -> dict[int, list[ReportFact]]:
         task_id__in=task_ids, status__in=FILED, first_submitted_at__lt=end
     ).values_list(
         "id", "task_id", "unit_id", "period_end", "progress", "first_submitted_at", "done", "next_steps"
-    )
+    ).order_by("task_id", "-period_end")  # each task's newest first, without the model ordering's join and sort
     hashes: dict[int, list[str]] = defaultdict(list)
     for rid, sha in Attachment.objects.filter(report__task_id__in=task_ids, uploaded_at__lt=end).values_list(
         "report_id", "sha256"
