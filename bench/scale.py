@@ -154,6 +154,19 @@ def check(response: Any, *codes: int) -> Any:
     return response
 
 
+def home_of(role: str, **where: Any) -> Callable[[int], Any]:
+    """The home page ("what waits for me") of the first login with this role (and unit), as a step to measure."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user = get_user_model().objects.filter(person__memberships__role=role, **where).order_by("pk").first()
+    if user is None:
+        raise RuntimeError(f"no login with the role {role} ({where})")
+    reader = Client(HTTP_HOST="127.0.0.1")
+    reader.force_login(user)
+    return lambda i: check(reader.get("/"))
+
+
 def suite(scale: str, repeat: int, big_repeat: int) -> list[dict[str, Any]]:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -183,15 +196,6 @@ def suite(scale: str, repeat: int, big_repeat: int) -> list[dict[str, Any]]:
 
     def get(url: str) -> Callable[[int], Any]:
         return lambda i: check(client.get(url))
-
-    def home_of(role: str, **where: Any) -> Callable[[int], Any]:
-        """The home page ("what waits for me") of the first login with this role (and unit)."""
-        user = User.objects.filter(person__memberships__role=role, **where).order_by("pk").first()
-        if user is None:
-            raise RuntimeError(f"no login with the role {role} ({where})")
-        reader = Client(HTTP_HOST="127.0.0.1")
-        reader.force_login(user)
-        return lambda i: check(reader.get("/"))
 
     rows.append(measure("home page, the office", get("/"), repeat))
     rows.append(measure("home page, a leader", home_of("leader"), repeat))

@@ -31,6 +31,9 @@ def test_the_generator_loads_a_tiny_year_that_the_suite_reads_and_writes():
     client.force_login(scale.get_user_model_by("office"))
     row = scale.measure("cockpit", lambda i: scale.check(client.get("/cockpit/")), 2)
     assert row["queries"] > 0 and row["sql"] is not None and row["median"] >= row["sql"]
+    busiest = Task.objects.exclude(lead_unit=None).order_by("lead_unit_id").values_list("lead_unit_id", flat=True)[0]
+    for step in (scale.home_of("leader"), scale.home_of("liaison", person__memberships__unit_id=busiest)):
+        assert scale.measure("home page", step, 1)["queries"] > 0
 
     free = scale.period_start_free()
     task = Task.objects.filter(status="in_progress").order_by("pk").first()
