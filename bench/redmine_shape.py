@@ -420,11 +420,13 @@ def session_cookie(host: str, username: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+def serve(env: dict[str, str], threads: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    """gunicorn with 2 workers: sync ones, or with `threads` > 1 each that many threads (gthread), as puma's 2
+    workers × 4 threads."""
     port = free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "tongtui.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--timeout", "120", "--log-level", "warning"],
+         "--threads", str(threads), "--timeout", "120", "--log-level", "warning"],
         env=env, cwd=ROOT,
     )  # fmt: skip
     host = f"http://127.0.0.1:{port}"
@@ -439,6 +441,10 @@ def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
             time.sleep(0.3)
     stop(server)
     raise SystemExit("gunicorn did not answer in time")
+
+
+def server_kind(threads: int) -> str:
+    return "2 sync workers" if threads == 1 else f"2 workers × {threads} threads (gthread)"
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -476,11 +482,13 @@ def under_load(city: dict[str, Any], urls: dict[str, str], args: argparse.Namesp
     work = Path(tempfile.mkdtemp(prefix="redmine-bench-"))
     jobs = city["jobs"]
     tokens = {u: token_of(users[u]) for u in {j["user"] for j in jobs}}
-    server, host = serve(env)
+    server, host = serve(env, args.threads)
     out: dict[str, Any] = {}
     try:
         cookie = session_cookie(host, "office")
         for key, url in urls.items():
+            if args.only and key not in args.only:
+                continue
             script = work / f"{key}.lua"
             header = f'wrk.headers["Cookie"] = "{cookie}"' if key == "P" else ""
             script.write_text(LUA_GET % {"token": office_token, "cookie": header})
@@ -491,7 +499,7 @@ def under_load(city: dict[str, Any], urls: dict[str, str], args: argparse.Namesp
                 )
                 print(key, clients, out[f"{key}@{clients}"], flush=True)
         used = 0
-        for key, clients in ((k, c) for k in FILING for c in (1, 8)):
+        for key, clients in ((k, c) for k in FILING for c in (1, 8) if not args.only or k in args.only):
             part = jobs[used:]
             data = work / f"jobs{key}{clients}.lua"
             data.write_text(
@@ -645,8 +653,13 @@ def main() -> None:
     parser.add_argument(
         "--no-load", action="store_true", help="in-process figures only (no gunicorn, no wrk)"
     )
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per gunicorn worker (2 workers; over 1: gthread)"
+    )
+    parser.add_argument("--only", default="", help="load only these workloads, e.g. F,M (printed, not written)")
     parser.add_argument("--write-doc", action="store_true", help="only write the table from bench/out/")
     args = parser.parse_args()
+    args.only = [k for k in args.only.split(",") if k]
     if args.write_doc:
         write_doc()
         return
@@ -669,9 +682,11 @@ def main() -> None:
     load = under_load(city, urls, args)
     check = worker_and_check(args)
     print(check)
+    if args.only:  # a part of the table: printed, not written
+        return
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"redmine_{'postgresql' if vendor.startswith('postgres') else 'sqlite'}.json").write_text(
-        json.dumps({"when": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC", "machine": machine(), "server": f"gunicorn 2 sync workers, DB_CONN_MAX_AGE={args.conn_max_age}",
+        json.dumps({"when": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC", "machine": machine(), "server": f"gunicorn {server_kind(args.threads)}, DB_CONN_MAX_AGE={args.conn_max_age}",
                     "duration": args.duration, "in_process": measured, "load": load, "check": check}, indent=1)
     )  # fmt: skip
     write_doc()

@@ -54,6 +54,39 @@ def test_a_draft_is_pre_filled_from_the_last_report(d):
     assert report.next_steps == ""
 
 
+def test_this_periods_report_or_else_the_last_one_sent_in_is_one_read(d, django_assert_num_queries):
+    """Starting a report reads, in one query, the period's own report or else the last report sent in before
+    it: the same answers as asking for each alone, over drafts, returned and accepted reports, a report of
+    another cycle overlapping the period and one after it."""
+    from tongtui.dispatch.repeats_db import previous_report
+
+    D = datetime.date
+    rows = [  # (start, end, status)
+        (D(2026, 1, 1), D(2026, 1, 31), ReportStatus.ACCEPTED),
+        (D(2026, 2, 1), D(2026, 2, 28), ReportStatus.RETURNED),
+        (D(2026, 3, 1), D(2026, 3, 31), ReportStatus.DRAFT),
+        (D(2026, 4, 1), D(2026, 6, 30), ReportStatus.SUBMITTED),  # a quarter, overlapping May and June
+        (D(2026, 7, 1), D(2026, 7, 31), ReportStatus.DRAFT),
+        (D(2026, 8, 1), D(2026, 8, 31), ReportStatus.ACCEPTED),
+    ]
+    ProgressReport.objects.bulk_create(
+        [ProgressReport(task=d.task_a, unit=d.unit_a, period_start=a, period_end=b, status=s, done=f"{a:%m}月")
+         for a, b, s in rows]
+    )  # fmt: skip
+    for month in range(1, 13):
+        start = D(2026, month, 1)
+        end = (start + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+        period = Period(start, end, end)
+        own = ProgressReport.objects.filter(task=d.task_a, period_start=start, period_end=end).first()
+        last = None if own else previous_report(d.task_a.pk, start)
+        with django_assert_num_queries(1):
+            found = actions._this_or_last(d.task_a, period)
+        assert found == (own, last), month
+        assert month not in (1, 2, 3, 7, 8) or own is not None
+    assert actions._this_or_last(d.task_a, Period(D(2026, 6, 1), D(2026, 6, 30), D(2026, 6, 25)))[1].done == "02月"  # March is a draft
+    assert actions._this_or_last(d.task_a, Period(D(2026, 9, 1), D(2026, 9, 30), D(2026, 9, 25)))[1].done == "08月"
+
+
 def test_starting_twice_gives_the_same_report(d):
     first = actions.start_or_get_draft(d.task_a, MARCH, by=d.user("liaison_a"))
     second = actions.start_or_get_draft(d.task_a, MARCH, by=d.user("head_a"))

@@ -227,3 +227,31 @@ def test_an_address_kept_on_the_person_is_found_without_a_query_when_read_with_t
     heads = users_with(Role.UNIT_HEAD, units=[cast.unit_a.pk])
     with django_assert_num_queries(0):  # no address anywhere: nothing more to ask
         assert delivery.addresses(heads) == {head.pk: ""}
+
+
+def test_the_settings_are_read_only_for_recipients_with_an_address(cast):
+    """Nobody to mail, nothing to ask about mailing: the preferences are read for the recipients who have an
+    address, and their choice still holds (liaison_a switched e-mail off; head_a has no address at all)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tongtui.orgs.models import Person
+    from tongtui.orgs.recipients import users_with
+
+    head = cast.user("head_a")
+    get_user_model().objects.filter(pk=head.pk).update(email="")
+    Person.objects.filter(user=head).update(email="")
+    heads = users_with("unit_head", units=[cast.unit_a.pk])  # read with their people: no address query
+    with CaptureQueriesContext(connection) as ctx:
+        actions.send(Kind.SIGN_OFF, heads, "待审签", url="/reports/1/", key="s1")
+    assert not [q for q in ctx.captured_queries if "notify_preference" in q["sql"]]
+    assert Notification.objects.filter(recipient=head).exists() and not emails(cast, "head_a").exists()
+
+    actions.set_preference(cast.user("liaison_a"), email=False, mode=Mode.IMMEDIATE, by=cast.user("liaison_a"))
+    people = get_user_model().objects.filter(username__in=["liaison_a", "head_a", "liaison_b"]).order_by("pk")
+    with CaptureQueriesContext(connection) as ctx:
+        actions.send(Kind.REPORT_RETURNED, list(people), "退回", url="/reports/1/", key="s2")
+    [read] = [q["sql"] for q in ctx.captured_queries if 'FROM "notify_preference"' in q["sql"]]
+    assert str(head.pk) not in read.split(" IN ")[-1].strip("()").split(", ")  # head_a has no address
+    assert not emails(cast).exists() and emails(cast, "liaison_b").get().status == Status.PENDING

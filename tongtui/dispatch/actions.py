@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,8 +132,26 @@ def _the_report(task: Task, period: Period) -> ProgressReport | None:
     )
 
 
+def _this_or_last(task: Task, period: Period) -> tuple[ProgressReport | None, ProgressReport | None]:
+    """The task's report for this period if there is one, else the last report sent in before it (what a new
+    one is pre-filled from): one read, newest end first. This period's report ends after the period starts, so
+    it comes before every report that ends earlier; repeats_db.previous_report is the second half alone."""
+    row = (
+        ProgressReport.objects.filter(task=task)
+        .filter(
+            Q(period_start=period.start, period_end=period.end)
+            | Q(period_end__lt=period.start) & ~Q(status=ReportStatus.DRAFT)
+        )
+        .order_by("-period_end")
+        .first()
+    )
+    if row is not None and (row.period_start, row.period_end) == (period.start, period.end):
+        return row, None
+    return None, row
+
+
 def _get_or_start(task: Task, period: Period, by: Any) -> ProgressReport:
-    existing = _the_report(task, period)
+    existing, last = _this_or_last(task, period)
     if existing is not None:
         return existing
     if task.status not in REPORTABLE:
@@ -142,7 +160,6 @@ def _get_or_start(task: Task, period: Period, by: Any) -> ProgressReport:
         )
     if task.lead_unit_id is None:
         raise ActionError(_("The task has no lead unit."))
-    last = previous_report(task.pk, period.start)
     report = ProgressReport(
         task=task,
         unit_id=task.lead_unit_id,

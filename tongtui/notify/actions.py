@@ -66,11 +66,12 @@ def send(
     )  # fmt: skip
     rows = []
     if email:
-        prefs = {p.user_id: p for p in Preference.objects.filter(user__in=[u.pk for u in people])}
         address = addresses(people)
-        for u in people:
+        mailed = [u for u in people if address.get(u.pk)]  # the settings matter only to those with an address
+        prefs = {p.user_id: p for p in Preference.objects.filter(user__in=[u.pk for u in mailed])} if mailed else {}
+        for u in mailed:
             pref = prefs.get(u.pk)
-            if not address.get(u.pk) or (pref is not None and not pref.email):
+            if pref is not None and not pref.email:
                 continue
             held = pref is not None and pref.mode == Mode.DIGEST
             rows.append(
