@@ -167,6 +167,16 @@ def varied(d):
             end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
             ProgressReport.objects.create(task=task, unit_id=task.lead_unit_id, period_start=start, period_end=end,
                                           due=end, status=statuses[(i * 7 + month) % 5], done="填报")  # fmt: skip
+    # a task with every month filed (the count skips it whole), on the same cycle and hand-out day as task_a
+    full = Task.objects.create(plan=d.plan, code="9.9", title="按月报送任务", category=d.category, lead_unit=d.unit_c,
+                               leader=d.leader, owner=d.owner, due=D(2026, 12, 31))  # fmt: skip
+    plan_actions.assign_task(full, by=office)
+    Task.objects.filter(pk=full.pk).update(assigned_at=Task.objects.get(pk=d.task_a.pk).assigned_at)
+    for month in range(1, 13):
+        start = D(2026, month, 1)
+        end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        ProgressReport.objects.create(task=full, unit_id=d.unit_c.pk, period_start=start, period_end=end, due=end,
+                                      status=statuses[month % 2], done="填报")  # fmt: skip
     # off-cycle: a filed report for a half month fills no monthly period
     ProgressReport.objects.create(task=d.task_a, unit_id=d.unit_a.pk, period_start=D(2026, 3, 1),
                                   period_end=D(2026, 3, 15), due=D(2026, 3, 15), status="accepted")  # fmt: skip
