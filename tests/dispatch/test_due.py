@@ -231,3 +231,29 @@ def test_the_offices_late_pile_reads_reports_as_keys(varied):
     tasks = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "plans_task"')]
     assert len(tasks) == 1 and '"goal"' not in tasks[0]  # only what the schedule reads of a task
     assert pile.count == sum(row["count"] for row in pile.rows) > 0
+
+
+@pytest.mark.parametrize("top", [1, 2, 10])
+def test_the_offices_pile_shows_the_units_most_late_first_and_counts_them_all(varied, top, monkeypatch):
+    """The pile counts every unit's late reports and lists the first units by count, then by the working days
+    since their earliest due date, then by name, each linking to its tasks."""
+    from tongtui.core.workdays import calendar
+    from tongtui.dispatch import waiting
+    from tongtui.dispatch.due import Scheduler, late_by_unit, reportable_tasks
+    from tongtui.orgs.models import Unit
+
+    monkeypatch.setattr(waiting, "TOP", top)
+    today, cal = D(2026, 11, 30), calendar()
+    late = late_by_unit(reportable_tasks(), today, Scheduler(cal))
+    assert len(late) == 3
+    expected = sorted(
+        (
+            {"unit": Unit.objects.get(pk=u).label, "count": n, "worst": cal.workdays_between(first, today),
+             "url": f"/tasks/?lead_unit={u}"}
+            for u, (n, first) in late.items()
+        ),  # fmt: skip
+        key=lambda r: (-r["count"], -r["worst"], r["unit"]),
+    )
+    pile = waiting.late_reports_by_unit(today, cal)
+    assert pile.rows == expected[:top]
+    assert pile.count == pile.urgent == sum(n for n, _first in late.values())

@@ -40,7 +40,12 @@ class Unit(RemembersLoaded, models.Model):
 
     @property
     def label(self) -> str:
-        return self.short_name or self.name
+        return self.label_of(self.short_name, self.name)
+
+    @staticmethod
+    def label_of(short_name: str, name: str) -> str:
+        """The label from the two names read as values (a list of thousands of units needs no instances)."""
+        return short_name or name
 
     def clean(self) -> None:
         node, seen = self.parent, set()
