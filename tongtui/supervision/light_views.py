@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from tongtui.core.models import Stale
@@ -75,11 +75,16 @@ def lights_as_of(task_ids: Sequence[int], day: datetime.date, lang: str = "zh-ha
     """The lights as they stood at the end of `day`: the stored ones when they were computed that day or
     before it, otherwise (or when none is stored) computed from the facts as known on `day`, nothing written —
     so a bulletin about June says June's lights and reasons, not today's."""
-    stored = stored_lights(task_ids, lang)
-    if stored and all(v.as_of is None or v.as_of <= day for v in stored.values()):
-        return stored  # nothing computed after that day (a task never computed has no light here either)
+    ids = list(task_ids)
+    stored = TaskLight.objects.filter(task_id__in=ids).aggregate(n=Count("pk"), later=Count("pk", filter=Q(as_of__gt=day)))
+    if stored["n"] and not stored["later"]:
+        # nothing computed after that day (a task never computed has no light here either): the stored lights,
+        # unless one is stale and the day is past (computed live, it would be today's)
+        if day >= timezone.localdate() or not Stale.objects.filter(kind=LIGHT, key__in=ids).exists():
+            return stored_lights(ids, lang)
+    # a past day: every light computed as of it, without first computing today's of the stale ones
     now = timezone.now()
-    _loaded, results = recompute.evaluate(list(task_ids), day)
+    _loaded, results = recompute.evaluate(ids, day)
     return {r.task_id: view_of(recompute.task_light(r, day, now), lang) for r in results}
 
 

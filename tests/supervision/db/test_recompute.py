@@ -105,3 +105,42 @@ def test_lights_as_of_a_past_day_are_that_days_and_write_nothing(lights):
     assert lights_as_of([a], today()) == stored  # on or after the stored day: the stored light itself
     assert LightHistory.objects.count() == history
     assert TaskLight.objects.get(task_id=a).as_of == today()
+
+
+def test_a_past_days_lights_are_computed_once_as_of_that_day_even_with_stale_ones(lights, monkeypatch):
+    """A bulletin about a past day computes every light as of that day, once: it does not first compute today's
+    light of the tasks a filed report marked stale (a province's pending marks cost seconds). A stale light is
+    never shown for a past day as today's, even when every stored light is from before that day."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tongtui.core.models import Stale
+    from tongtui.supervision import light_views, recompute
+
+    cast = lights.cast
+    a, b = cast.task_a.pk, cast.task_c.pk
+    recompute_plan(cast.plan)
+    calls = []
+    real = recompute.evaluate
+    monkeypatch.setattr(recompute, "evaluate", lambda ids, day=None, **kw: calls.append((sorted(ids), day)) or real(ids, day, **kw))
+    Stale.objects.create(kind="light", key=b, marked_at=timezone.now())
+    yesterday = today() - datetime.timedelta(days=1)
+
+    past = light_views.lights_as_of([a, b], D(2026, 3, 31))  # the stored lights are today's: computed as of March
+    assert calls == [([a, b], D(2026, 3, 31))]
+    assert {v.as_of for v in past.values()} == {D(2026, 3, 31)}
+
+    calls.clear()
+    TaskLight.objects.update(as_of=yesterday)  # stored before the day asked, but b is stale: computed, not stored
+    assert {v.as_of for v in light_views.lights_as_of([a, b], yesterday).values()} == {yesterday}
+    assert calls == [([a, b], yesterday)]
+
+    calls.clear()
+    current = light_views.lights_as_of([a, b], today())  # today: the stored lights, the stale one computed live
+    assert calls == [([b], today())]
+    assert current[a].as_of == yesterday and current[b].as_of == today()
+
+    calls.clear()
+    Stale.objects.all().delete()
+    assert light_views.lights_as_of([a, b], yesterday)[a].as_of == yesterday and calls == []  # stored, unchanged
