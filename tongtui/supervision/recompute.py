@@ -4,7 +4,7 @@ Derived data only: any of it can be thrown away and rebuilt from plans and dispa
 """
 
 import datetime
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -63,12 +63,15 @@ class Setups:
         self._plans: dict[int, Setup] = {}
         self._records: dict[tuple[datetime.date, int], dict[int, UnitRecord]] = {}
 
-    def records(self, unit_ids: Iterable[int], as_of: datetime.date, axis: TimeAxis) -> dict[int, UnitRecord]:
-        """The records of these units (and of those asked for before in this batch) as known on `as_of`."""
+    def records(
+        self, unit_ids: Iterable[int], as_of: datetime.date, axis: TimeAxis, facts: Mapping[int, TaskFacts]
+    ) -> dict[int, UnitRecord]:
+        """The records of these units (and of those asked for before in this batch) as known on `as_of`; `facts`:
+        the batch's own tasks' facts as of that day, not loaded again."""
         known = self._records.setdefault((as_of, id(axis)), {})
         missing = {u for u in unit_ids if u not in known}
         if missing:
-            loaded = load_unit_records(missing, as_of, axis=axis, cal=self.cal)
+            loaded = load_unit_records(missing, as_of, axis=axis, cal=self.cal, known=facts)
             known.update({u: loaded.get(u, UnitRecord()) for u in missing})
         return known
 
@@ -110,6 +113,7 @@ def evaluate(
             units.setdefault(id(setups[plan_of[f.task_id]].axis), set()).add(f.unit_id)
     results = []
     records: dict[int, dict[int, UnitRecord]] = {}  # by axis: asked once per batch, not once per task
+    by_task = {f.task_id: f for f in loaded.facts}  # as loaded, before the texts were added
     for facts in loaded.facts:
         setup = setups[plan_of[facts.task_id]]
         facts = with_texts.get(facts.task_id, facts)
@@ -117,7 +121,7 @@ def evaluate(
         if facts.task_id in warned and facts.unit_id is not None:
             key = id(setup.axis)
             if key not in records:
-                records[key] = setups.records(units[key], as_of, setup.axis)
+                records[key] = setups.records(units[key], as_of, setup.axis, by_task)
             record = records[key].get(facts.unit_id)
         results.append(evaluate_light(facts, as_of, setup.rules, axis=setup.axis, record=record))
     return loaded, results

@@ -7,7 +7,7 @@
 """
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from tongtui.core.workdays import WorkCalendar
@@ -47,6 +47,14 @@ def with_latest_texts(facts: Sequence[TaskFacts], as_of: datetime.date) -> list[
     return out
 
 
+def without_recorded(facts: TaskFacts) -> TaskFacts:
+    """The facts less the progress recorded outside reports (`load_facts(include_recorded=False)`): that reading
+    is the one without a report behind it."""
+    if all(r.report_id is not None for r in facts.reports):
+        return facts
+    return replace(facts, reports=tuple(r for r in facts.reports if r.report_id is not None))
+
+
 def load_unit_records(
     unit_ids: Iterable[int],
     as_of: datetime.date,
@@ -54,16 +62,27 @@ def load_unit_records(
     axis: TimeAxis,
     cal: WorkCalendar | None = None,
     rules: WarningRules | None = None,
+    known: Mapping[int, TaskFacts] | None = None,
 ) -> dict[int, UnitRecord]:
-    """The record of each of these units over every task it leads, as known at the end of `as_of`."""
+    """The record of each of these units over every task it leads, as known at the end of `as_of`. `known`: facts
+    already loaded as of the same day (by `load_facts`, recorded progress included), not loaded again — a
+    plan's lights as of a past day (a bulletin) would otherwise read every task's facts twice."""
     units = sorted(set(unit_ids))
     if not units:
         return {}
     ids = list(Task.objects.filter(lead_unit_id__in=units).order_by("pk").values_list("pk", flat=True))
+    known = known or {}
 
     def chunks() -> Iterable[TaskFacts]:
         for i in range(0, len(ids), CHUNK):
-            yield from load_facts(ids[i : i + CHUNK], as_of, cal=cal, include_recorded=False).facts
+            part = ids[i : i + CHUNK]
+            missing = [tid for tid in part if tid not in known]
+            read = {f.task_id: f for f in load_facts(missing, as_of, cal=cal, include_recorded=False).facts}
+            for tid in part:  # in the tasks' order, as loaded
+                if tid in known:
+                    yield without_recorded(known[tid])
+                elif tid in read:
+                    yield read[tid]
 
     if rules is None:
         return unit_records(chunks(), as_of, axis=axis)

@@ -109,3 +109,24 @@ def test_tasks_without_a_milestone_due_soon_cost_no_extra_queries(lights):
     sql = [q["sql"] for q in lit.captured_queries]
     assert not any('"dispatch_progressreport"."done"' in q for q in sql)  # no texts
     assert sum('FROM "plans_milestone"' in q for q in sql) == 1  # no unit record
+
+
+def test_a_units_record_from_facts_already_loaded_is_the_same_and_reads_no_facts_again(lights):
+    """The lights of a plan as of a past day load every task's facts once: the lead units' records take the
+    batch's facts (less the progress recorded outside reports) instead of loading them again."""
+    from tongtui.plans.models import Task
+    from tongtui.supervision.warning_db import without_recorded
+
+    task = on_plan(lights, q1_done=D(2026, 5, 12))
+    Task.objects.filter(pk=task.pk).update(progress=50, progress_on=D(2026, 6, 10))  # newer than every report
+    unit = lights.cast.unit_a.pk
+    ids = list(Task.objects.filter(lead_unit_id=unit).values_list("pk", flat=True))
+    known = {f.task_id: f for f in load_facts(ids, AS_OF).facts}
+    assert any(r.report_id is None for r in known[task.pk].reports)  # the recorded reading is there
+    plain = {f.task_id: f for f in load_facts(ids, AS_OF, include_recorded=False).facts}
+    assert {tid: without_recorded(f) for tid, f in known.items()} == plain
+    fresh = load_unit_records([unit], AS_OF, axis=CALENDAR)
+    with CaptureQueriesContext(connection) as ctx:
+        reused = load_unit_records([unit], AS_OF, axis=CALENDAR, known=known)
+    assert reused == fresh and reused[unit].claims == 1
+    assert [q["sql"] for q in ctx.captured_queries if 'FROM "dispatch_progressreport"' in q["sql"]] == []
