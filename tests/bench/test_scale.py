@@ -16,7 +16,8 @@ from tongtui.plans.models import Milestone, Task  # noqa: E402
 
 
 @pytest.mark.django_db
-def test_the_generator_loads_a_tiny_year_that_the_suite_reads_and_writes():
+def test_the_generator_loads_a_tiny_year_that_the_suite_reads_and_writes(settings):
+    settings.DERIVED_REFRESH = "worker"  # as deployed: a filing marks its light and scores for the worker
     loaded = scale_data.generate("tiny", seed=1, log=lambda *a: None)
     shape = scale_data.SHAPES["tiny"]
     assert (loaded["tasks"], loaded["milestones"], loaded["reports"]) == (
@@ -41,6 +42,10 @@ def test_the_generator_loads_a_tiny_year_that_the_suite_reads_and_writes():
     client.force_login(liaison)
     scale.file_report(client, task.pk, free)
     assert ProgressReport.objects.get(task=task, period_start=free).status == ReportStatus.SUBMITTED
+    from tongtui.core.models import Stale
+
+    assert Stale.objects.filter(key=task.pk).exists()
+    assert scale.worker_round() > 0 and not Stale.objects.exists()
 
 
 def test_weekly_and_monthly_periods_start_the_year():
