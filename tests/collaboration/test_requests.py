@@ -21,6 +21,21 @@ def test_a_unit_of_the_task_asks_another_unit_by_five_working_days(d):
     assert Notification.objects.filter(recipient=d.user("liaison_c"), kind="coordination").count() == 1
 
 
+def test_the_units_a_user_may_ask_for_are_theirs_among_the_tasks(d, django_assert_num_queries):
+    """The lead unit's and a co-unit's people ask for their own unit; an outsider for none; the office and a
+    leader have no unit to ask for, and the task page does not read the task's co-units to say so."""
+    task = d.task_a  # led by unit A, with unit C as co-unit
+    assert actions_requests.asking_units(d.user("liaison_a"), task) == {d.unit_a.pk}
+    assert actions_requests.asking_units(d.user("head_a"), task) == {d.unit_a.pk}
+    assert actions_requests.asking_units(d.user("liaison_c"), task) == {d.unit_c.pk}
+    assert actions_requests.asking_units(d.user("liaison_b"), task) == set()
+    for who in ("office", "leader"):
+        user = d.user(who)
+        actions_requests.roles_of(user)  # the roles, read once per request
+        with django_assert_num_queries(0):
+            assert actions_requests.asking_units(user, task) == set()
+
+
 def test_only_the_task_units_ask_and_never_themselves(d):
     for who in ("liaison_b", "office", "leader"):
         with pytest.raises(Forbidden):

@@ -33,8 +33,11 @@ def url(req: CoordinationRequest) -> str:
 
 def asking_units(by: Any, task: Task) -> set[int]:
     """The units of the task (lead or co-unit) on whose behalf the user may ask: their liaison or head."""
+    mine = roles_of(by).units_with(*rules.UNIT_ACTORS)
+    if not mine:  # the office, a leader: no unit to ask for, and no need to read the task's co-units
+        return set()
     units = {task.lead_unit_id, *CoUnit.objects.filter(task=task).values_list("unit_id", flat=True)}
-    return roles_of(by).units_with(*rules.UNIT_ACTORS) & {u for u in units if u}
+    return mine & {u for u in units if u}
 
 
 def _refusal(current: CoordinationRequest | None) -> str:
