@@ -31,7 +31,7 @@ from tongtui.dispatch.models import (
     ReportStatus,
 )
 from tongtui.dispatch.models.reports import EDITABLE
-from tongtui.dispatch.repeats_db import previous_report
+from tongtui.dispatch.repeats_db import previous_report, sent_in_before
 from tongtui.dispatch.schedule import Period
 from tongtui.notify.actions import send
 from tongtui.notify.kinds import Kind
@@ -139,8 +139,7 @@ def _this_or_last(task: Task, period: Period) -> tuple[ProgressReport | None, Pr
     row = (
         ProgressReport.objects.filter(task=task)
         .filter(
-            Q(period_start=period.start, period_end=period.end)
-            | Q(period_end__lt=period.start) & ~Q(status=ReportStatus.DRAFT)
+            Q(period_start=period.start, period_end=period.end) | sent_in_before(period.start)
         )
         .order_by("-period_end")
         .first()

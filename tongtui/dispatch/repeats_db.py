@@ -2,20 +2,21 @@
 
 import datetime
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tongtui.dispatch.models import ProgressReport, ReportStatus
 from tongtui.dispatch.repeats import FIGURES_CHANGED_ONLY, Repeat, changes_text, check_repeat
 
 
+def sent_in_before(before: datetime.date) -> Q:
+    """Reports ending before `before` that were sent in: the candidates for "last period's report"."""
+    return Q(period_end__lt=before) & ~Q(status=ReportStatus.DRAFT)
+
+
 def previous_report(task_id: int, before: datetime.date) -> ProgressReport | None:
     """The task's last report ending before `before` that was sent in (what the form pre-fills from)."""
-    return (
-        ProgressReport.objects.filter(task_id=task_id, period_end__lt=before)
-        .exclude(status=ReportStatus.DRAFT)
-        .order_by("-period_end")
-        .first()
-    )
+    return ProgressReport.objects.filter(sent_in_before(before), task_id=task_id).order_by("-period_end").first()
 
 
 def repeat_of(report: ProgressReport, previous: ProgressReport | None = None) -> Repeat | None:
