@@ -130,10 +130,24 @@ class ModelSerializer(serializers.ModelSerializer):
 _SHARED = (str, int, float, bool, type(None), Promise, models.Field, QuerySet, models.Manager)
 
 
+# a field that binds another as its child (a list's, a many-relation's): made again, never copied
+_HOLDS_A_FIELD = frozenset({"child", "child_relation"})
+
+
 def fresh_field(field: serializers.Field) -> serializers.Field:
-    """A new, unbound field made as `field` was (DRF's `Field.__deepcopy__`, less the copying of what is shared):
-    the values it was given that cannot change are shared; a field given to it (a list's child) is deep-copied,
-    since binding changes it; lists, dicts, validators and the rest are deep-copied as DRF does."""
+    """A new, unbound field made as `field` was. A plain field (no serializer, no child field) is a copy of its
+    attributes: binding only sets attributes of its own (name, parent, source, label), and what it shares with the
+    class's built field (its validators, error messages, choices) is read, never changed, after it is made. A
+    serializer or a field holding a child is made again (DRF's `Field.__deepcopy__`, less the copying of what is
+    shared), since binding changes the child: the values it was given that cannot change are shared; a field given
+    to it is deep-copied; lists, dicts and the rest are deep-copied as DRF does."""
+    if not isinstance(field, serializers.BaseSerializer) and not _HOLDS_A_FIELD.intersection(vars(field)):
+        new = object.__new__(field.__class__)
+        new.__dict__.update(vars(field))
+        for key in ("default", "initial"):  # a list or dict given as the value: each serializer's own
+            if isinstance(getattr(field, key, None), (list, dict, set)):
+                setattr(new, key, copy.deepcopy(getattr(field, key)))
+        return new
 
     def copied(key: str, value: Any) -> Any:
         if key in ("validators", "regex") or key == "choices" or isinstance(value, _SHARED) or callable(value):
