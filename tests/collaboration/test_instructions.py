@@ -2,6 +2,7 @@
 the thread; 圈阅; the office turning one into a task or a milestone; the sweep that chases, once."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -175,3 +176,36 @@ def test_the_worker_holds_the_sweep_once_and_it_runs_both_chases(d):
     instruct(d)
     assert tasks.collaboration_sweep.call() == {"instructions": 1, "requests": 0}  # TODAY is long past
     assert tasks.collaboration_sweep.call() == {"instructions": 0, "requests": 0}
+
+
+def test_the_task_page_reads_the_instructions_on_it_and_those_it_came_from_together(d, django_assert_num_queries):
+    """One query: the instructions on the task, and the ones the task or a milestone of it came from, as far as
+    the reader may see those (an instruction on a draft bulletin stays the office's)."""
+    from tongtui.publicity.models import Bulletin
+
+    bulletin = Bulletin.objects.create(plan=d.plan, period_start=D(2026, 3, 1), as_of=D(2026, 3, 31), title="通报")
+    leader, office = d.user("leader"), d.user("office")
+    on_draft = actions.instruct(targets.resolve(leader, "bulletin", bulletin.pk), by=leader, text="补上低效用地",
+                                today=TODAY)  # fmt: skip
+    task = actions.make_task(on_draft, by=office, code="9", title="低效用地再开发", lead_unit=d.unit_a,
+                             due=D(2026, 9, 30))  # fmt: skip
+    on_task = instruct(d, task=task, text="请细化节点")
+    actions.make_milestone(on_task, by=office, title="完成土地报批", due=D(2026, 5, 31),
+                           planned_progress=Decimal(40))  # fmt: skip
+    actions.instruct(targets.resolve(leader, "task", d.task_a.pk), by=leader, text="另一项", today=TODAY)
+
+    def panel(who: str) -> tuple[list[int], list[int]]:
+        page = d.client(who).get(reverse("task-detail", args=[task.pk])).content.decode()
+        sources = [int(pk) for pk in re.findall(r'data-source-instruction>.*?instructions/(\d+)/', page, re.S)]
+        here = [int(pk) for pk in re.findall(r'data-instruction="(\d+)"', page)]
+        return sources, here
+
+    assert panel("office") == ([on_task.pk, on_draft.pk], [on_task.pk])  # newest first
+    assert panel("liaison_a") == ([on_task.pk], [on_task.pk])  # the draft bulletin's instruction is not theirs
+    from tongtui.collaboration.templatetags.collaboration_tags import collaboration_panel
+
+    # the roles; the instructions, their units; requests; the co-units the liaison may ask for; comments
+    with django_assert_num_queries(6):
+        out = collaboration_panel({"user": d.user("liaison_a")}, "task", task)
+    assert [i.pk for i in out["from_instructions"]] == [on_task.pk]
+    assert [i.pk for i in out["instructions"]] == [on_task.pk] and out["reads"] == []

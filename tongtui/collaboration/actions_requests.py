@@ -22,7 +22,7 @@ from tongtui.notify.kinds import Kind
 from tongtui.orgs.models import Person, Unit
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.access import tasks_visible_to
-from tongtui.plans.models import CoUnit, Task
+from tongtui.plans.models import Task
 
 DEFAULT_REPLY_WORKDAYS = 5
 
@@ -36,7 +36,7 @@ def asking_units(by: Any, task: Task) -> set[int]:
     mine = roles_of(by).units_with(*rules.UNIT_ACTORS)
     if not mine:  # the office, a leader: no unit to ask for, and no need to read the task's co-units
         return set()
-    units = {task.lead_unit_id, *CoUnit.objects.filter(task=task).values_list("unit_id", flat=True)}
+    units = {task.lead_unit_id, *task.co_unit_ids()}
     return mine & {u for u in units if u}
 
 

@@ -16,7 +16,7 @@ from tongtui.dispatch.models import Problem, ProgressReport
 from tongtui.orgs.models import Membership
 from tongtui.orgs.roles import roles_of
 from tongtui.plans.access import get_task_for, tasks_visible_to
-from tongtui.plans.models import CoUnit, Task
+from tongtui.plans.models import Task
 from tongtui.publicity import access as bulletin_access
 from tongtui.publicity.models import Bulletin, BulletinStatus
 
@@ -141,7 +141,7 @@ def units_that_see(target: Target) -> set[int] | None:
     if target.kind in (TargetKind.TASK, TargetKind.REPORT):
         task = target.task
         assert task is not None
-        units = set(CoUnit.objects.filter(task=task).values_list("unit_id", flat=True))
+        units = task.co_unit_ids()
         if task.lead_unit_id:
             units.add(task.lead_unit_id)
         return units

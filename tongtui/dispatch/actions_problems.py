@@ -27,7 +27,7 @@ from tongtui.plans.models import Task
 
 def raising_units(roles: Roles, task: Task) -> set[int]:
     """The units on whose behalf the user may raise a problem on the task: its lead or co-units, or the office."""
-    task_units = {task.lead_unit_id, *task.co_unit_links.values_list("unit_id", flat=True)}
+    task_units = {task.lead_unit_id, *task.co_unit_ids()}
     units = roles.units_with(*UNIT_ACTORS) & task_units
     if roles.is_office:
         units |= roles.units_with(Role.OFFICE)

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
@@ -151,11 +151,10 @@ def detail_context(request: HttpRequest, task: Task, bound: dict[str, Any] | Non
     user = request.user
     roles = roles_of(user)
     today = timezone.localdate()
-    links = list(
-        CoUnit.objects.filter(task=task)
-        .select_related("unit", "acknowledged_by")
-        .order_by("unit__order", "unit__name")
-    )
+    # into the task's own links, so that what the page's panels ask of its co-units (Task.co_unit_ids) is read once
+    prefetch_related_objects([task], Prefetch("co_unit_links", CoUnit.objects.select_related(
+        "unit", "acknowledged_by").order_by("unit__order", "unit__name")))  # fmt: skip
+    links = list(task.co_unit_links.all())
     visible = tasks_visible_to(user)
     children = list(visible.filter(parent=task).select_related("lead_unit").order_by("code_sort", "code"))
     parent = visible.filter(pk=task.parent_id).first() if task.parent_id else None

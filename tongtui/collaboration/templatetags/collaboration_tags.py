@@ -7,12 +7,12 @@ import re
 from typing import Any
 
 from django import template
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Prefetch, Q, When
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from tongtui.collaboration import access, actions_requests, rules
+from tongtui.collaboration import access, actions_requests, rules, targets
 from tongtui.collaboration.forms import CommentForm
 from tongtui.collaboration.models import (
     TARGET_FIELDS,
@@ -34,24 +34,30 @@ def collaboration_panel(context: template.Context, kind: str, obj: Any) -> dict[
     if obj is None or kind not in TargetKind.values or user is None or not user.is_authenticated:
         return {}
     on = {"target_kind": kind, TARGET_FIELDS[TargetKind(kind)]: obj}
+    qs = Instruction.objects.filter(**on)
+    if kind == TargetKind.TASK:
+        # the instructions the task (or one of its milestones) came from, in the same query, as far as the user may
+        # see them (one on a report or a problem the user cannot open stays out)
+        source = (Q(new_task=obj) | Q(new_milestone__task=obj)) & targets.visible_q(user)
+        qs = Instruction.objects.filter(Q(**on) | source).annotate(is_source=Case(When(source, then=True),
+                                                                                    default=False))  # fmt: skip
     rows = list(
-        Instruction.objects.filter(**on).select_related("leader", "new_task", "new_milestone")
+        qs.select_related("leader", "new_milestone")
         .prefetch_related(Prefetch("unit_links", queryset=InstructionUnit.objects.select_related("unit")))
         .order_by("-created_at", "-pk")
     )  # fmt: skip
+    field_id = TARGET_FIELDS[TargetKind(kind)] + "_id"
+    here = [i for i in rows if i.target_kind == kind and getattr(i, field_id) == obj.pk]
     out: dict[str, Any] = {
         "kind": kind,
         "obj": obj,
-        "instructions": [i for i in rows if i.kind == InstructionKind.INSTRUCTION],
-        "reads": [i for i in rows if i.kind == InstructionKind.READ],
+        "instructions": [i for i in here if i.kind == InstructionKind.INSTRUCTION],
+        "reads": [i for i in here if i.kind == InstructionKind.READ],
         "can_instruct": rules.may_instruct(roles),
         "today": timezone.localdate(),
     }
     if kind == TargetKind.TASK:
-        out["from_instructions"] = list(
-            access.instructions_visible_to(user, Instruction.objects.filter(
-                Q(new_task=obj) | Q(new_milestone__task=obj))).select_related("leader", "new_milestone")
-        )  # fmt: skip
+        out["from_instructions"] = [i for i in rows if i.is_source]  # type: ignore[attr-defined]
         requests = list(
             access.requests_visible_to(user).filter(Q(task=obj) | Q(related_task=obj))
             .select_related("task", "related_task", "from_unit", "to_unit", "to_leader")
