@@ -194,6 +194,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["TEST"] = {"NAME": envstr("TEST_DB_NAME", "") or None}
+# PostgreSQL plans a task read with its six relations in about 2 ms and runs it in 0.1 ms: a statement run the same
+# way five times on a connection is prepared (server-side binding), so its plan is kept and not made again. Behind
+# PgBouncer in transaction mode (before 1.21, or without max_prepared_statements) set DB_PREPARED_STATEMENTS=0.
+DB_PREPARED_STATEMENTS = envstr("DB_PREPARED_STATEMENTS", "1") != "0"
+for _alias, _db in DATABASES.items():
+    if "postgresql" in _db["ENGINE"] and DB_PREPARED_STATEMENTS:
+        _db.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -57,6 +57,39 @@ def test_connections_are_kept_and_checked_on_postgresql_but_not_on_sqlite():
     assert lite["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
 
 
+def test_postgresql_prepares_a_statement_it_runs_again_unless_told_not_to():
+    on = _settings_in_a_fresh_process({"DATABASE_URL": "postgres://u@db.example:5432/t"}, ["DATABASES"])
+    assert on["DATABASES"]["default"]["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
+    off = _settings_in_a_fresh_process({"DATABASE_URL": "postgres://u@db.example:5432/t",
+                                        "DB_PREPARED_STATEMENTS": "0"}, ["DATABASES"])  # fmt: skip
+    assert "server_side_binding" not in off["DATABASES"]["default"].get("OPTIONS", {})
+    lite = _settings_in_a_fresh_process({"DATABASE_URL": "sqlite:////tmp/x.sqlite3"}, ["DATABASES"])
+    assert "server_side_binding" not in lite["DATABASES"]["default"]["OPTIONS"]
+
+
+@pytest.mark.django_db
+def test_a_task_read_five_times_is_prepared_and_its_sixth_read_reuses_the_plan():
+    """On PostgreSQL (the test database has the same options): the sixth run of the same statement on a connection
+    executes a prepared statement, whose plan PostgreSQL keeps, and it answers with the row as before."""
+    from django.db import connection
+
+    from tongtui.plans.models import Task
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+
+    def prepared() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return {row[0] for row in cursor.fetchall()}
+
+    before = prepared()
+    for pk in range(1, 7):
+        assert Task.objects.select_related("plan", "lead_unit").filter(pk=pk).first() is None
+    new = {s for s in prepared() - before if '"plans_task"' in s}
+    assert len(new) == 1 and "$1" in next(iter(new))  # one statement, its value bound, not written in
+
+
 def test_a_misspelt_choice_refuses_to_start():
     clean = {k: v for k, v in os.environ.items() if k != "LOG_FORMAT"}
     done = subprocess.run([sys.executable, "-c", "import django; django.setup()"], capture_output=True, text=True,
