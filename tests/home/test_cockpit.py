@@ -118,9 +118,9 @@ def grow(h, n):
 
 
 # session, user, roles, plan; lights, trend, progress by category, unit and leader, milestone counts and list,
-# working-day overrides, on-time rates, lagging; the navbar's person and unread count, the plan-year choice;
-# the standing: scheme, ranked units, ledger lines, their names, whether published
-QUERIES = 22
+# working-day overrides, on-time rates, lagging; the navbar's unread count (its person comes with the roles), the
+# plan-year choice; the standing: scheme, ranked units, ledger lines, their names, whether published
+QUERIES = 21
 
 
 @pytest.mark.parametrize("n", [3, 30])

@@ -72,6 +72,36 @@ def test_the_navbar_names_the_user_and_offers_logout(cast, who):
     assert 'id="logout"' in page
 
 
+def test_the_navbar_reads_the_persons_name_and_unit_with_the_roles_and_without_roles_in_a_query(
+    cast, django_assert_num_queries
+):
+    """The name and the person's own unit come in the roles' row; a person with no role, and an account with no
+    person, still get their name (one query of their own)."""
+    from types import SimpleNamespace
+
+    from django.contrib.auth.models import User
+
+    from tongtui.core.templatetags.tongtui_ui import whoami
+    from tongtui.orgs.models import Person
+    from tongtui.orgs.roles import roles_of
+
+    def shown(user):
+        roles = roles_of(user)
+        return whoami({"request": SimpleNamespace(user=user), "my_roles": roles})
+
+    liaison = cast.user("liaison_a")
+    roles_of(liaison)
+    with django_assert_num_queries(0):
+        assert shown(liaison) == {"name": "张联络", "roles": "联络员", "unit": "区发改局"}
+    page = cast.client("liaison_a").get(reverse("task-list")).content.decode()
+    assert "张联络" in page and "区发改局" in page
+    bare = User.objects.create_user(username="no_role", password="pw-no_role")
+    Person.objects.create(user=bare, name="孙无岗", unit=cast.unit_b)
+    assert shown(bare) == {"name": "孙无岗", "roles": "", "unit": "城关街道"}
+    nobody = User.objects.create_user(username="no_person", password="pw-no_person", first_name="钱")
+    assert shown(nobody)["name"] == "钱" and shown(nobody)["unit"] == ""
+
+
 def test_logout_is_a_post_and_ends_the_session(cast):
     client = cast.client("office")
     response = client.post(reverse("logout"))

@@ -174,11 +174,11 @@ def test_the_office_list_runs_a_fixed_number_of_queries_too(cast, make_tasks, n,
     assert len(response.context["page"].object_list) == n + 2
 
 
-# session, user, roles, navbar person, current plan, plan filter value, the four filter choice lists, tasks,
-# co-units and co-unit groups (as written) of the page's tasks, the bell's unread notifications; no count, as the
-# page is shorter than its size and so the whole list
-QUERIES = 14
-OFFICE_QUERIES = 14
+# session, user, roles (with the navbar's person), current plan, plan filter value, the four filter choice lists,
+# tasks, co-units and co-unit groups (as written) of the page's tasks, the bell's unread notifications; no count, as
+# the page is shorter than its size and so the whole list
+QUERIES = 13
+OFFICE_QUERIES = 13
 
 
 def test_the_download_button_carries_the_current_filters(cast):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from tongtui.orgs.models import Role
+from tongtui.orgs.models import Role, Unit
 
 
 @dataclass(frozen=True)
@@ -13,6 +13,9 @@ class Roles:
     is_office: bool = False
     is_leader: bool = False
     by_unit: dict[int, frozenset[str]] = field(default_factory=dict)
+    # the person's name and own unit, read with the memberships (the navbar shows them); None: not read
+    person_name: str | None = None
+    person_unit: str = ""
 
     @property
     def unit_ids(self) -> set[int]:
@@ -37,13 +40,15 @@ def roles_of(user: Any) -> Roles:
     from tongtui.orgs.models import Membership
 
     # unordered: the model's ordering (by unit) would join the units for nothing (one person per login)
+    # (the person's own name and unit come in the same row: the join to the person is there anyway)
     rows = list(
-        Membership.objects.filter(person__user=user).order_by().values_list("person_id", "unit_id", "role")
-    )
+        Membership.objects.filter(person__user=user).order_by().values_list(
+            "person_id", "unit_id", "role", "person__name", "person__unit__short_name", "person__unit__name")
+    )  # fmt: skip
     by_unit: dict[int, set[str]] = {}
-    for _person, unit_id, role in rows:
+    for _person, unit_id, role, *_names in rows:
         by_unit.setdefault(unit_id, set()).add(role)
-    all_roles = {r for _p, _u, r in rows}
+    all_roles = {row[2] for row in rows}
     is_office = Role.OFFICE in all_roles or user.is_superuser
     is_leader = Role.LEADER in all_roles
     result = Roles(
@@ -52,6 +57,8 @@ def roles_of(user: Any) -> Roles:
         is_office=is_office,
         is_leader=is_leader,
         by_unit={u: frozenset(rs) for u, rs in by_unit.items()},
+        person_name=rows[0][3] if rows else None,
+        person_unit=Unit.label_of(rows[0][4] or "", rows[0][5] or "") if rows else "",
     )
     user._tongtui_roles = result
     return result

@@ -89,10 +89,14 @@ def whoami(context: template.Context) -> dict[str, str]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"name": "", "roles": ""}
-    Person = apps.get_model("orgs", "Person")
-    person = Person.objects.filter(user=user).select_related("unit").first()
-    name = person.name if person else (user.get_full_name() or user.get_username())
     roles = context.get("my_roles")
+    if roles is not None and roles.person_name is not None:  # read with the roles: no query of its own
+        name, unit = roles.person_name, roles.person_unit
+    else:  # a person without a role (or none at all)
+        Person = apps.get_model("orgs", "Person")
+        person = Person.objects.filter(user=user).select_related("unit").first()
+        name = person.name if person else (user.get_full_name() or user.get_username())
+        unit = person.unit.label if person and person.unit else ""
     labels: list[str] = []
     if roles is not None:
         from tongtui.orgs.models import Role
@@ -105,7 +109,6 @@ def whoami(context: template.Context) -> dict[str, str]:
         labels += [str(Role(r).label) for r in sorted(unit_roles)]
     if not labels and user.is_superuser:
         labels.append(_("Administrator"))
-    unit = person.unit.label if person and person.unit else ""
     return {"name": name, "roles": " · ".join(labels), "unit": unit}
 
 
