@@ -138,6 +138,24 @@ def test_history_shows_who_changed_what_from_old_to_new_and_why(cast):
     assert "新的标题" in page
 
 
+def test_history_names_a_person_and_an_account_without_one_from_the_rows_it_reads(cast, django_assert_num_queries):
+    """Who made each change comes with the history rows (the user and the person behind it): no query for names;
+    an account with no person is named by its login."""
+    from django.contrib.auth.models import User
+
+    from tongtui.plans.changes import task_history
+    from tongtui.plans.models import Task
+
+    actions.update_task(cast.task_a, by=cast.user("office"), title="新的标题")
+    admin = User.objects.create_superuser(username="it_admin", password="pw-it_admin")
+    actions.update_task(cast.task_a, by=admin, title="再改标题")
+    task = Task.objects.get(pk=cast.task_a.pk)
+    with django_assert_num_queries(3):  # the task's, its milestones' and its co-units' history rows
+        history = task_history(task)
+    titles = {e.changes[0].new: e.who for e in history if e.subject == "task" and e.changes}
+    assert titles == {"新的标题": "周督查", "再改标题": "it_admin"}
+
+
 def test_history_names_foreign_keys_and_choices(cast):
     office = cast.user("office")
     actions.update_task(cast.task_a, by=office, lead_unit=cast.unit_b)
@@ -178,12 +196,13 @@ def test_the_detail_page_runs_a_bounded_number_of_queries(cast, django_assert_ma
         actions.update_task(cast.task_a, by=office, note=f"第{i}次修改")
     client = cast.client("liaison_a")
     client.get(url(cast.task_a))
-    # 22 (26 before the co-units were read once and the instructions in one query): session, user, roles; the
-    # task, its co-units (read once for every panel, Task.co_unit_ids), sub-tasks, milestones, indicators, the
-    # year-end conclusion, the co-unit groups as written, three history tables; the problems panel (claimed vs
-    # verified progress, open problems); the follow-up's change requests; the collaboration panel (instructions
+    # 20 (26 before the co-units were read once, the instructions in one query, and the people's names with the
+    # history rows and the roles): session, user, roles (with the navbar's person); the task, its co-units (read
+    # once for every panel, Task.co_unit_ids), sub-tasks, milestones, indicators, the year-end conclusion, the
+    # co-unit groups as written, three history tables (each with who made the change); the problems panel (claimed
+    # vs verified progress, open problems); the follow-up's change requests; the collaboration panel (instructions
     # with the ones the task came from, requests, comments); the bell's unread count, the menu's year
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(20):
         client.get(url(cast.task_a))
 
 

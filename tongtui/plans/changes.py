@@ -120,7 +120,8 @@ def _label(model: type[models.Model], name: str) -> str:
 
 def _newest(qs: Any) -> list[Any]:
     """The newest MAX_ROWS rows, oldest first."""
-    rows = list(qs.select_related("history_user").order_by("-history_date", "-history_id")[:MAX_ROWS])
+    # with the person behind each user (their name is shown): no query of its own
+    rows = list(qs.select_related("history_user__person").order_by("-history_date", "-history_id")[:MAX_ROWS])
     rows.reverse()
     return rows
 
@@ -135,21 +136,18 @@ def task_history(task: Task) -> list[Entry]:
         (CoUnit, "co-unit", _diffs(links)),
     ]
     names = Names()
-    users = set()
     for _model, _subject, rows in groups:
-        for record, delta in rows:
-            users.add(record.history_user_id)
+        for _record, delta in rows:
             for change in delta:
                 names.want(change.field, change.old, change.new)
     for record in links:
         names.want("unit", record.unit_id)
     names.load()
-    people = dict(Person.objects.filter(user_id__in=users - {None}).values_list("user_id", "name"))
     entries: list[Entry] = []
     for model, subject, rows in groups:
         for record, delta in rows:
             user = record.history_user
-            who = display_name(user, people.get(record.history_user_id), look_up=False) if user else _("System")
+            who = display_name(user) if user else _("System")
             if subject == "task":
                 name = f"{record.code} {record.title}"
             elif subject == "milestone":
