@@ -134,6 +134,23 @@ def test_acceptance_marks_the_claimed_milestones_done_through_the_plans_action(m
     assert actions_milestones.verified_progress(ms.task_a) == Decimal(30)
 
 
+def test_verified_progress_reads_the_milestones_a_page_prefetched_and_says_the_same(ms, django_assert_num_queries):
+    from django.db.models import prefetch_related_objects
+
+    from tongtui.plans.models import Task
+
+    actions_milestones.claim_milestones(ms.report, by=ms.user("liaison_a"), milestone_ids=[ms.plain.pk])
+    accept(ms)
+    task = Task.objects.get(pk=ms.task_a.pk)
+    prefetch_related_objects([task], "milestones")
+    with django_assert_num_queries(0):
+        assert actions_milestones.verified_progress(task) == Decimal(30)
+    assert actions_milestones.verified_progress(Task.objects.get(pk=ms.task_a.pk)) == Decimal(30)  # one query
+    bare = Task.objects.get(pk=ms.task_c.pk)
+    prefetch_related_objects([bare], "milestones")
+    assert actions_milestones.verified_progress(bare) is None
+
+
 def test_the_report_page_shows_claimed_and_verified_progress(ms):
     actions_milestones.claim_milestones(ms.report, by=ms.user("liaison_a"), milestone_ids=[ms.plain.pk])
     accept(ms)

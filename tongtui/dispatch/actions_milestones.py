@@ -109,5 +109,10 @@ def on_accept(report: ProgressReport, *, by: Any) -> None:
 
 
 def verified_progress(task: Task) -> Decimal | None:
-    """Progress verified by milestones: the planned progress of the furthest milestone done. None if none is."""
+    """Progress verified by milestones: the planned progress of the furthest milestone done. None if none is.
+    From the milestones the caller prefetched (the task page), else one query."""
+    loaded = getattr(task, "_prefetched_objects_cache", {}).get("milestones")
+    if loaded is not None:
+        done = [m.planned_progress for m in loaded if m.done_on is not None and m.planned_progress is not None]
+        return max(done, default=None)
     return task.milestones.filter(done_on__isnull=False).aggregate(p=Max("planned_progress"))["p"]

@@ -15,7 +15,7 @@ from tongtui.orgs.roles import roles_of
 from tongtui.plans import changes
 from tongtui.plans.access import get_task_for, tasks_visible_to
 from tongtui.plans.filters import TaskFilter
-from tongtui.plans.models import Category, CoGroup, CoUnit, Plan, Task, TaskOutcome, TaskStatus
+from tongtui.plans.models import Category, CoGroup, CoUnit, Milestone, Plan, Task, TaskOutcome, TaskStatus
 from tongtui.plans.views_actions import action_forms, available_actions
 
 PAGE_SIZES = (20, 50, 100, 200)
@@ -152,13 +152,15 @@ def detail_context(request: HttpRequest, task: Task, bound: dict[str, Any] | Non
     roles = roles_of(user)
     today = timezone.localdate()
     # into the task's own links, so that what the page's panels ask of its co-units (Task.co_unit_ids) is read once
+    # (the milestones too: the problems panel's verified progress reads them)
     prefetch_related_objects([task], Prefetch("co_unit_links", CoUnit.objects.select_related(
-        "unit", "acknowledged_by").order_by("unit__order", "unit__name")))  # fmt: skip
+        "unit", "acknowledged_by").order_by("unit__order", "unit__name")),
+        Prefetch("milestones", Milestone.objects.order_by("due", "seq")))  # fmt: skip
     links = list(task.co_unit_links.all())
     visible = tasks_visible_to(user)
     children = list(visible.filter(parent=task).select_related("lead_unit").order_by("code_sort", "code"))
     parent = visible.filter(pk=task.parent_id).first() if task.parent_id else None
-    milestones = list(task.milestones.order_by("due", "seq"))
+    milestones = list(task.milestones.all())
     indicators = list(task.indicators.prefetch_related("values"))
     for indicator in indicators:
         values = list(indicator.values.all())
