@@ -198,7 +198,7 @@ else:
 # way five times on a connection is prepared (server-side binding), so its plan is kept and not made again. Behind
 # PgBouncer in transaction mode (before 1.21, or without max_prepared_statements) set DB_PREPARED_STATEMENTS=0.
 DB_PREPARED_STATEMENTS = envstr("DB_PREPARED_STATEMENTS", "1") != "0"
-for _alias, _db in DATABASES.items():
+for _db in DATABASES.values():
     if "postgresql" in _db["ENGINE"] and DB_PREPARED_STATEMENTS:
         _db.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tongtui.core.errors import ActionError, Forbidden
 from tongtui.core.history import save_with_history
+from tongtui.core.loaded import prefetched
 from tongtui.dispatch import rules
 from tongtui.dispatch.models import MilestoneClaim, ProgressReport
 from tongtui.orgs.roles import roles_of
@@ -111,7 +112,7 @@ def on_accept(report: ProgressReport, *, by: Any) -> None:
 def verified_progress(task: Task) -> Decimal | None:
     """Progress verified by milestones: the planned progress of the furthest milestone done. None if none is.
     From the milestones the caller prefetched (the task page), else one query."""
-    loaded = getattr(task, "_prefetched_objects_cache", {}).get("milestones")
+    loaded = prefetched(task, "milestones")
     if loaded is not None:
         done = [m.planned_progress for m in loaded if m.done_on is not None and m.planned_progress is not None]
         return max(done, default=None)

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tongtui.core.loaded import RemembersLoaded
+from tongtui.core.loaded import RemembersLoaded, prefetched
 from tongtui.orgs.models import Person, Post, Unit, UnitGroup
 from tongtui.plans.codes import task_key
 
@@ -277,7 +277,7 @@ class Task(RemembersLoaded, models.Model):
     def co_unit_ids(self) -> set[int]:
         """The co-units' ids: from the links the caller prefetched into `co_unit_links` (the task page reads them
         once, with their units), else one query."""
-        loaded = getattr(self, "_prefetched_objects_cache", {}).get("co_unit_links")
+        loaded = prefetched(self, "co_unit_links")
         if loaded is not None:
             return {link.unit_id for link in loaded}
         return set(self.co_unit_links.values_list("unit_id", flat=True))
