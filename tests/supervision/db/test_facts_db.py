@@ -73,6 +73,8 @@ def test_cycles_owed_start_with_the_assignment(lights):
 def test_a_task_without_a_start_is_measured_from_its_assignment(lights):
     task = lights.cast.task_c  # no milestones, due 31 December
     Task.objects.filter(pk=task.pk).update(start=None, assigned_at=at(D(2026, 12, 6)))
+    # its history says the same, recorded that day: whatever the clock says, the task as known on 7 December
+    task.history.update(start=None, assigned_at=at(D(2026, 12, 6)), history_date=at(D(2026, 12, 6)))
     assert facts_of(task, D(2026, 12, 7)).default_start == D(2026, 12, 6)
     _, (result,) = evaluate([task.pk], D(2026, 12, 7))
     assert result.light != "red", [r.code for r in result.reasons]
