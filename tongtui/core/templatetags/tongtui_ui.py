@@ -1,5 +1,6 @@
 """Small template helpers shared by every page: optional links, status badges, percentages, who am I."""
 
+import html
 from decimal import Decimal
 from typing import Any
 
@@ -7,6 +8,7 @@ from django import template
 from django.apps import apps
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from tongtui.core import choices
@@ -119,3 +121,35 @@ def nav_plan_year(context: template.Context) -> int | None:
 
     plan = current_plan(context.get("request"))
     return plan.year if plan else None
+
+
+@register.simple_tag
+def options(items: Any, selected: Any = None, label: str = "", blank: bool = False) -> str:
+    """A select's `<option>`s, built in one call: a list page's filters offer every unit, leader and category,
+    and the template language spends tens of microseconds on each option written as a loop.
+
+    `items`: (value, label) pairs, or objects whose pk is the value and whose attribute `label` (a method is
+    called; "__str__" for the object's own text) is shown. Pairs with an empty value are left out, as the
+    template writes its own "All", unless `blank`.
+    `selected`: the chosen value, or a list of them (a multiple select); compared as text, as a query string
+    holds it.
+    """
+    if selected is None or selected == "":
+        chosen: set[str] = set()
+    elif isinstance(selected, list | tuple | set | frozenset):
+        chosen = {str(v) for v in selected}
+    else:
+        chosen = {str(selected)}
+    rows = []
+    for item in items:
+        if label:
+            value, text = item.pk, getattr(item, label)
+            text = text() if callable(text) else text
+        else:
+            value, text = item
+        value = "" if value is None else str(value)
+        if not value and not blank:
+            continue
+        mark = " selected" if value in chosen else ""
+        rows.append(f'<option value="{html.escape(value)}"{mark}>{html.escape(str(text))}</option>')
+    return mark_safe("".join(rows))  # every value and label escaped above
