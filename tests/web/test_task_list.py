@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tongtui.plans import actions
 from tongtui.plans.models import Plan
@@ -227,3 +228,44 @@ def test_the_list_shows_units_as_the_task_book_wrote_them(cast):
     assert "各镇(街道)、区财政局" in page
     assert "第1镇、" not in page and "、第1镇" not in page  # the group's members are not spelled out
     assert "各主要经济指标牵头单位" in page
+
+
+def _row(page: str, pk: int) -> str:
+    start = page.index(f'<tr data-task="{pk}">')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_each_row_shows_what_its_task_holds_however_little(cast, settings):
+    """The rows are worked out in Python (plans.rows): each cell as the task has it, or a dash."""
+    from tongtui.supervision.models import LightState, TaskLight
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    a, c = cast.task_a, cast.task_c
+    a.title = "<b>清理</b>拖欠账款 & 优化营商环境"
+    a.progress = Decimal("12.50")
+    a.due = datetime.date(2020, 3, 31)  # past and open: shown as late
+    a.save()
+    TaskLight.objects.update_or_create(task=a, defaults={"light": LightState.RED, "as_of": datetime.date(2026, 6, 1),
+                                                            "computed_at": timezone.now()})
+    c.category, c.leader, c.lead_unit, c.due = None, None, None, None
+    c.lead_text, c.deadline_text, c.progress = "各镇（街道）", "长期坚持", Decimal("100")
+    c.save()
+    page = cast.client("office").get(URL).content.decode()
+
+    row = _row(page, a.pk)
+    assert f'href="{reverse("task-detail", args=[a.pk])}"' in row
+    assert "&lt;b&gt;清理&lt;/b&gt;拖欠账款 &amp; 优化营商环境" in row and "<b>清理" not in row
+    assert "产业转型升级" in row and "区发改局" in row and "区财政局" in row and "王副区长" in row
+    assert 'text-danger fw-semibold">\n        2020-03-31</td>' in row
+    assert 'aria-valuenow="12.5"' in row and "width: 12.5%" in row and "bg-info" in row
+    assert 'data-light="red"' in row and "text-bg-danger" in row and ">红灯：严重滞后<" in row
+    assert 'aria-label="选择任务 1"' in row  # the office's bulk pick, in the reader's language
+
+    row = _row(page, c.pk)
+    assert row.count(">—</td>") == 4  # category, co-units, leader, light
+    assert 'title="任务书原文，尚未确定牵头单位">各镇（街道）</span>' in row
+    assert "长期坚持</td>" in row and "text-danger" not in row
+    assert "width: 100%" in row and "bg-success" in row
+
+    liaison = cast.client("liaison_a").get(URL).content.decode()
+    assert 'name="task"' not in _row(liaison, a.pk)  # no bulk pick for a unit

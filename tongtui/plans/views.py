@@ -16,6 +16,7 @@ from tongtui.plans import changes
 from tongtui.plans.access import get_task_for, tasks_visible_to
 from tongtui.plans.filters import TaskFilter
 from tongtui.plans.models import Category, CoGroup, CoUnit, Milestone, Plan, Task, TaskOutcome, TaskStatus
+from tongtui.plans.rows import task_rows
 from tongtui.plans.views_actions import action_forms, available_actions
 
 PAGE_SIZES = (20, 50, 100, 200)
@@ -114,6 +115,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         Prefetch("co_group_links", queryset=CoGroup.objects.select_related("group").order_by("pk")),
     )
     page = Paginator(tasks, _page_size(request)).get_page(request.GET.get("page"))
+    today = timezone.localdate()
     export_query = query.copy()
     for key in ("page", "per_page", "sort"):
         export_query.pop(key, None)
@@ -126,13 +128,14 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "export_query": export_query.urlencode(),
         "bulk_query": export_query,  # the filter, carried by the bulk form for "all tasks matching it"
         "page": page,
+        "rows": task_rows(page.object_list, today),
         "sort": sort,
         "per_page": page.paginator.per_page,
         "page_sizes": PAGE_SIZES,
         "statuses": TaskStatus.choices,
         "selected_statuses": query.getlist("status"),
         "active_filters": sum(1 for key in ("category", "unit", "leader", "status") if query.get(key)),
-        "today": timezone.localdate(),
+        "today": today,
         "may_manage": roles_of(request.user).is_office,
     }
     partial = _wants_partial(request, "task-results")
