@@ -269,3 +269,19 @@ def test_each_row_shows_what_its_task_holds_however_little(cast, settings):
 
     liaison = cast.client("liaison_a").get(URL).content.decode()
     assert 'name="task"' not in _row(liaison, a.pk)  # no bulk pick for a unit
+
+
+def test_the_sort_headers_keep_the_filter_leave_the_page_and_turn_the_order(cast):
+    from tongtui.plans.views import sort_links
+
+    page = cast.client("office").get(URL, {"status": ["assigned", "draft"], "sort": "due", "page": "1"})
+    html = page.content.decode()
+    plan = cast.plan.pk
+    # sorted by due: its header turns the order, the others sort their way up; the page is dropped
+    assert f'href="?status=assigned&amp;status=draft&amp;sort=-due&amp;plan={plan}"' in html
+    assert f'href="?status=assigned&amp;status=draft&amp;sort=code&amp;plan={plan}"' in html
+    assert 'aria-sort="ascending"' in html and "page=1" not in html.split('id="task-table"')[1].split("</thead>")[0]
+    from django.http import QueryDict
+
+    links = sort_links(QueryDict("q=%E9%81%93%E8%B7%AF&page=3&sort=code"), ("code",))
+    assert links == {"code": "?q=%E9%81%93%E8%B7%AF&sort=code", "code_desc": "?q=%E9%81%93%E8%B7%AF&sort=-code"}

@@ -101,6 +101,19 @@ def unit_box(filterset: TaskFilter, query: QueryDict) -> dict[str, Any]:
     return {"unit_search": True, "unit_chosen": unit}
 
 
+def sort_links(query: QueryDict, keys: tuple[str, ...]) -> dict[str, str]:
+    """Each sortable column's two links (`due`, `due_desc`): the query as it is, sorted so, on its first page.
+    Worked out once for the page's headers, as `{% querystring query sort=… page=None %}` writes them."""
+    params = query.copy()
+    params.pop("page", None)
+    links = {}
+    for key in keys:
+        for name, value in ((key, key), (f"{key}_desc", f"-{key}")):
+            params["sort"] = value
+            links[name] = f"?{params.urlencode()}"
+    return links
+
+
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     filterset, query = task_filter_for(request)
@@ -130,6 +143,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": task_rows(page.object_list, today),
         "sort": sort,
+        "sort_links": sort_links(query, ("code", "due", "progress")),
         "per_page": page.paginator.per_page,
         "page_sizes": PAGE_SIZES,
         "statuses": TaskStatus.choices,
