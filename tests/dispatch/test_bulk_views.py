@@ -315,10 +315,10 @@ def test_the_office_list_with_boxes_runs_a_fixed_number_of_queries(cast, many, n
     many(n)
     c = client(cast, "office")
     c.get("/tasks/")
-    # session, user, roles (with the navbar's person), current plan, plan filter value, the four filter choice
-    # lists, tasks, co-units and co-unit groups of the page's tasks, the bell's unread notifications: the boxes and
-    # the bar add none (no count: the list fits the page, whose length is the count)
-    with django_assert_num_queries(13):
+    # session, user, roles (with the navbar's person), the filter bar's four lists (plans, categories, leaders,
+    # units; the current plan and a choice are found among them), tasks, co-units and co-unit groups of the page's
+    # tasks, the bell's unread notifications: the boxes and the bar add none (no count: the list fits the page)
+    with django_assert_num_queries(11):
         response = c.get("/tasks/", {"per_page": 100})
     assert response.content.decode().count('name="task"') == n + 2
 

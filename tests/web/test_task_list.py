@@ -175,11 +175,12 @@ def test_the_office_list_runs_a_fixed_number_of_queries_too(cast, make_tasks, n,
     assert len(response.context["page"].object_list) == n + 2
 
 
-# session, user, roles (with the navbar's person), current plan, plan filter value, the four filter choice lists,
-# tasks, co-units and co-unit groups (as written) of the page's tasks, the bell's unread notifications; no count, as
-# the page is shorter than its size and so the whole list
-QUERIES = 13
-OFFICE_QUERIES = 13
+# session, user, roles (with the navbar's person), the filter bar's four lists (the plans — the current one and the
+# one chosen among them —, the plan's categories, its leaders, the units: a choice is checked among them), tasks,
+# co-units and co-unit groups (as written) of the page's tasks, the bell's unread notifications; no count, as the
+# page is shorter than its size and so the whole list
+QUERIES = 11
+OFFICE_QUERIES = 11
 
 
 def test_the_download_button_carries_the_current_filters(cast):
@@ -285,3 +286,27 @@ def test_the_sort_headers_keep_the_filter_leave_the_page_and_turn_the_order(cast
 
     links = sort_links(QueryDict("q=%E9%81%93%E8%B7%AF&page=3&sort=code"), ("code",))
     assert links == {"code": "?q=%E9%81%93%E8%B7%AF&sort=code", "code_desc": "?q=%E9%81%93%E8%B7%AF&sort=-code"}
+
+
+@pytest.mark.parametrize("partial", [False, True])
+def test_a_choice_is_checked_among_the_filter_bars_lists_as_the_database_would(cast, partial):
+    """The whole page checks a plan, category, leader or unit among the lists its filter bar reads; the results
+    alone (htmx) ask the database. Both accept and refuse the same choices."""
+    other = Plan.objects.create(year=2030, title="2030")
+    elsewhere = other.categories.create(name="别的板块")
+    cast.unit_b.is_active = False
+    cast.unit_b.save()
+    headers = {"HX-Request": "true", "HX-Target": "task-results"} if partial else {}
+    client = cast.client("office")
+
+    def ask(**query):
+        return client.get(URL, {"plan": cast.plan.pk, **query}, headers=headers)
+
+    response = ask(category=cast.category.pk, leader=cast.leader.pk, unit=cast.unit_c.pk)
+    assert 'id="filter-errors"' not in response.content.decode()
+    assert codes(response) == ["1", "2"]  # task_a has 区财政局 as co-unit, task_c as lead
+    for bad in ({"category": elsewhere.pk}, {"unit": cast.unit_b.pk}, {"leader": cast.owner.pk}, {"plan": 99}):
+        response = ask(**bad)
+        assert 'id="filter-errors"' in response.content.decode(), bad
+    assert codes(client.get(URL, {"plan": other.pk}, headers=headers)) == []
+    assert client.get(URL, headers=headers).context["filter"].form.cleaned_data["plan"] == cast.plan

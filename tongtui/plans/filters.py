@@ -4,10 +4,12 @@ import datetime
 from typing import Any
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
 
 from tongtui.orgs.models import Person, Unit
 from tongtui.plans.models import Category, CoUnit, Milestone, Plan, Task, TaskStatus
@@ -17,18 +19,39 @@ DONE = (TaskStatus.CLOSED, TaskStatus.CANCELLED)
 MULTI = ("status",)
 
 
+class ListedChoiceField(ModelChoiceField):
+    """A model choice checked against the rows a page has already read for the select's options (`listed`),
+    when it has read them: the options and the choice made from them in one query, not two. Unlisted, the
+    queryset is asked, as always."""
+
+    listed: list[Any] | None = None
+
+    def to_python(self, value: Any) -> Any:
+        if self.listed is None or value in self.empty_values:
+            return super().to_python(value)
+        key = str(value.pk if isinstance(value, Model) else value)
+        for row in self.listed:
+            if str(row.pk) == key:
+                return row
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+
+
+class ListedChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = ListedChoiceField
+
+
 class TaskFilter(django_filters.FilterSet):
-    plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), label=_("Plan year"))
-    category = django_filters.ModelChoiceFilter(
+    plan = ListedChoiceFilter(queryset=Plan.objects.all(), label=_("Plan year"))
+    category = ListedChoiceFilter(
         queryset=Category.objects.select_related("plan"), label=_("Category")
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = ListedChoiceFilter(
         queryset=Unit.objects.all(),
         method="filter_unit",
         label=_("Unit (lead or co-unit)"),
     )
     lead_unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all(), label=_("Lead unit"))
-    leader = django_filters.ModelChoiceFilter(queryset=Person.objects.all(), label=_("Responsible leader"))
+    leader = ListedChoiceFilter(queryset=Person.objects.all(), label=_("Responsible leader"))
     # a field of the task itself: no join, so no DISTINCT over every column
     status = django_filters.MultipleChoiceFilter(choices=TaskStatus.choices, label=_("Status"), distinct=False)
     # By id, not a model choice: a choice field would tell an outsider whether a hidden task exists.

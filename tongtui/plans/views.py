@@ -65,9 +65,18 @@ def _wants_partial(request: HttpRequest, target: str) -> bool:
     )
 
 
-def task_filter_for(request: HttpRequest) -> tuple[TaskFilter, QueryDict]:
-    """The list's FilterSet over what the user may see, defaulting to the current plan year."""
+def task_filter_for(request: HttpRequest, *, listed: bool = False) -> tuple[TaskFilter, QueryDict]:
+    """The list's FilterSet over what the user may see, defaulting to the current plan year.
+
+    `listed`: the page draws the filter bar, so its selects' options are read here, once, and a choice made
+    from them is checked against them (`ListedChoiceField`) instead of asking the database again: the plans
+    (the current one among them), the plan's categories and leaders. The units are listed by `unit_box`."""
     data = request.GET.copy()
+    plans = list(Plan.objects.order_by("-year")) if listed else None
+    if plans is not None and not hasattr(request, "_tongtui_current_plan"):
+        this_year = timezone.localdate().year  # as `current_plan`: this year's, else the newest
+        current = next((p for p in plans if p.year == this_year), plans[0] if plans else None)
+        request._tongtui_current_plan = current  # type: ignore[attr-defined]
     if not data.get("plan"):
         plan = current_plan(request)
         if plan is not None:
@@ -79,9 +88,14 @@ def task_filter_for(request: HttpRequest) -> tuple[TaskFilter, QueryDict]:
     # one plan's categories in their order (the model's ordering starts with the plan: a join for nothing)
     categories = Category.objects.filter(plan_id=plan_id).order_by("order", "name")
     fields["category"].queryset = categories  # type: ignore[attr-defined]
-    leaders = tasks_visible_to(request.user).filter(plan_id=plan_id).values("leader_id")
-    fields["leader"].queryset = Person.objects.filter(pk__in=leaders).order_by("name")  # type: ignore[attr-defined]
+    leaders_ids = tasks_visible_to(request.user).filter(plan_id=plan_id).values("leader_id")
+    leaders = Person.objects.filter(pk__in=leaders_ids).order_by("name")
+    fields["leader"].queryset = leaders  # type: ignore[attr-defined]
     fields["unit"].queryset = Unit.objects.filter(is_active=True)  # type: ignore[attr-defined]
+    if plans is not None:
+        fields["plan"].listed = plans  # type: ignore[attr-defined]
+        fields["category"].listed = list(categories)  # type: ignore[attr-defined]
+        fields["leader"].listed = list(leaders)  # type: ignore[attr-defined]
     return filterset, data
 
 
@@ -93,8 +107,10 @@ UNIT_SELECT_MAX = 500
 def unit_box(filterset: TaskFilter, query: QueryDict) -> dict[str, Any]:
     """How the list's unit filter is shown: `unit_search` when the units are too many for a drop-down, with the
     unit chosen (if any)."""
-    options = list(filterset.form.fields["unit"].queryset[: UNIT_SELECT_MAX + 1])  # type: ignore[attr-defined]
+    field = filterset.form.fields["unit"]
+    options = list(field.queryset[: UNIT_SELECT_MAX + 1])  # type: ignore[attr-defined]
     if len(options) <= UNIT_SELECT_MAX:
+        field.listed = options  # type: ignore[attr-defined]  # all of them: a unit chosen is checked among them
         return {"unit_search": False, "unit_options": options}
     chosen = _int_or_none(query.get("unit"))
     unit = Unit.objects.filter(pk=chosen).first() if chosen else None
@@ -116,7 +132,9 @@ def sort_links(query: QueryDict, keys: tuple[str, ...]) -> dict[str, str]:
 
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
-    filterset, query = task_filter_for(request)
+    partial = _wants_partial(request, "task-results")
+    filterset, query = task_filter_for(request, listed=not partial)
+    box = {} if partial else unit_box(filterset, query)  # before the filter runs: it checks the unit among these
     sort = request.GET.get("sort", "code")
     if sort not in SORTS:
         sort = "code"
@@ -152,9 +170,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "today": today,
         "may_manage": roles_of(request.user).is_office,
     }
-    partial = _wants_partial(request, "task-results")
     if not partial:  # the filter form is drawn only with the whole page
-        context.update(unit_box(filterset, query))
+        fields = filterset.form.fields
+        context.update(box, plan_options=fields["plan"].listed, category_options=fields["category"].listed,
+                       leader_options=fields["leader"].listed)  # type: ignore[attr-defined]  # fmt: skip
     if partial:
         response = render(request, "plans/_task_results.html", context)
     else:
