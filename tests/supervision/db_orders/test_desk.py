@@ -85,3 +85,36 @@ def test_others_cannot_decide_on_a_flag(cast, desk_data, who):
     )
     desk_data.refresh_from_db()
     assert desk_data.status == "new"
+
+
+def test_the_desk_shows_the_hundred_worst_of_many_and_downloads_them_all_in_that_order(
+    cast, django_assert_max_num_queries
+):
+    """Red before yellow, more reasons before fewer, then codes in natural order; the page reads the reasons of
+    every lagging light but the rows of the hundred it shows only, and the download has them all."""
+    from tongtui.plans.models import Task
+
+    now = timezone.now()
+    one = [{"code": "behind_plan", "light": "red", "figures": {"behind": 30}}]
+    two = [*one, {"code": "missed_reports", "light": "red", "figures": {"count": 2}}]
+    yellow = [{"code": "behind_plan", "light": "yellow", "figures": {"behind": 10}}]
+    kinds = [("red", two)] * 3 + [("red", one)] * 100 + [("yellow", yellow)] * 4
+    lights = []
+    for i, (light, reasons) in enumerate(kinds):
+        task = Task.objects.create(plan=cast.plan, code=f"7.{len(kinds) - i}", title=f"滞后任务{i}",
+                                   lead_unit=cast.unit_a)  # fmt: skip
+        lights.append(TaskLight(task=task, light=light, reasons=reasons, as_of=D(2026, 11, 1), computed_at=now))
+    TaskLight.objects.bulk_create(lights)
+    client = cast.client("office")
+    client.get("/supervision/desk/")
+    with django_assert_max_num_queries(20):
+        body = client.get("/supervision/desk/").text
+    shown = [int(part.split('"')[0]) for part in body.split('data-task="')[1:]]
+    by_task = {tl.task_id: tl for tl in TaskLight.objects.select_related("task")}
+    codes = [by_task[pk].task.code for pk in shown]
+    assert len(shown) == 100 and ">107</span>" in body  # the hundred worst of 107
+    assert codes[:3] == ["7.105", "7.106", "7.107"]  # two red reasons, codes in natural order
+    assert codes[3:5] == ["7.5", "7.6"] and codes[-1] == "7.101"  # then one reason; the yellow ones not shown
+    r = client.get("/supervision/desk/?export=lagging")
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content))).active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == [*codes, "7.102", "7.103", "7.104", "7.1", "7.2", "7.3", "7.4"]
