@@ -7,25 +7,18 @@ rows. Here they are plain values; the template only writes them. Read the tasks 
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tongtui.core import choices
-from tongtui.core.templatetags.tongtui_ui import pct, progress_class, status_class
+from tongtui.core.templatetags.tongtui_ui import light_class, pct, progress_class, status_class
 from tongtui.plans.models import Task
 
-LIGHT_CLASSES = {
-    "green": "text-bg-success",
-    "yellow": "text-bg-warning",
-    "red": "text-bg-danger",
-    "blue": "text-bg-primary",
-}
 
-
-def task_href() -> Any:
+def task_href() -> Callable[[int], str]:
     """A function from a task's key to its page's address: `reverse` once for the page, not once a row."""
     probe = reverse("task-detail", args=[0])
     if not probe.endswith("/0/"):
@@ -63,7 +56,7 @@ def task_rows(tasks: Iterable[Task], today: datetime.date) -> list[dict[str, Any
                 "has_light": state is not None,
                 "light": light,
                 "light_label": choices.shown(state, "light") if state is not None else "",
-                "light_class": LIGHT_CLASSES.get(light, "text-bg-secondary"),
+                "light_class": light_class(light),
             }
         )
     return rows

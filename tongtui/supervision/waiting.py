@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from tongtui.core.piles import TOP, Item, Pile
+from tongtui.core.templatetags.tongtui_ui import light_class
 from tongtui.core.workdays import WorkCalendar
 from tongtui.dispatch.acknowledging import Deadline
 from tongtui.plans.models import Task
@@ -153,7 +154,7 @@ def unit_lights(unit_ids: Iterable[int], plan_id: int | None) -> Pile:
                 url=reverse("task-detail", args=[t.pk]),
                 detail=t.lead_unit.label if t.lead_unit else "",
                 tag=t.light_state.get_light_display().replace("：", ":").split(":")[0],
-                tag_css="text-bg-danger" if t.light_state.light == LightState.RED else "text-bg-warning",
+                tag_css=light_class(t.light_state.light),
             )
             for t in worst
         ],

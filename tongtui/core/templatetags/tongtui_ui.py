@@ -26,6 +26,14 @@ STATUS_CLASSES = {
     "cancelled": "text-bg-light border",
 }
 
+# a task's traffic light as a badge's colour (no light yet, or grey: secondary)
+LIGHT_CLASSES = {
+    "green": "text-bg-success",
+    "yellow": "text-bg-warning",
+    "red": "text-bg-danger",
+    "blue": "text-bg-primary",
+}
+
 
 @register.simple_tag
 def site_title() -> str:
@@ -50,6 +58,11 @@ def optional_url(name: str, *args: Any) -> str:
 @register.filter
 def status_class(status: str) -> str:
     return STATUS_CLASSES.get(status, "text-bg-secondary")
+
+
+@register.filter
+def light_class(light: str) -> str:
+    return LIGHT_CLASSES.get(light, "text-bg-secondary")
 
 
 @register.filter
