@@ -221,3 +221,16 @@ def test_a_moment_is_written_in_the_zone_of_the_request_as_drf_writes_it(zone):
             for name, _how, _attname, field, _zone in steps:
                 assert (True, got[name]) == drf_cell(field, report), (zone, moment, name)
         assert got["reviewed_at"] is None
+
+
+def test_what_is_not_a_row_of_the_model_is_written_drf_s_way():
+    """A mapping (a row read as values, a payload echoed back) has no attributes to read: DRF looks its keys up."""
+    from tongtui.plans.serializers import PlanSerializer
+
+    row = {"id": 3, "year": 2026, "title": "2026年重点工作", "status": "draft"}
+    assert made(PlanSerializer).to_representation(row) == {
+        "id": 3,
+        "year": 2026,
+        "title": "2026年重点工作",
+        "status": "draft",
+    }

@@ -5,7 +5,7 @@ clients a type, so the API refuses any other one (400) rather than guessing.
 """
 
 import copy
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import django_filters
 from django import forms
@@ -128,7 +128,10 @@ class ModelSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         """DRF's writing of the row, with the plain columns read directly (`api.reading`). The plan is made once
-        per serializer: a list's rows share their child serializer, so a page makes it once."""
+        per serializer: a list's rows share their child serializer, so a page makes it once. Anything but a row of
+        the serializer's model (a mapping, another model's row) goes DRF's general way."""
+        if not isinstance(instance, self.Meta.model):
+            return cast(dict[str, Any], super().to_representation(instance))
         steps = self.__dict__.get("_reading")
         if steps is None:
             steps = self._reading = reading.plan(self)
