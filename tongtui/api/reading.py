@@ -18,6 +18,7 @@ with every nullable field empty).
 import datetime
 from typing import Any, cast
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from rest_framework import ISO_8601, relations, serializers
 from rest_framework import fields as drf_fields
@@ -41,7 +42,7 @@ def _column(model: type[models.Model], source: str) -> models.Field | None:
     """The model's own column this source names (a field name, or a foreign key's `_id` attribute)."""
     try:
         field = model._meta.get_field(source)
-    except Exception:  # not a field: a property, a method, a reverse relation's accessor name
+    except FieldDoesNotExist:  # not a field: a property, a method, a reverse relation's accessor name
         return None
     if not getattr(field, "concrete", False) or getattr(field, "many_to_many", False):
         return None
